@@ -7,7 +7,7 @@ third="$root/third_party"   # git-ignored: source packages live here, never in g
 
 apt_packages=(
   build-essential cmake ninja-build git pkg-config
-  emscripten nodejs npm node-acorn
+  emscripten node-acorn
   libeigen3-dev doctest-dev libhera-dev libboost-dev robin-map-dev
   nlohmann-json3-dev libstb-dev
   ripser
@@ -36,6 +36,10 @@ SRC
   need_update=1
 fi
 
+# Node.js and npm usually come with the machine (Node 20); Debian's only if absent.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+
 if [ ${#missing[@]} -gt 0 ] || [ $need_update = 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
@@ -43,8 +47,7 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   # nodejs/npm may already come from elsewhere on the machine; don't fight it.
-  apt-get install -y -q --no-install-recommends "${missing[@]}" \
-    || apt-get install -y -q --no-install-recommends $(printf '%s\n' "${missing[@]}" | grep -vx -e nodejs -e npm)
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 # Source packages, unpacked into the git-ignored third_party/.
