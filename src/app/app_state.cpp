@@ -1,0 +1,10 @@
+#include "app_state.hpp"
+
+namespace vitopo::app {
+
+AppState& app_state() {
+  static AppState state;
+  return state;
+}
+
+}  // namespace vitopo::app
