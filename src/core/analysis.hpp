@@ -1,0 +1,103 @@
+// The whole analysis of one image's attention: for every selected (layer,
+// head), token distributions → distance matrix → Vietoris–Rips persistence
+// → summaries. Plain structs in, plain structs out; the CLI, the page's
+// worker and the tests all call analyze().
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstddef>
+#include <functional>
+#include <stdexcept>
+#include <vector>
+
+#include "core/attention.hpp"
+#include "core/diagram_distance.hpp"
+#include "core/distributions.hpp"
+#include "core/metrics.hpp"
+#include "core/persistence.hpp"
+#include "core/summaries.hpp"
+
+namespace vitopo {
+
+struct AnalysisSettings {
+  Metric metric = Metric::JensenShannon;
+  bool columns = false;          // key-side distributions
+  bool drop_cls = false;         // remove token 0, renormalise
+  // The seed notebooks' pipeline: a second softmax of every distribution and
+  // sqrt() of the JS distance. It replaces `metric` by sqrt-js (only js is
+  // accepted with it, see effective_metric()).
+  bool seed_compatible = false;
+  int maxdim = 1;
+  double threshold = infinity;   // infinity: the enclosing radius (Ripser)
+  int modulus = 2;
+  double long_bar_length = 0.05;  // DimensionSummary::long_bars counts bars longer than this
+
+  DistributionOptions distribution_options() const { return {columns, drop_cls, seed_compatible}; }
+  // metric, or sqrt-js in seed-compatible mode. Throws std::invalid_argument
+  // if seed_compatible is combined with a metric other than js.
+  Metric effective_metric() const;
+  PersistenceOptions persistence_options() const;
+};
+
+// Which heads to analyse; -1 means all.
+struct HeadSelection {
+  int layer = -1;
+  int head = -1;
+};
+
+struct HeadAnalysis {
+  int layer = 0;
+  int head = 0;
+  Persistence persistence;
+  std::vector<DimensionSummary> summary;  // one per dimension 0..maxdim
+};
+
+struct Analysis {
+  AnalysisSettings settings;
+  int layers = 0, heads = 0, tokens = 0;  // of the attention tensor
+  std::vector<HeadAnalysis> results;      // ordered by (layer, head)
+
+  // nullptr when (layer, head) was not analysed.
+  const HeadAnalysis* find(int layer, int head) const;
+};
+
+// Called after each head with (heads done, heads in total); return false to
+// cancel. With several threads it is called from the worker threads, one at a
+// time (under a lock).
+using AnalysisProgress = std::function<bool(std::size_t done, std::size_t total)>;
+
+struct AnalysisCancelled : std::runtime_error {
+  AnalysisCancelled() : std::runtime_error("analysis cancelled") {}
+};
+
+// The distance matrix of one head (n × n, n = T or T − 1 without CLS).
+Eigen::MatrixXd head_distance_matrix(const AttentionTensor& attention, int layer, int head,
+                                     const AnalysisSettings& settings);
+
+// Persistence and summaries of one head.
+HeadAnalysis analyze_head(const AttentionTensor& attention, int layer, int head, const AnalysisSettings& settings);
+
+// Analyses the selected heads on `threads` threads (1: on the calling thread,
+// no thread is started, as in the page's worker; 0: hardware concurrency).
+// The result does not depend on the number of threads. Throws
+// std::out_of_range for a selection outside the tensor, AnalysisCancelled when
+// `progress` returns false, and whatever a head raises (DistributionError,
+// PersistenceError).
+Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& settings,
+                 HeadSelection selection = {}, unsigned threads = 1, const AnalysisProgress& progress = {});
+
+// Matrices of diagram distances in dimension `dim` between analysed heads.
+// head × head within one layer (heads in ascending order):
+Eigen::MatrixXd head_by_head(const Analysis& analysis, int layer, int dim, const DiagramDistance& how);
+// layer × layer for one head, or for all heads pooled (head = -1: the union of
+// the layer's diagrams):
+Eigen::MatrixXd layer_by_layer(const Analysis& analysis, int head, int dim, const DiagramDistance& how);
+// The same (layer, head) in two analyses (two images): one distance per head
+// of `a` that `b` also has, in a's order.
+struct HeadDistance {
+  int layer = 0, head = 0;
+  double distance = 0;
+};
+std::vector<HeadDistance> same_head(const Analysis& a, const Analysis& b, int dim, const DiagramDistance& how);
+
+}  // namespace vitopo
