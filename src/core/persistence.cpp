@@ -1,0 +1,639 @@
+// Vietoris–Rips persistence barcodes, after U. Bauer, "Ripser: efficient
+// computation of Vietoris–Rips persistence barcodes", J. Appl. Comput.
+// Topology 5 (2021). Section numbers below refer to that paper.
+//
+//  - H0 by union-find over the edges in filtration order (§3.3).
+//  - Higher degrees: persistent *co*homology (§2.4), reducing the coboundary
+//    matrix column by column in reverse filtration order, with clearing
+//    (§3.2): a simplex that was a pivot in degree d-1 is never a column in d.
+//  - The coboundary matrix is never stored (§3.1, §3.4): simplices are
+//    integers (persistence_simplices.hpp), cofacets are enumerated from them,
+//    and only the reduction matrix V is kept; a working column R_j = δ V_j is
+//    rebuilt in a heap when column j is reduced.
+//  - Shortcuts (§3.5, §4): a column whose coboundary pivot is a cofacet of
+//    equal diameter that no earlier column owns is an emergent pair and needs
+//    no reduction; a pair (σ, τ) with τ the oldest cofacet of σ, σ the
+//    youngest facet of τ, both of equal diameter ("zero-apparent") is never
+//    assembled as a column at all; its column δσ is recomputed when needed.
+//
+// Filtration order: diameter, then dimension, then the reverse
+// colexicographic order of the simplices (ties: larger index first). The
+// pivot of a coboundary column is therefore its cofacet of least diameter
+// and, among those, largest index.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+#include <tsl/robin_map.h>
+
+#include "core/persistence.hpp"
+#include "core/persistence_simplices.hpp"
+
+namespace vitopo {
+namespace engine {
+
+// ---------------------------------------------------------------- metrics --
+
+// The dense metric: d(i, j) for i > j is row i of the lower triangle.
+template <typename Value>
+class DenseMetric {
+ public:
+  DenseMetric(const BasicDistanceMatrix<Value>& m) : n_(m.size()), rows_(std::size_t(std::max<index_t>(n_, 1))) {
+    const Value* base = m.lower_triangle().data();
+    for (index_t i = 0; i < n_; ++i) rows_[std::size_t(i)] = base + std::size_t(i) * std::size_t(i > 0 ? i - 1 : 0) / 2;
+  }
+  index_t size() const { return n_; }
+  Value operator()(index_t i, index_t j) const {
+    return i > j ? rows_[std::size_t(i)][j] : (i < j ? rows_[std::size_t(j)][i] : Value(0));
+  }
+
+ private:
+  index_t n_;
+  std::vector<const Value*> rows_;
+};
+
+template <typename Value>
+class SparseMetric {
+ public:
+  using Neighbour = typename BasicSparseDistanceMatrix<Value>::Neighbour;
+  SparseMetric(const BasicSparseDistanceMatrix<Value>& m) : m_(m) {}
+  index_t size() const { return m_.size(); }
+  std::span<const Neighbour> neighbours(index_t v) const { return m_.neighbours(v); }
+  // Only asked for pairs inside a simplex, which are edges.
+  Value operator()(index_t i, index_t j) const {
+    if (i == j) return Value(0);
+    auto row = m_.neighbours(i);
+    auto it = std::lower_bound(row.begin(), row.end(), j, [](const Neighbour& a, index_t v) { return a.vertex < v; });
+    return it != row.end() && it->vertex == j ? it->distance : std::numeric_limits<Value>::infinity();
+  }
+
+ private:
+  const BasicSparseDistanceMatrix<Value>& m_;
+};
+
+template <typename M>
+inline constexpr bool is_sparse = false;
+template <typename V>
+inline constexpr bool is_sparse<SparseMetric<V>> = true;
+
+// ---------------------------------------------------------------- entries --
+
+// A column entry: simplex index and Z/p coefficient in one 64-bit word
+// (§4: the coefficient takes the low 8 bits). Over Z/2 there is no
+// coefficient to store: the word is the index and every coefficient is 1.
+template <bool Coefficients>
+struct EntryCode {
+  static constexpr int bits = Coefficients ? 8 : 0;
+  static std::uint64_t make(index_t index, unsigned coefficient) {
+    if constexpr (Coefficients) return (std::uint64_t(index) << bits) | coefficient;
+    else return std::uint64_t(index);
+  }
+  static index_t index(std::uint64_t e) { return index_t(e >> bits); }
+  static unsigned coefficient(std::uint64_t e) {
+    if constexpr (Coefficients) return unsigned(e & 0xff);
+    else return 1;
+  }
+};
+
+template <typename Value>
+struct DiameterEntry {
+  Value diameter;
+  std::uint64_t entry;
+};
+
+template <typename Value>
+struct DiameterIndex {
+  Value diameter;
+  index_t index;
+};
+
+// ----------------------------------------------------------------- engine --
+
+template <typename Metric, typename Value, bool Coefficients>
+class RipsPersistence {
+  using Code = EntryCode<Coefficients>;
+  using Entry = DiameterEntry<Value>;
+  using Simplex = DiameterIndex<Value>;
+
+ public:
+  RipsPersistence(const Metric& metric, int max_dim, Value threshold, unsigned modulus)
+      : dist_(metric),
+        n_(metric.size()),
+        max_dim_(int(std::min<index_t>(max_dim, n_ - 2))),
+        threshold_(threshold),
+        modulus_(modulus),
+        binomial_(std::max<index_t>(n_, 1), std::max(max_dim_ + 2, 2)),
+        inverse_(modulus) {
+    // Z/p inverses by Fermat: a^(p-2).
+    for (unsigned a = 1; a < modulus; ++a) {
+      unsigned r = 1, b = a;
+      for (unsigned e = modulus - 2; e; e >>= 1, b = b * b % modulus)
+        if (e & 1) r = r * b % modulus;
+      inverse_[a] = r;
+    }
+  }
+
+  // Upper bound on the number of dim-simplices within the threshold: each is
+  // counted at its lowest vertex, whose higher neighbours hold the rest.
+  double simplex_bound(const std::vector<index_t>& upper_degree, int dim) const {
+    double total = 0;
+    for (index_t deg : upper_degree) {
+      double c = 1;
+      for (int i = 0; i < dim; ++i) c = c * double(deg - i) / double(i + 1);
+      if (deg >= dim) total += c;
+    }
+    return total;
+  }
+
+  void compute(Persistence& out, std::size_t memory_budget, int requested_dim) {
+    out.barcodes.assign(std::size_t(requested_dim + 1), Barcode{});
+    for (int d = 0; d <= requested_dim; ++d) out.barcodes[std::size_t(d)].dim = d;
+
+    std::vector<Simplex> edges = collect_edges();
+    check_memory(edges, memory_budget, requested_dim);
+
+    std::vector<Simplex> columns;
+    compute_h0(edges, columns, out.barcodes[0]);
+    std::vector<Simplex> simplices = std::move(edges), next_simplices;
+    for (int dim = 1; dim <= max_dim_; ++dim) {
+      pivots_.clear();
+      pivots_.reserve(columns.size());
+      reduce(dim, columns, out.barcodes[std::size_t(dim)]);
+      if (dim < max_dim_) {
+        assemble_columns(dim + 1, simplices, next_simplices, columns);
+        simplices.swap(next_simplices);
+        next_simplices.clear();
+      }
+    }
+  }
+
+ private:
+  // ------------------------------------------------------------- H0, edges
+
+  std::vector<Simplex> collect_edges() const {
+    std::vector<Simplex> edges;
+    if constexpr (is_sparse<Metric>) {
+      for (index_t i = 0; i < n_; ++i)
+        for (const auto& nb : dist_.neighbours(i)) {
+          if (nb.vertex >= i) break;
+          if (nb.distance <= threshold_) edges.push_back({nb.distance, binomial_(i, 2) + nb.vertex});
+        }
+    } else {
+      for (index_t i = 1; i < n_; ++i)
+        for (index_t j = 0; j < i; ++j) {
+          const Value d = dist_(i, j);
+          if (d <= threshold_) edges.push_back({d, binomial_(i, 2) + j});
+        }
+    }
+    return edges;
+  }
+
+  void check_memory(const std::vector<Simplex>& edges, std::size_t budget, int requested_dim) const {
+    std::vector<index_t> upper_degree(std::size_t(n_), 0);
+    index_t vs[2];
+    for (const auto& e : edges) {
+      simplex_vertices(binomial_, e.index, 1, n_, vs);
+      ++upper_degree[std::size_t(vs[0])];
+    }
+    // What the top degree keeps alive at once: the (max_dim-1)-simplices it is
+    // assembled from, its columns (an entry each) and the pivot map (about
+    // 24 bytes a pair with robin_map's load factor).
+    const double columns = simplex_bound(upper_degree, max_dim_);
+    const double below = max_dim_ >= 2 ? simplex_bound(upper_degree, max_dim_ - 1) : 0;
+    const double bytes = double(sizeof(Simplex)) * (double(edges.size()) + below + columns) + 24.0 * columns;
+    if (bytes > double(budget)) {
+      std::ostringstream msg;
+      msg.precision(3);
+      msg << "estimated memory " << bytes / double(1 << 20) << " MiB for H0..H" << requested_dim << " of " << n_
+          << " points (up to " << columns << " simplices of dimension " << max_dim_
+          << " within the threshold) exceeds the budget of " << double(budget) / double(1 << 20)
+          << " MiB; lower the dimension, the threshold or the number of points";
+      throw PersistenceError(PersistenceError::Kind::OverBudget, msg.str());
+    }
+  }
+
+  // Union-find over the edges in filtration order: an edge joining two
+  // components kills the younger (all are born at 0); an edge that closes a
+  // loop is a column of the degree-1 reduction.
+  void compute_h0(std::vector<Simplex>& edges, std::vector<Simplex>& columns, Barcode& bars) {
+    std::sort(edges.begin(), edges.end(), [](const Simplex& a, const Simplex& b) {
+      return a.diameter < b.diameter || (a.diameter == b.diameter && a.index > b.index);
+    });
+    std::vector<index_t> parent(static_cast<std::size_t>(n_));
+    std::iota(parent.begin(), parent.end(), index_t(0));
+    auto find = [&](index_t v) {
+      while (parent[std::size_t(v)] != v) {
+        parent[std::size_t(v)] = parent[std::size_t(parent[std::size_t(v)])];
+        v = parent[std::size_t(v)];
+      }
+      return v;
+    };
+    index_t vs[2];
+    for (const auto& e : edges) {
+      simplex_vertices(binomial_, e.index, 1, n_, vs);
+      index_t u = find(vs[0]), v = find(vs[1]);
+      if (u != v) {
+        if (u > v) std::swap(u, v);  // the component of the larger root dies
+        parent[std::size_t(v)] = u;
+        if (e.diameter != 0) bars.bars.push_back(Bar{0, double(e.diameter), {v}, {vs[1], vs[0]}});
+      } else if (max_dim_ >= 1 && !has_zero_apparent_cofacet(e, 1)) {
+        columns.push_back(e);
+      }
+    }
+    std::reverse(columns.begin(), columns.end());
+    for (index_t v = 0; v < n_; ++v)
+      if (find(v) == v) bars.bars.push_back(Bar{0, infinity, {v}, {}});
+  }
+
+  // --------------------------------------------------- cofacets and facets
+
+  // Calls f(diameter, index, odd) for the cofacets of simplex s (dimension
+  // dim) within the threshold, in decreasing index order; `odd` is the
+  // parity of the number of vertices of s above the added vertex, the sign of
+  // the cofacet in δs. With TopOnly, only cofacets that add a vertex above
+  // all of s (each (dim+1)-simplex arises once that way from its facets).
+  // Stops when f returns false.
+  template <bool TopOnly, typename F>
+  void for_each_cofacet(const Simplex& s, int dim, F&& f) {
+    index_t vs[64];  // on the stack: enumerations nest (apparent-pair checks)
+    simplex_vertices(binomial_, s.index, dim, n_, vs);
+    int below = dim + 1;  // vertices of s below the candidate
+    index_t index_below = s.index, index_above = 0;
+    auto visit = [&](index_t w, Value diameter) {
+      // move the vertices of s above w from "below" to "above" (shifted by one)
+      while (below > 0 && vs[below - 1] > w) {
+        index_below -= binomial_(vs[below - 1], below);
+        index_above += binomial_(vs[below - 1], below + 1);
+        --below;
+      }
+      return f(diameter, index_above + binomial_(w, below + 1) + index_below, ((dim + 1 - below) & 1) != 0);
+    };
+    if constexpr (is_sparse<Metric>) {
+      // A cofacet adds a common neighbour of all vertices of s. Walk the
+      // neighbours of one vertex downwards, with a cursor per other vertex.
+      using Neighbour = typename Metric::Neighbour;
+      const Neighbour* begin[64];
+      const Neighbour* cursor[64];
+      for (int i = 0; i <= dim; ++i) {
+        auto row = dist_.neighbours(vs[i]);
+        begin[i] = row.data();
+        cursor[i] = row.data() + row.size();
+      }
+      const int lead = dim;  // the top vertex: its neighbours above it first
+      for (const Neighbour* it = cursor[lead]; it != begin[lead];) {
+        --it;
+        const index_t w = it->vertex;
+        if (TopOnly && w < vs[dim]) break;
+        Value diameter = std::max(s.diameter, it->distance);
+        bool common = true;
+        for (int i = 0; i <= dim && common; ++i) {
+          if (i == lead) continue;
+          const Neighbour*& c = cursor[i];
+          while (c != begin[i] && (c - 1)->vertex > w) --c;
+          if (c == begin[i] || (c - 1)->vertex != w) common = false;
+          else diameter = std::max(diameter, (c - 1)->distance);
+        }
+        // (a vertex of s is not its own neighbour, so it never passes)
+        if (!common) continue;
+        if (!visit(w, diameter)) return;
+      }
+    } else {
+      const index_t lowest = TopOnly ? vs[dim] + 1 : 0;
+      int next = dim;  // highest vertex of s not yet passed
+      for (index_t w = n_ - 1; w >= lowest; --w) {
+        if (next >= 0 && vs[next] == w) {
+          --next;
+          continue;
+        }
+        Value diameter = s.diameter;
+        for (int i = 0; i <= dim; ++i) diameter = std::max(diameter, dist_(w, vs[i]));
+        if (diameter > threshold_) continue;
+        if (!visit(w, diameter)) return;
+      }
+    }
+  }
+
+  // The oldest cofacet of s if it has the same diameter (the pivot of δs
+  // then), else index -1.
+  Entry zero_pivot_cofacet(const Simplex& s, int dim) {
+    Entry result{s.diameter, Code::make(0, 0)};
+    index_t found = -1;
+    bool odd = false;
+    for_each_cofacet<false>(s, dim, [&](Value d, index_t index, bool o) {
+      if (d != s.diameter) return true;
+      found = index, odd = o;
+      return false;
+    });
+    result.entry = found < 0 ? ~std::uint64_t(0) : Code::make(found, odd ? modulus_ - 1 : 1);
+    return result;
+  }
+
+  // The youngest facet of t (dimension dim) if it has t's diameter, else
+  // index -1; `odd` gives the sign of t in that facet's coboundary.
+  index_t zero_pivot_facet(const Simplex& t, int dim, bool& odd) {
+    index_t vs[64];
+    simplex_vertices(binomial_, t.index, dim, n_, vs);
+    // Removing a higher vertex gives a smaller index, so the first facet of
+    // full diameter found from the top is the youngest.
+    for (int j = dim; j >= 0; --j) {
+      Value diameter = 0;
+      for (int a = 0; a <= dim; ++a) {
+        if (a == j) continue;
+        for (int b = 0; b < a; ++b)
+          if (b != j) diameter = std::max(diameter, dist_(vs[a], vs[b]));
+      }
+      if (diameter == t.diameter) {
+        index_t index = 0;
+        for (int i = 0; i < j; ++i) index += binomial_(vs[i], i + 1);
+        for (int i = j + 1; i <= dim; ++i) index += binomial_(vs[i], i);
+        odd = ((dim - j) & 1) != 0;
+        return index;
+      }
+    }
+    return -1;
+  }
+
+  bool has_zero_apparent_cofacet(const Simplex& s, int dim) {
+    const Entry t = zero_pivot_cofacet(s, dim);
+    if (t.entry == ~std::uint64_t(0)) return false;
+    bool odd;
+    return zero_pivot_facet({t.diameter, Code::index(t.entry)}, dim + 1, odd) == s.index;
+  }
+
+  // If t is the cofacet of a zero-apparent pair, its facet; else -1.
+  index_t zero_apparent_facet(const Simplex& t, int dim, bool& odd) {
+    const index_t s = zero_pivot_facet(t, dim, odd);
+    if (s < 0) return -1;
+    const Entry back = zero_pivot_cofacet({t.diameter, s}, dim - 1);
+    return back.entry != ~std::uint64_t(0) && Code::index(back.entry) == t.index ? s : -1;
+  }
+
+  // ------------------------------------------------------ column assembly
+
+  // The columns of degree dim: simplices within the threshold that were not
+  // pivots in degree dim-1 (clearing) and are not the younger half of a
+  // zero-apparent pair; sorted in reverse filtration order.
+  void assemble_columns(int dim, const std::vector<Simplex>& simplices, std::vector<Simplex>& next_simplices,
+                        std::vector<Simplex>& columns) {
+    columns.clear();
+    const bool keep = dim < max_dim_;
+    for (const Simplex& s : simplices) {
+      for_each_cofacet<true>(s, dim - 1, [&](Value d, index_t index, bool) {
+        const Simplex t{d, index};
+        if (keep) next_simplices.push_back(t);
+        if (pivots_.find(index) != pivots_.end()) return true;
+        bool odd;
+        if (zero_apparent_facet(t, dim, odd) >= 0) return true;
+        if (has_zero_apparent_cofacet(t, dim)) return true;
+        columns.push_back(t);
+        return true;
+      });
+    }
+    std::sort(columns.begin(), columns.end(), [](const Simplex& a, const Simplex& b) {
+      return a.diameter > b.diameter || (a.diameter == b.diameter && a.index < b.index);
+    });
+  }
+
+  // -------------------------------------------------------------- reduction
+
+  // Heap order: the top is the pivot candidate, least diameter, then largest
+  // index.
+  static bool later(const Entry& a, const Entry& b) {
+    return a.diameter > b.diameter || (a.diameter == b.diameter && Code::index(a.entry) < Code::index(b.entry));
+  }
+  static void push(std::vector<Entry>& heap, const Entry& e) {
+    heap.push_back(e);
+    std::push_heap(heap.begin(), heap.end(), later);
+  }
+  // Pops the top entry with the coefficients of equal indices summed;
+  // entries that cancel are dropped. Returns false when the column is zero.
+  bool pop_pivot(std::vector<Entry>& heap, Entry& pivot) {
+    while (!heap.empty()) {
+      pivot = heap.front();
+      std::pop_heap(heap.begin(), heap.end(), later);
+      heap.pop_back();
+      const index_t index = Code::index(pivot.entry);
+      if constexpr (Coefficients) {
+        unsigned sum = Code::coefficient(pivot.entry);
+        while (!heap.empty() && Code::index(heap.front().entry) == index) {
+          sum += Code::coefficient(heap.front().entry);
+          std::pop_heap(heap.begin(), heap.end(), later);
+          heap.pop_back();
+        }
+        sum %= modulus_;
+        if (sum != 0) {
+          pivot.entry = Code::make(index, sum);
+          return true;
+        }
+      } else {
+        if (heap.empty() || Code::index(heap.front().entry) != index) return true;
+        std::pop_heap(heap.begin(), heap.end(), later);
+        heap.pop_back();
+      }
+    }
+    return false;
+  }
+  bool get_pivot(std::vector<Entry>& heap, Entry& pivot) {
+    if (!pop_pivot(heap, pivot)) return false;
+    push(heap, pivot);
+    return true;
+  }
+
+  unsigned times(unsigned a, unsigned b) const { return a * b % modulus_; }
+
+  // Adds factor·s to the working reduction column and factor·δs to the
+  // working coboundary.
+  void add_simplex(const Simplex& s, int dim, unsigned factor) {
+    if constexpr (Coefficients) push(reduction_column_, Entry{s.diameter, Code::make(s.index, factor)});
+    else push(reduction_column_, Entry{s.diameter, Code::make(s.index, 1)});
+    for_each_cofacet<false>(s, dim, [&](Value d, index_t index, bool odd) {
+      if constexpr (Coefficients)
+        push(coboundary_, Entry{d, Code::make(index, odd ? modulus_ - factor : factor)});
+      else
+        push(coboundary_, Entry{d, Code::make(index, 1)});
+      return true;
+    });
+  }
+
+  void reduce(int dim, const std::vector<Simplex>& columns, Barcode& bars) {
+    reduction_.clear();
+    reduction_start_.assign(1, 0);
+    for (std::size_t j = 0; j < columns.size(); ++j) {
+      const Simplex& column = columns[j];
+      reduction_column_.clear();
+      coboundary_.clear();
+
+      // δσ into the heap; stop early at an emergent pair: the oldest cofacet
+      // has the column's diameter and no earlier column owns it.
+      bool emergent = false, zero_seen = false;
+      Entry pivot{};
+      for_each_cofacet<false>(column, dim, [&](Value d, index_t index, bool odd) {
+        const Entry e{d, Code::make(index, odd ? modulus_ - 1 : 1)};
+        if (!zero_seen && d == column.diameter) {
+          zero_seen = true;
+          bool o;
+          if (pivots_.find(index) == pivots_.end() && zero_apparent_facet({d, index}, dim + 1, o) < 0) {
+            emergent = true;
+            pivot = e;
+            return false;
+          }
+        }
+        push(coboundary_, e);
+        return true;
+      });
+      if (emergent) {
+        pivots_.insert({Code::index(pivot.entry), Code::make(index_t(j), Code::coefficient(pivot.entry))});
+        reduction_start_.push_back(reduction_.size());
+        continue;
+      }
+
+      bool found = get_pivot(coboundary_, pivot);
+      while (true) {
+        if (!found) {
+          bars.bars.push_back(Bar{double(column.diameter), infinity, vertex_list(column.index, dim), {}});
+          break;
+        }
+        const index_t pivot_index = Code::index(pivot.entry);
+        auto owner = pivots_.find(pivot_index);
+        if (owner != pivots_.end()) {
+          const std::size_t k = std::size_t(Code::index(owner->second));
+          unsigned factor = 1;
+          if constexpr (Coefficients)
+            factor = modulus_ - times(Code::coefficient(pivot.entry), inverse_[Code::coefficient(owner->second)]);
+          add_simplex(columns[k], dim, factor);
+          for (std::size_t r = reduction_start_[k]; r < reduction_start_[k + 1]; ++r) {
+            const Entry& e = reduction_[r];
+            add_simplex({e.diameter, Code::index(e.entry)}, dim, times(factor, Code::coefficient(e.entry)));
+          }
+          found = get_pivot(coboundary_, pivot);
+          continue;
+        }
+        bool odd = false;
+        const index_t apparent = zero_apparent_facet({pivot.diameter, pivot_index}, dim + 1, odd);
+        if (apparent >= 0) {
+          // The pivot is owned by the column of a zero-apparent pair, which is
+          // its plain coboundary (§3.5).
+          unsigned factor = 1;
+          if constexpr (Coefficients) {
+            const unsigned own = odd ? modulus_ - 1 : 1;
+            factor = modulus_ - times(Code::coefficient(pivot.entry), inverse_[own]);
+          }
+          add_simplex({pivot.diameter, apparent}, dim, factor);
+          found = get_pivot(coboundary_, pivot);
+          continue;
+        }
+        if (pivot.diameter > column.diameter)
+          bars.bars.push_back(Bar{double(column.diameter), double(pivot.diameter), vertex_list(column.index, dim),
+                                  vertex_list(pivot_index, dim + 1)});
+        pivots_.insert({pivot_index, Code::make(index_t(j), Code::coefficient(pivot.entry))});
+        Entry e;
+        while (pop_pivot(reduction_column_, e)) reduction_.push_back(e);
+        break;
+      }
+      reduction_start_.push_back(reduction_.size());
+    }
+  }
+
+  std::vector<index_t> vertex_list(index_t index, int dim) const {
+    std::vector<index_t> vs(std::size_t(dim + 1));
+    simplex_vertices(binomial_, index, dim, n_, vs.data());
+    std::reverse(vs.begin(), vs.end());
+    return vs;
+  }
+
+  const Metric& dist_;
+  const index_t n_;
+  const int max_dim_;
+  const Value threshold_;
+  const unsigned modulus_;
+  const BinomialTable binomial_;
+  std::vector<unsigned> inverse_;
+
+  tsl::robin_map<index_t, std::uint64_t> pivots_;  // pivot simplex -> (column, its coefficient)
+  std::vector<Entry> reduction_;                    // V, column after column, without the diagonal
+  std::vector<std::size_t> reduction_start_;
+  std::vector<Entry> reduction_column_, coboundary_;  // working columns, reused
+};
+
+}  // namespace engine
+
+namespace {
+
+bool is_prime(int p) {
+  if (p < 2) return false;
+  for (int q = 2; q * q <= p; ++q)
+    if (p % q == 0) return false;
+  return true;
+}
+
+void check_options(const PersistenceOptions& options) {
+  using K = PersistenceError::Kind;
+  if (!is_prime(options.modulus) || options.modulus > 255)
+    throw PersistenceError(K::BadModulus, "modulus " + std::to_string(options.modulus) +
+                                              " is not a prime between 2 and 255");
+  if (options.max_dim < 0)
+    throw PersistenceError(K::BadArgument, "max_dim " + std::to_string(options.max_dim) + " is negative");
+  if (options.max_dim > 60)
+    throw PersistenceError(K::BadArgument, "max_dim " + std::to_string(options.max_dim) + " is above 60");
+  if (std::isnan(options.threshold) || options.threshold < 0)
+    throw PersistenceError(K::BadArgument, "threshold " + std::to_string(options.threshold) + " must be >= 0");
+}
+
+template <typename Metric, typename Value>
+Persistence run(const Metric& metric, Value threshold, const PersistenceOptions& options) {
+  Persistence out;
+  out.threshold = double(threshold);
+  if (options.modulus == 2) {
+    engine::RipsPersistence<Metric, Value, false> rips(metric, options.max_dim, threshold, 2);
+    rips.compute(out, options.memory_budget, options.max_dim);
+  } else {
+    engine::RipsPersistence<Metric, Value, true> rips(metric, options.max_dim, threshold, unsigned(options.modulus));
+    rips.compute(out, options.memory_budget, options.max_dim);
+  }
+  return out;
+}
+
+template <typename Value>
+Persistence persistence_of_sparse(const BasicSparseDistanceMatrix<Value>& m, const PersistenceOptions& options) {
+  check_options(options);
+  if (options.threshold == infinity) {
+    Persistence out = run(engine::SparseMetric<Value>(m), std::numeric_limits<Value>::infinity(), options);
+    out.threshold = infinity;
+    return out;
+  }
+  // Cut the edges above the threshold so that enumeration never sees them.
+  const Value threshold = Value(options.threshold);
+  std::vector<std::tuple<index_t, index_t, Value>> kept;
+  for (index_t i = 0; i < m.size(); ++i)
+    for (const auto& nb : m.neighbours(i))
+      if (nb.vertex < i && nb.distance <= threshold) kept.emplace_back(i, nb.vertex, nb.distance);
+  const BasicSparseDistanceMatrix<Value> cut(m.size(), kept);
+  return run(engine::SparseMetric<Value>(cut), threshold, options);
+}
+
+template <typename Value>
+Persistence persistence_of_dense(const BasicDistanceMatrix<Value>& m, const PersistenceOptions& options) {
+  check_options(options);
+  if (options.threshold == infinity) return run(engine::DenseMetric<Value>(m), m.enclosing_radius(), options);
+  const Value threshold = Value(options.threshold);
+  const BasicSparseDistanceMatrix<Value> sparse(m, threshold);
+  return run(engine::SparseMetric<Value>(sparse), threshold, options);
+}
+
+}  // namespace
+
+Persistence compute_persistence(const DistanceMatrix& distances, const PersistenceOptions& options) {
+  return persistence_of_dense(distances, options);
+}
+Persistence compute_persistence(const DistanceMatrixF& distances, const PersistenceOptions& options) {
+  return persistence_of_dense(distances, options);
+}
+Persistence compute_persistence(const SparseDistanceMatrix& distances, const PersistenceOptions& options) {
+  return persistence_of_sparse(distances, options);
+}
+Persistence compute_persistence(const SparseDistanceMatrixF& distances, const PersistenceOptions& options) {
+  return persistence_of_sparse(distances, options);
+}
+
+}  // namespace vitopo

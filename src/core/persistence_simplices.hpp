@@ -1,0 +1,72 @@
+// Simplices as integers: the combinatorial number system (Bauer 2021, §3.1).
+//
+// A d-simplex with vertices v_d > ... > v_0 is the number
+//   sum_{i=0..d} binomial(v_i, i+1),
+// a bijection onto 0 .. binomial(n, d+1) - 1 that orders simplices
+// colexicographically. Cofacets and facets are then found by arithmetic on
+// these numbers, never stored. Internal to the engine.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/persistence.hpp"
+
+namespace vitopo::engine {
+
+// binomial(v, k) for v <= max_vertex, k <= max_k, read in the inner loops.
+// Built with an overflow check: every entry must stay below 2^55, which keeps
+// index << 8 (room for a Z/p coefficient, p < 256) inside 63 bits.
+class BinomialTable {
+ public:
+  static constexpr index_t index_limit = index_t(1) << 55;
+
+  BinomialTable(index_t max_vertex, int max_k) : rows_(max_vertex + 1), table_(std::size_t(max_k + 1) * std::size_t(rows_)) {
+    for (int k = 0; k <= max_k; ++k)
+      for (index_t v = 0; v <= max_vertex; ++v) {
+        index_t value;
+        if (k == 0) value = 1;
+        else if (v == 0) value = 0;
+        else value = at(v - 1, k - 1) + at(v - 1, k);
+        if (value >= index_limit)
+          throw PersistenceError(PersistenceError::Kind::IndexOverflow,
+                                 "simplex indices overflow: binomial(" + std::to_string(v) + ", " + std::to_string(k) +
+                                     ") exceeds 2^55, so " + std::to_string(max_vertex + 1) +
+                                     " points cannot be handled up to dimension " + std::to_string(max_k - 2) +
+                                     "; lower the dimension or the number of points");
+        table_[std::size_t(k) * std::size_t(rows_) + std::size_t(v)] = value;
+      }
+  }
+
+  index_t operator()(index_t v, int k) const { return table_[std::size_t(k) * std::size_t(rows_) + std::size_t(v)]; }
+
+ private:
+  index_t at(index_t v, int k) const { return table_[std::size_t(k) * std::size_t(rows_) + std::size_t(v)]; }
+  index_t rows_;
+  std::vector<index_t> table_;
+};
+
+// Writes the dim+1 vertices of simplex `index` in ascending order into
+// `vertices` (which must hold dim+1), by peeling off the largest binomial
+// that fits, top vertex first. `n` bounds the top vertex.
+inline void simplex_vertices(const BinomialTable& binomial, index_t index, int dim, index_t n, index_t* vertices) {
+  index_t top = n - 1;
+  for (int k = dim + 1; k >= 1; --k) {
+    // largest v <= top with binomial(v, k) <= index
+    if (binomial(top, k) > index) {
+      index_t lo = k - 1, hi = top;  // binomial(lo, k) == 0 <= index < binomial(hi, k)
+      while (hi - lo > 1) {
+        const index_t mid = lo + (hi - lo) / 2;
+        if (binomial(mid, k) <= index) lo = mid;
+        else hi = mid;
+      }
+      top = lo;
+    }
+    vertices[k - 1] = top;
+    index -= binomial(top, k);
+    --top;
+  }
+}
+
+}  // namespace vitopo::engine
