@@ -11,7 +11,7 @@ apt_packages=(
   libeigen3-dev doctest-dev libhera-dev libboost-dev robin-map-dev
   nlohmann-json3-dev libstb-dev
   ripser
-  python3-numpy python3-scipy python3-gudhi python3-torch python3-onnx
+  python3-numpy python3-scipy python3-gudhi python3-torch python3-onnx python3-pot
   libopenblas0-serial dataset-fashion-mnist
   chromium
   dpkg-dev time
