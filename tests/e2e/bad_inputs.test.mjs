@@ -1,0 +1,113 @@
+// Each bad input gives its own clear message in the page, and the previous
+// analysis, attention, prediction and model stay exactly as they were.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { artifacts, openPage, samples, site, sourceDir } from './harness.mjs';
+
+function chunk(type, data) {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+// A PNG whose IHDR declares width × height (8-bit grayscale) followed by `idat`.
+function png(width, height, idat) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;  // bit depth; colour type 0 (gray), compression, filter, interlace 0
+  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr)];
+  if (idat) parts.push(chunk('IDAT', idat));
+  parts.push(chunk('IEND', Buffer.alloc(0)));
+  return Buffer.concat(parts);
+}
+
+const badImages = [
+  { what: 'a non-image file', name: 'notes.txt', type: 'text/plain',
+    bytes: Buffer.from('These are notes, not pixels.\n'), message: /"notes\.txt" is not an image/ },
+  { what: 'a corrupt PNG (its pixel data is not a zlib stream)', name: 'corrupt.png', type: 'image/png',
+    bytes: png(28, 28, Buffer.alloc(64, 0xa5)), message: /"corrupt\.png" could not be decoded: the PNG data is corrupt/ },
+  { what: 'a 20000×30000 image (a PNG header that claims it)', name: 'huge.png', type: 'image/png',
+    bytes: png(20000, 30000, zlib.deflateSync(Buffer.alloc(1024))), message: /"huge\.png" is too large: 20000×30000 pixels/ },
+  { what: 'a zero-size image', name: 'empty.png', type: 'image/png',
+    bytes: png(0, 0, zlib.deflateSync(Buffer.alloc(0))), message: /"empty\.png" is a zero-size PNG image \(0×0 pixels\)/ },
+  { what: 'an empty file', name: 'nothing.png', type: 'image/png',
+    bytes: Buffer.alloc(0), message: /"nothing\.png" is empty \(0 bytes\)/ },
+];
+
+// Everything that must survive a bad input.
+const snapshot = (page) => page.evaluate(() => ({
+  analysis: window.vitopo.analysis(),
+  attention: Array.from(window.vitopo.attention().data),
+  prediction: window.vitopo.prediction(),
+  model: window.vitopo.model(),
+  settings: window.vitopo.settings(),
+}));
+
+const errorText = (page) => page.evaluate(() => document.getElementById('error').textContent);
+
+test('bad inputs give their messages in the page and the previous analysis stays', async (t) => {
+  const { page, log, close } = await openPage();
+  try {
+    const before = await snapshot(page);
+    assert.ok(before.analysis, 'a sample is analysed at start');
+    for (const input of badImages) {
+      await t.test(input.what, async () => {
+        const rejection = await page.evaluate(async ({ bytes, name, type }) => {
+          try {
+            await window.vitopo.loadImage(new File([new Uint8Array(bytes)], name, { type }));
+            return null;
+          } catch (e) {
+            return e.message;
+          }
+        }, { bytes: [...input.bytes], name: input.name, type: input.type });
+        assert.match(rejection ?? 'it was accepted', input.message);
+        assert.match(await errorText(page), input.message, 'the page shows the message');
+        assert.deepEqual(await snapshot(page), before, 'the previous analysis stays');
+      });
+    }
+
+    await t.test('an ONNX model without the attentions output', async () => {
+      const dir = path.join(artifacts, 'broken-models');
+      execFileSync('/usr/bin/python3', [path.join(sourceDir, 'tests', 'e2e', 'break_model.py'),
+        path.join(site, 'models', 'vitopo-fmnist.onnx'), dir], { stdio: 'pipe' });
+      const bytes = fs.readFileSync(path.join(dir, 'no-attentions.onnx'));
+      const rejection = await page.evaluate(async (b) => {
+        try {
+          await window.vitopo.loadModel(new File([new Uint8Array(b)], 'no-attentions.onnx'));
+          return null;
+        } catch (e) {
+          return e.message;
+        }
+      }, [...bytes]);
+      assert.match(rejection ?? 'it was accepted', /no-attentions\.onnx does not follow the vitopo model contract: .*attentions/);
+      assert.equal(await errorText(page), rejection, 'the page shows the validator\'s message');
+      assert.deepEqual(await snapshot(page), before, 'the previous model and analysis stay');
+    });
+
+    await t.test('bad settings', async () => {
+      const rejection = await page.evaluate(() => window.vitopo.settings({ metric: 'manhattan' }).then(() => null, (e) => e.message));
+      assert.match(rejection ?? 'it was accepted', /manhattan/);
+      assert.match(await errorText(page), /manhattan/);
+      assert.deepEqual(await snapshot(page), before, 'the previous settings and analysis stay');
+    });
+
+    await t.test('a good image after the bad ones is analysed and clears the error', async () => {
+      const analysis = await page.evaluate((file) => window.vitopo.loadImage('samples/' + file), samples()[1].file);
+      assert.equal(analysis.schema, 'vitopo.analysis/1');
+      assert.equal(await errorText(page), '');
+    });
+  } catch (e) {
+    e.message += `\npage log:\n${log.join('\n')}`;
+    throw e;
+  } finally {
+    await close();
+  }
+});

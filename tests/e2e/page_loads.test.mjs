@@ -1,0 +1,44 @@
+// The page opens with WebGL2, the default model and a sample already analysed.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage } from './harness.mjs';
+
+test('the page loads with WebGL2, vitopo.ready resolves and a sample is already analysed', async () => {
+  const { page, log, close } = await openPage();
+  try {
+    const state = await page.evaluate(() => {
+      const probe = document.createElement('canvas').getContext('webgl2');
+      const a = window.vitopo.analysis();
+      const att = window.vitopo.attention();
+      return {
+        webgl2: probe !== null,
+        // SDL made the app's context on #canvas; asking for webgl2 returns it only if it is WebGL2.
+        appContext: document.getElementById('canvas').getContext('webgl2') !== null,
+        schema: a?.schema,
+        heads: a?.heads.length,
+        shape: att?.shape,
+        dataLength: att?.data.length,
+        model: window.vitopo.model(),
+        error: document.getElementById('error').textContent,
+        crossOriginIsolated: window.crossOriginIsolated,
+        api: Object.keys(window.vitopo).sort(),
+        share: window.vitopo.shareLink(),
+      };
+    });
+    assert.equal(state.webgl2, true, 'the browser offers WebGL2');
+    assert.equal(state.appContext, true, 'the app draws through a WebGL2 context on #canvas');
+    assert.equal(state.crossOriginIsolated, true, 'serve.mjs makes the page cross-origin isolated');
+    assert.equal(state.error, '', `no error is shown\n${log.join('\n')}`);
+    for (const name of ['ready', 'loadImage', 'analysis', 'attention', 'settings', 'shareLink']) {
+      assert.ok(state.api.includes(name), `vitopo.${name} exists`);
+    }
+    assert.equal(state.share, null);
+    assert.equal(state.schema, 'vitopo.analysis/1');
+    const [L, H, T, T2] = state.shape;
+    assert.equal(T, T2);
+    assert.equal(state.dataLength, L * H * T * T);
+    assert.equal(state.heads, L * H, 'every head of every layer is analysed');
+  } finally {
+    await close();
+  }
+});

@@ -1,0 +1,74 @@
+// Every sample, loaded through the page API, gives the analysis the native
+// `vitopo analyze` computes from the page's own attention tensor, and the
+// model predicts the sample's label.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { artifacts, nativeCli, npyFloat32, openPage, samples } from './harness.mjs';
+
+const RELATIVE = 1e-6;
+
+function close(a, b) {
+  if (a === null || b === null) return a === b;
+  return Math.abs(a - b) <= RELATIVE * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+}
+
+// Bars of one diagram in a canonical order (by birth, then death; null last).
+function sorted(diagram) {
+  const key = (d) => (d === null ? Infinity : d);
+  return [...diagram].sort((p, q) => p[0] - q[0] || key(p[1]) - key(q[1]));
+}
+
+function assertSameDiagrams(page, native, where) {
+  assert.equal(page.heads.length, native.heads.length, `${where}: number of heads`);
+  for (let i = 0; i < page.heads.length; i++) {
+    const a = page.heads[i];
+    const b = native.heads[i];
+    const head = `${where}, layer ${a.layer} head ${a.head}`;
+    assert.deepEqual([a.layer, a.head], [b.layer, b.head], `${where}: head order`);
+    assert.equal(a.diagrams.length, b.diagrams.length, `${head}: dimensions`);
+    a.diagrams.forEach((diagram, dim) => {
+      const x = sorted(diagram);
+      const y = sorted(b.diagrams[dim]);
+      assert.equal(x.length, y.length, `${head}: H${dim} has ${x.length} bars in the page, ${y.length} natively`);
+      x.forEach(([birth, death], k) => {
+        assert.ok(close(birth, y[k][0]) && close(death, y[k][1]),
+          `${head}: H${dim} bar ${k} is [${birth}, ${death}) in the page, [${y[k][0]}, ${y[k][1]}) natively`);
+      });
+    });
+  }
+}
+
+test('each sample: the page\'s diagrams equal native `vitopo analyze` on the page\'s attention, and the prediction is the label', async () => {
+  assert.ok(fs.existsSync(nativeCli), `the native CLI ${nativeCli} exists (build the native preset first)`);
+  const list = samples();
+  assert.ok(list.length >= 10, 'at least one sample per class');
+  const dir = path.join(artifacts, 'samples');
+  fs.mkdirSync(dir, { recursive: true });
+  const { page, log, close: closePage } = await openPage();
+  const mismatches = [];
+  try {
+    for (const sample of list) {
+      const got = await page.evaluate(async (file) => {
+        const analysis = await window.vitopo.loadImage(`samples/${file}`);
+        const attention = window.vitopo.attention();
+        return { analysis, shape: attention.shape, data: Array.from(attention.data), prediction: window.vitopo.prediction() };
+      }, sample.file).catch((e) => assert.fail(`${sample.file}: ${e.message}\n${log.join('\n')}`));
+      const stem = path.join(dir, sample.file.replace(/\.png$/, ''));
+      fs.writeFileSync(`${stem}.attention.npy`, npyFloat32(got.shape, Float32Array.from(got.data)));
+      fs.writeFileSync(`${stem}.page.json`, JSON.stringify(got.analysis));
+      execFileSync(nativeCli, ['analyze', `${stem}.attention.npy`, '--out', `${stem}.native.json`], { stdio: 'pipe' });
+      const native = JSON.parse(fs.readFileSync(`${stem}.native.json`, 'utf8'));
+      assert.deepEqual(native.shape, got.analysis.shape, `${sample.file}: shape`);
+      assertSameDiagrams(got.analysis, native, sample.file);
+      if (got.prediction.index !== sample.label) {
+        mismatches.push(`${sample.file}: predicted ${got.prediction.label} (${got.prediction.index}), label ${sample.label}`);
+      }
+    }
+  } finally {
+    await closePage();
+  }
+  assert.deepEqual(mismatches, [], 'the model predicts every sample\'s label');
+});

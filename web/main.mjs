@@ -1,0 +1,105 @@
+// Boots the page: the core module, the views (app module), the analysis
+// worker, the default model, then the first sample, so the page opens with a
+// sample already analysed.
+import createVitopoCore from './vitopo_core.mjs';
+import { CoreModule } from './core.mjs';
+import { AnalysisClient } from './analysis_client.mjs';
+import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
+import { attachImageInputs, buildGallery } from './image_input.mjs';
+import { Pipeline } from './pipeline.mjs';
+import { installPageApi } from './page_api.mjs';
+import { StatusArea } from './status.mjs';
+
+const DEFAULT_MODEL = 'models/vitopo-fmnist.onnx';
+const SAMPLES = 'samples/samples.json';
+
+const status = new StatusArea(document);
+let resolveReady, rejectReady;
+const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
+ready.catch(() => {});  // boot errors are shown in the page; callers of vitopo.ready see them too
+window.vitopo = { ready };  // replaced by the whole API once the pipeline exists
+
+// Views that fail must not take the page down: the page API works without them.
+async function startViews() {
+  const canvas = document.getElementById('canvas');
+  if (!hasWebGL2()) {
+    status.fail('This browser has no WebGL2, so the views cannot be drawn. The analysis still runs: see vitopo.analysis().');
+    return new NoViews();
+  }
+  try {
+    return await AppBridge.load(canvas);
+  } catch (e) {
+    console.error(e);
+    status.fail(`The views could not start: ${e.message ?? e}`);
+    return new NoViews();
+  }
+}
+
+// Turns the views' intents into actions, once per animation frame.
+function pollIntents(pipeline, actions) {
+  const frame = () => {
+    let intents = [];
+    try {
+      intents = pipeline.views.takeIntents();
+    } catch (e) {
+      console.error(e);
+    }
+    for (const intent of intents) actions[intent.kind]?.(intent);
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+function download(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+async function boot() {
+  status.working('starting');
+  const core = await CoreModule.instantiate(createVitopoCore);
+  const views = await startViews();
+  const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status });
+  installPageApi(pipeline, ready);
+
+  const quiet = (promise) => promise.catch(() => {});  // errors are already shown in the page
+  const picker = document.getElementById('image-file');
+  attachImageInputs({ picker, dropTarget: document.body, onFile: (file) => quiet(window.vitopo.loadImage(file)) });
+  const modelPicker = document.getElementById('model-file');
+  modelPicker.addEventListener('change', () => {
+    const file = modelPicker.files?.[0];
+    modelPicker.value = '';
+    if (file) quiet(window.vitopo.loadModel(file));
+  });
+  document.getElementById('cancel').addEventListener('click', () => pipeline.cancel());
+
+  const samples = await buildGallery(document.getElementById('gallery'), SAMPLES,
+    (url, sample) => quiet(pipeline.loadImage(url, { sampleLabel: sample.label ?? -1 })));
+  views.setSamples(samples.map((s) => ({ name: s.name ?? s.file, label: s.label ?? -1 })));
+
+  pollIntents(pipeline, {
+    reanalyse: (intent) => quiet(pipeline.reanalyse(intent.settings)),
+    cancel: () => pipeline.cancel(),
+    'open-image': () => picker.click(),
+    'load-sample': ({ sample }) => samples[sample] &&
+      quiet(pipeline.loadImage(samples[sample].url, { sampleLabel: samples[sample].label ?? -1 })),
+    'export-analysis': () => pipeline.current && download('vitopo-analysis.json', pipeline.current.analysisText),
+    'copy-share-link': () => status.info('Share links are not available yet.'),
+  });
+
+  const response = await fetch(DEFAULT_MODEL);
+  if (!response.ok) throw new Error(`Could not load the default model ${DEFAULT_MODEL}: HTTP ${response.status}`);
+  await pipeline.loadModel(new Uint8Array(await response.arrayBuffer()), DEFAULT_MODEL.split('/').pop());
+  if (samples.length > 0) {
+    await pipeline.loadImage(samples[0].url, { sampleLabel: samples[0].label ?? -1 });
+  }
+}
+
+boot().then(() => resolveReady(window.vitopo), (e) => {
+  console.error(e);
+  status.working(null);
+  status.fail(`The page could not start: ${e.message ?? e}`);
+  rejectReady(e);
+});
