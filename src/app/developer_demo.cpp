@@ -1,0 +1,89 @@
+#include "developer_demo.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <vector>
+
+#include "analysis_import.hpp"
+#include "core/analysis.hpp"
+#include "core/attention.hpp"
+#include "selected_head.hpp"
+
+namespace vitopo::app {
+
+void load_developer_demo(AppState& state) {
+  constexpr int layers = 4, heads = 4, rows = 7, cols = 7, tokens = 1 + rows * cols, side = 28;
+  state.model = {};
+  state.model.name = "synthetic demo (no model loaded)";
+  state.model.input_width = state.model.input_height = side;
+  state.model.patch = 4;
+  state.model.grid_rows = rows;
+  state.model.grid_cols = cols;
+  state.model.labels = {"demo"};
+  ++state.model_revision;
+
+  // An image: a soft ring, so the grid and overlays have something to sit on.
+  state.image = {};
+  state.image.name = "synthetic demo — no image loaded";
+  state.image.width = state.image.height = side;
+  state.image.channels = 1;
+  state.image.pixels.resize(side * side);
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) {
+      const double r = std::hypot(x - 13.5, y - 13.5);
+      state.image.pixels[std::size_t(y * side + x)] = float(std::exp(-std::pow((r - 8.0) / 3.0, 2)));
+    }
+  state.image.revision++;
+
+  // Attention: each head attends locally with its own width, plus a share to
+  // CLS and a little deterministic noise; rows are softmaxes.
+  std::vector<float> data(std::size_t(layers) * heads * tokens * tokens);
+  std::uint32_t seed = 12345;
+  auto noise = [&] {
+    seed = seed * 1664525u + 1013904223u;
+    return double(seed >> 8) / double(1u << 24);
+  };
+  auto position = [&](int t) { return t == 0 ? std::pair{-2.0, 3.0} : std::pair{double((t - 1) / cols), double((t - 1) % cols)}; };
+  for (int l = 0; l < layers; ++l)
+    for (int h = 0; h < heads; ++h) {
+      const double width = 0.6 + 0.5 * h + 0.7 * l;
+      for (int i = 0; i < tokens; ++i) {
+        std::vector<double> logits(tokens);
+        double top = -1e300;
+        for (int j = 0; j < tokens; ++j) {
+          const auto [ri, ci] = position(i);
+          const auto [rj, cj] = position(j);
+          const double d2 = (ri - rj) * (ri - rj) + (ci - cj) * (ci - cj);
+          logits[std::size_t(j)] = -d2 / (2 * width * width) + (j == 0 ? 0.5 * l : 0.0) + 0.8 * noise();
+          top = std::max(top, logits[std::size_t(j)]);
+        }
+        double sum = 0;
+        for (double& v : logits) sum += (v = std::exp(v - top));
+        float* row = data.data() + ((std::size_t(l) * heads + h) * tokens + i) * tokens;
+        for (int j = 0; j < tokens; ++j) row[j] = float(logits[std::size_t(j)] / sum);
+      }
+    }
+  state.attention = {};
+  state.attention.layers = layers;
+  state.attention.heads = heads;
+  state.attention.tokens = tokens;
+  state.attention.data = std::move(data);
+  state.attention.revision++;
+
+  try {
+    const std::int64_t shape[] = {layers, heads, tokens, tokens};
+    const auto tensor = vitopo::AttentionTensor::from_buffer(std::span<const float>(state.attention.data), shape);
+    state.analysis = import_analysis(vitopo::analyze(tensor, core_settings(state.settings)));
+    state.analysis.revision++;
+    state.status.message = "synthetic demo data: no image loaded";
+  } catch (const std::exception& e) {
+    state.status.error = std::string("demo analysis failed: ") + e.what();
+  }
+  state.prediction = {};
+  state.selection = {};
+  state.selection.layer = 1;
+  state.selection.head = 2;
+}
+
+}  // namespace vitopo::app

@@ -1,0 +1,140 @@
+#include "head_grid_view.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "palette.hpp"
+#include "panels.hpp"
+
+namespace vitopo::app {
+
+namespace {
+
+struct SummaryChoice {
+  const char* label;
+  int dim;
+  double (*value)(const DimensionSummary&);
+};
+
+const SummaryChoice choices[] = {
+    {"H1 bars", 1, [](const DimensionSummary& s) { return double(s.bars); }},
+    {"H1 total persistence", 1, [](const DimensionSummary& s) { return s.total_persistence; }},
+    {"H1 longest bar", 1, [](const DimensionSummary& s) { return s.longest; }},
+    {"H1 persistence entropy", 1, [](const DimensionSummary& s) { return s.entropy; }},
+    {"H0 total persistence", 0, [](const DimensionSummary& s) { return s.total_persistence; }},
+    {"H0 longest bar", 0, [](const DimensionSummary& s) { return s.longest; }},
+    {"H2 bars", 2, [](const DimensionSummary& s) { return double(s.bars); }},
+};
+int choice = 0;
+
+bool value_of(const HeadAnalysis* head, const SummaryChoice& c, double& out) {
+  if (!head || c.dim >= int(head->summary.size())) return false;
+  out = c.value(head->summary[std::size_t(c.dim)]);
+  return std::isfinite(out);
+}
+
+}  // namespace
+
+void show_head_grid_view(AppState& state) {
+  ImGui::Begin("Layer × head", nullptr, panel_flags);
+  const Analysis& analysis = state.analysis;
+  const int layers = analysis.empty() ? state.attention.layers : analysis.layers;
+  const int heads = analysis.empty() ? state.attention.heads : analysis.heads;
+  if (layers <= 0 || heads <= 0) {
+    centred_note("the summary of every head appears here after the analysis");
+    ImGui::End();
+    return;
+  }
+
+  ImGui::SetNextItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.6f));
+  if (ImGui::BeginCombo("##summary", choices[choice].label)) {
+    for (int i = 0; i < int(std::size(choices)); ++i) {
+      if (choices[i].dim > analysis.settings.max_dim) continue;
+      if (ImGui::Selectable(choices[i].label, i == choice)) choice = i;
+    }
+    ImGui::EndCombo();
+  }
+  if (choices[choice].dim > analysis.settings.max_dim) choice = 0;
+  const SummaryChoice& c = choices[choice];
+
+  double low = INFINITY, high = -INFINITY;
+  for (int l = 0; l < layers; ++l)
+    for (int h = 0; h < heads; ++h) {
+      double v;
+      if (value_of(analysis.find(l, h), c, v)) low = std::min(low, v), high = std::max(high, v);
+    }
+  if (low <= high) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%.3g … %.3g", low, high);
+  }
+
+  // Cells as large as fit, square, with the layer labels on the left and the
+  // head labels on top.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float label_w = ImGui::CalcTextSize("L00").x + 8, label_h = ImGui::GetTextLineHeight() + 4;
+  const float cell = std::max(8.0f, std::min((avail.x - label_w) / heads, (avail.y - label_h) / layers));
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 grid_min(origin.x + label_w, origin.y + label_h);
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  char text[32];
+  for (int h = 0; h < heads; ++h) {
+    std::snprintf(text, sizeof text, "H%d", h);
+    const ImVec2 size = ImGui::CalcTextSize(text);
+    if (size.x < cell) list->AddText(ImVec2(grid_min.x + (h + 0.5f) * cell - size.x * 0.5f, origin.y), colours::text_dim, text);
+  }
+  for (int l = 0; l < layers; ++l) {
+    std::snprintf(text, sizeof text, "L%d", l);
+    const ImVec2 size = ImGui::CalcTextSize(text);
+    list->AddText(ImVec2(origin.x, grid_min.y + (l + 0.5f) * cell - size.y * 0.5f), colours::text_dim, text);
+  }
+
+  ImGui::SetCursorScreenPos(grid_min);
+  ImGui::InvisibleButton("cells", ImVec2(cell * heads, cell * layers));
+  const bool hovered = ImGui::IsItemHovered();
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const int hover_l = hovered ? int((mouse.y - grid_min.y) / cell) : -1;
+  const int hover_h = hovered ? int((mouse.x - grid_min.x) / cell) : -1;
+  if (ImGui::IsItemClicked() && hover_l >= 0 && hover_l < layers && hover_h >= 0 && hover_h < heads) {
+    state.selection.layer = hover_l;
+    state.selection.head = hover_h;
+    state.selection.bar = {};
+  }
+
+  const float gap = cell > 20 ? 2.0f : 1.0f;
+  for (int l = 0; l < layers; ++l)
+    for (int h = 0; h < heads; ++h) {
+      const ImVec2 a(grid_min.x + h * cell + gap * 0.5f, grid_min.y + l * cell + gap * 0.5f);
+      const ImVec2 b(a.x + cell - gap, a.y + cell - gap);
+      double v;
+      const bool known = value_of(analysis.find(l, h), c, v);
+      const float t = known && high > low ? float((v - low) / (high - low)) : 0.5f;
+      list->AddRectFilled(a, b, known ? colormap_u32(t) : IM_COL32(40, 44, 52, 255), 3);
+      if (known && cell > 34) {
+        std::snprintf(text, sizeof text, (choice == 0 || choice == 6) ? "%.0f" : "%.2f", v);
+        const ImVec2 size = ImGui::CalcTextSize(text);
+        if (size.x < cell - 4)
+          list->AddText(ImVec2((a.x + b.x - size.x) * 0.5f, (a.y + b.y - size.y) * 0.5f),
+                        t > 0.6f ? IM_COL32(20, 20, 30, 255) : IM_COL32(240, 240, 245, 255), text);
+      }
+      if (l == state.selection.layer && h == state.selection.head)
+        list->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), IM_COL32(255, 255, 255, 255), 3, 0, 2.5f);
+      else if (l == hover_l && h == hover_h)
+        list->AddRect(a, b, IM_COL32(255, 255, 255, 140), 3, 0, 1.5f);
+    }
+
+  if (hovered && hover_l >= 0 && hover_l < layers && hover_h >= 0 && hover_h < heads) {
+    ImGui::BeginTooltip();
+    ImGui::Text("layer %d, head %d", hover_l, hover_h);
+    double v;
+    if (value_of(analysis.find(hover_l, hover_h), c, v)) ImGui::Text("%s: %.4g", c.label, v);
+    else ImGui::TextDisabled("not analysed yet");
+    ImGui::TextDisabled("click to select");
+    ImGui::EndTooltip();
+  }
+  ImGui::End();
+}
+
+}  // namespace vitopo::app

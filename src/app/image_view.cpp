@@ -1,0 +1,234 @@
+#include "image_view.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "palette.hpp"
+#include "panels.hpp"
+#include "render/heatmap.hpp"
+#include "render/image_texture.hpp"
+#include "render/line_batch.hpp"
+#include "selected_head.hpp"
+
+namespace vitopo::app {
+
+namespace {
+
+render::ImageTexture model_image;
+render::ImageTexture original_image;
+std::uint64_t uploaded_revision = ~std::uint64_t(0);
+render::Heatmap attention_overlay;
+render::LineBatch skeleton_lines;
+render::LineBatch highlight_lines;
+
+bool show_skeleton = true;
+bool show_grid = true;
+bool show_original = false;
+
+void upload(const ImageInput& image) {
+  if (uploaded_revision == image.revision) return;
+  uploaded_revision = image.revision;
+  if (!image.empty()) {
+    const std::size_t plane = std::size_t(image.width) * std::size_t(image.height);
+    std::vector<std::uint8_t> rgba(plane * 4);
+    for (std::size_t i = 0; i < plane; ++i) {
+      for (int k = 0; k < 3; ++k) {
+        const float v = image.channels >= 3 ? image.pixels[std::size_t(k) * plane + i] : image.pixels[i];
+        rgba[4 * i + std::size_t(k)] = std::uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f));
+      }
+      rgba[4 * i + 3] = 255;
+    }
+    model_image.set_rgba(rgba.data(), image.width, image.height, false);
+  }
+  if (image.original_width > 0 && image.original_rgba.size() >= std::size_t(image.original_width) * image.original_height * 4)
+    original_image.set_rgba(image.original_rgba.data(), image.original_width, image.original_height, true);
+}
+
+// The prediction line: class, probability bar, and whether it matches a sample's label.
+void show_prediction(const AppState& state) {
+  const Prediction& p = state.prediction;
+  if (p.label < 0) return;
+  const auto& labels = state.model.labels;
+  const std::string name = p.label < int(labels.size()) ? labels[std::size_t(p.label)] : "class " + std::to_string(p.label);
+  ImGui::TextDisabled("Predicted");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(name.c_str());
+  ImGui::SameLine();
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f %%", p.probability * 100);
+  const float width = ImGui::GetContentRegionAvail().x;
+  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(colours::accent));
+  ImGui::ProgressBar(float(p.probability), ImVec2(std::max(60.0f, width * 0.45f), 0), text);
+  ImGui::PopStyleColor();
+  if (state.image.sample_label >= 0) {
+    ImGui::SameLine();
+    const bool right = state.image.sample_label == p.label;
+    const std::string truth = state.image.sample_label < int(labels.size()) ? labels[std::size_t(state.image.sample_label)] : "?";
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(right ? IM_COL32(46, 204, 143, 255) : colours::error),
+                       right ? "= label" : "label: %s", truth.c_str());
+  }
+}
+
+}  // namespace
+
+void show_image_view(AppState& state) {
+  ImGui::Begin("Image", nullptr, panel_flags);
+  const ModelInfo& model = state.model;
+  const ImageInput& image = state.image;
+  if (image.empty() || model.grid_rows <= 0 || model.grid_cols <= 0) {
+    centred_note("no image loaded\n\nopen an image, drop one on the page, or pick a sample");
+    ImGui::End();
+    return;
+  }
+  upload(image);
+  const SelectedHead& head = selected_head(state);
+
+  ImGui::Checkbox("skeleton", &show_skeleton);
+  ImGui::SameLine();
+  ImGui::Checkbox("grid", &show_grid);
+  if (!original_image.empty()) {
+    ImGui::SameLine();
+    ImGui::Checkbox("original", &show_original);
+  }
+
+  // The image, as large as fits, with room for the prediction line below.
+  const float footer = ImGui::GetFrameHeightWithSpacing() + 4;
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  avail.y -= footer;
+  const float aspect = float(image.width) / float(image.height);
+  float w = avail.x, h = avail.x / aspect;
+  if (h > avail.y) {
+    h = std::max(avail.y, 10.0f);
+    w = h * aspect;
+  }
+  const ImVec2 cursor = ImGui::GetCursorScreenPos();
+  const ImVec2 min(cursor.x + (avail.x - w) * 0.5f, cursor.y);
+  const ImVec2 max(min.x + w, min.y + h);
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  list->AddRectFilled(min, max, colours::plot);
+  const render::ImageTexture& shown = show_original && !original_image.empty() ? original_image : model_image;
+  list->AddImage(shown.id(), min, max);
+
+  const int rows = model.grid_rows, cols = model.grid_cols;
+  const float cell_w = w / float(cols), cell_h = h / float(rows);
+  auto centre = [&](int row, int col) { return ImVec2(min.x + (col + 0.5f) * cell_w, min.y + (row + 0.5f) * cell_h); };
+
+  // Hover: the patch under the mouse becomes the hovered token.
+  ImGui::InvisibleButton("image", ImVec2(avail.x, h));
+  const bool hovered = ImGui::IsItemHovered();
+  if (hovered) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int col = int(std::floor((m.x - min.x) / cell_w)), row = int(std::floor((m.y - min.y) / cell_h));
+    hovering().token = model.token_of_patch(row, col);
+  }
+
+  // The attention of the hovered token over the patch grid.
+  const int token = state.selection.hovered_token;
+  const AttentionTensor& attention = state.attention;
+  if (token >= 0 && !attention.empty() && token < attention.tokens && state.selection.layer < attention.layers &&
+      state.selection.head < attention.heads && model.tokens() == attention.tokens) {
+    const float* row = attention.row(state.selection.layer, state.selection.head, token);
+    std::vector<float> cells(std::size_t(rows) * std::size_t(cols));
+    float high = 0;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c) {
+        const float a = row[model.token_of_patch(r, c)];
+        cells[std::size_t(r) * std::size_t(cols) + std::size_t(c)] = a;
+        high = std::max(high, a);
+      }
+    attention_overlay.set_values(cells.data(), rows, cols);
+    attention_overlay.draw(list, min, max, 0, high > 0 ? high : 1, 0.85f, true);
+  }
+
+  if (show_grid) {
+    for (int c = 1; c < cols; ++c) list->AddLine(ImVec2(min.x + c * cell_w, min.y), ImVec2(min.x + c * cell_w, max.y), IM_COL32(255, 255, 255, 28));
+    for (int r = 1; r < rows; ++r) list->AddLine(ImVec2(min.x, min.y + r * cell_h), ImVec2(max.x, min.y + r * cell_h), IM_COL32(255, 255, 255, 28));
+  }
+
+  if (head.ready && show_skeleton) {
+    const vitopo::Skeleton& skeleton = head.skeleton;
+    auto point_centre = [&](int point, ImVec2& out) {
+      const auto cell = head.grid.cell(point);
+      if (!cell) return false;
+      out = centre(cell->first, cell->second);
+      return true;
+    };
+    // Components of more than one point tint their cells.
+    for (std::size_t k = 0; k < skeleton.components.size(); ++k) {
+      const auto& component = skeleton.components[k];
+      if (component.points.size() < 2) continue;
+      for (const auto& [r, c] : component.cells)
+        list->AddRectFilled(ImVec2(min.x + c * cell_w, min.y + r * cell_h), ImVec2(min.x + (c + 1) * cell_w, min.y + (r + 1) * cell_h),
+                            component_colour(int(k), 0.16f));
+    }
+    const float line = std::clamp(cell_w * 0.06f, 1.0f, 2.5f);
+    for (const auto& [i, j] : skeleton.edges) {
+      ImVec2 a, b;
+      if (!point_centre(i, a) || !point_centre(j, b)) continue;  // CLS has no cell
+      skeleton_lines.add(a, b, component_colour_vec(skeleton.component_of[std::size_t(i)], 0.75f), line);
+    }
+    skeleton_lines.flush(list);
+    const float dot = std::clamp(cell_w * 0.12f, 1.5f, 5.0f);
+    for (int p = 0; p < head.points; ++p) {
+      ImVec2 c;
+      if (!point_centre(p, c)) continue;
+      const int k = skeleton.component_of[std::size_t(p)];
+      const bool alone = skeleton.components[std::size_t(k)].points.size() < 2;
+      list->AddCircleFilled(c, alone ? dot * 0.6f : dot, alone ? IM_COL32(200, 205, 215, 110) : component_colour(k));
+    }
+  }
+
+  // The selected bar: its simplices and, for H1, its representative cycle.
+  if (head.ready) {
+    if (const vitopo::Bar* bar = head.bar(state.selection.bar)) {
+      auto point_centre = [&](vitopo::index_t point, ImVec2& out) {
+        const auto cell = head.grid.cell(int(point));
+        if (!cell) return false;
+        out = centre(cell->first, cell->second);
+        return true;
+      };
+      const float width = std::clamp(cell_w * 0.1f, 2.0f, 4.0f);
+      const ImVec4 pink = ImGui::ColorConvertU32ToFloat4(colours::highlight);
+      for (const auto& [u, v] : head.cycle) {
+        ImVec2 a, b;
+        if (point_centre(u, a) && point_centre(v, b)) highlight_lines.add(a, b, pink, width);
+      }
+      const ImVec4 gold = ImGui::ColorConvertU32ToFloat4(colours::epsilon);
+      for (const auto* simplex : {&bar->birth_simplex, &bar->death_simplex})
+        for (std::size_t i = 0; i < simplex->size(); ++i)
+          for (std::size_t j = i + 1; j < simplex->size(); ++j) {
+            ImVec2 a, b;
+            if (point_centre((*simplex)[i], a) && point_centre((*simplex)[j], b)) highlight_lines.add(a, b, gold, width * 0.7f);
+          }
+      highlight_lines.flush(list);
+      for (const auto* simplex : {&bar->birth_simplex, &bar->death_simplex})
+        for (vitopo::index_t p : *simplex) {
+          ImVec2 c;
+          if (point_centre(p, c)) list->AddCircle(c, std::max(4.0f, cell_w * 0.22f), colours::epsilon, 0, 2);
+        }
+    }
+  }
+
+  // The hovered token, whichever view it is hovered in.
+  const auto [hr, hc] = model.patch_of_token(state.selection.hovered_token);
+  if (hr >= 0)
+    list->AddRect(ImVec2(min.x + hc * cell_w, min.y + hr * cell_h), ImVec2(min.x + (hc + 1) * cell_w, min.y + (hr + 1) * cell_h),
+                  IM_COL32(255, 255, 255, 230), 0, 0, 2);
+  if (hovered && hr >= 0) {
+    ImGui::BeginTooltip();
+    ImGui::Text("patch (%d, %d) · token %d", hr, hc, state.selection.hovered_token);
+    ImGui::TextDisabled("colour: its attention over the grid, layer %d head %d", state.selection.layer, state.selection.head);
+    ImGui::EndTooltip();
+  }
+
+  ImGui::SetCursorScreenPos(ImVec2(cursor.x, max.y + 6));
+  show_prediction(state);
+  if (!head.ready && !head.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::error), "%s", head.error.c_str());
+  ImGui::End();
+}
+
+}  // namespace vitopo::app

@@ -1,0 +1,133 @@
+#include "settings_view.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "palette.hpp"
+#include "panels.hpp"
+
+namespace vitopo::app {
+
+namespace {
+
+struct MetricChoice {
+  const char* label;
+  const char* explanation;
+};
+const MetricChoice metric_choices[metric_count] = {
+    {"Jensen–Shannon distance", "scipy's jensenshannon, natural log; range [0, √ln 2]"},
+    {"JS divergence", "the square of the JS distance (not a metric)"},
+    {"√ JS distance", "sqrt of the JS distance, as the seed's main notebook"},
+    {"Hellinger", "√(½ Σ (√p − √q)²)"},
+    {"Total variation", "½ Σ |p − q|"},
+    {"Cosine distance", "1 − p·q / (‖p‖ ‖q‖)"},
+    {"Euclidean", "‖p − q‖"},
+    {"Attention graph", "1 − max(Aᵢⱼ, Aⱼᵢ), from the topology-of-attention literature"},
+};
+
+// C(n, k) in double, for the size warning.
+double binomial(int n, int k) {
+  if (k < 0 || k > n) return 0;
+  double c = 1;
+  for (int i = 1; i <= k; ++i) c = c * (n - k + i) / i;
+  return c;
+}
+
+void help(const char* text) {
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+}  // namespace
+
+void show_settings_view(AppState& state) {
+  ImGui::Begin("Settings", nullptr, panel_flags);
+  AnalysisSettings& s = state.settings;
+  const AnalysisSettings before = s;
+  bool commit = false;  // true: reanalyse now (false while a drag is in progress)
+
+  const float label_w = ImGui::CalcTextSize("Threshold").x + 14;
+  const float field_w = std::max(80.0f, ImGui::GetContentRegionAvail().x - label_w);
+  auto label = [&](const char* text) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("%s", text);
+    ImGui::SameLine(label_w);
+    ImGui::SetNextItemWidth(field_w);
+  };
+
+  label("Metric");
+  ImGui::BeginDisabled(s.seed_compatible);
+  const int metric = std::clamp(int(s.metric), 0, metric_count - 1);
+  if (ImGui::BeginCombo("##metric", s.seed_compatible ? "√ JS distance (seed)" : metric_choices[metric].label)) {
+    for (int i = 0; i < metric_count; ++i) {
+      if (ImGui::Selectable(metric_choices[i].label, i == metric)) s.metric = Metric(i), commit = true;
+      help(metric_choices[i].explanation);
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::EndDisabled();
+
+  label("Tokens");
+  if (ImGui::Checkbox("columns (keys)", &s.columns)) commit = true;
+  help("Token i's distribution is column i of A (who attends to i) instead of row i (what i attends to).");
+  ImGui::SameLine();
+  if (ImGui::Checkbox("drop CLS", &s.drop_cls)) commit = true;
+  help("Remove the CLS token as a point and as a coordinate, then renormalise.");
+
+  ImGui::SetCursorPosX(label_w + ImGui::GetStyle().WindowPadding.x);
+  if (ImGui::Checkbox("seed-compatible", &s.seed_compatible)) {
+    if (s.seed_compatible) s.metric = Metric::JensenShannon;  // the mode replaces js by the seed's sqrt-js
+    commit = true;
+  }
+  help("Reproduces the seed notebooks: a second softmax exp(a)/Σexp(a) of every row, which flattens the "
+       "distributions, and sqrt() of the JS distance. Never the default.");
+
+  label("Homology");
+  if (ImGui::RadioButton("H0, H1", s.max_dim == 1)) s.max_dim = 1, commit = true;
+  ImGui::SameLine();
+  if (ImGui::RadioButton("up to H2", s.max_dim == 2)) s.max_dim = 2, commit = true;
+  if (s.max_dim >= 2) {
+    const int n = std::max(state.attention.tokens, state.model.tokens()) - (s.drop_cls ? 1 : 0);
+    const double tetrahedra = binomial(n, 4);
+    const int heads = std::max(1, state.attention.layers * state.attention.heads);
+    ImGui::SetCursorPosX(label_w + ImGui::GetStyle().WindowPadding.x);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ImVec4(1.0f, 0.78f, 0.36f, 1), "H2 considers up to C(%d, 4) = %.3g tetrahedra per head, %d heads: slower, and may exceed memory.",
+                       n, tetrahedra, heads);
+    ImGui::PopTextWrapPos();
+  }
+
+  label("Threshold");
+  bool enclosing = std::isinf(s.threshold);
+  if (ImGui::Checkbox("enclosing radius", &enclosing)) {
+    s.threshold = enclosing ? INFINITY : 0.5;
+    commit = true;
+  }
+  help("Above the enclosing radius every Rips complex is a cone: nothing changes in positive degree (Ripser's default).");
+  if (!enclosing) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x));
+    float t = float(s.threshold);
+    if (ImGui::DragFloat("##threshold", &t, 0.002f, 0.0f, 10.0f, "%.3f")) s.threshold = std::max(0.0f, t);
+    if (ImGui::IsItemDeactivatedAfterEdit()) commit = true;
+  }
+
+  if (commit && !(s == before && s == state.analysis.settings)) {
+    Intent intent;
+    intent.kind = IntentKind::Reanalyse;
+    intent.settings = s;
+    state.raise(intent);
+    ++state.settings_revision;
+  }
+  ImGui::End();
+}
+
+}  // namespace vitopo::app

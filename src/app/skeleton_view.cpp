@@ -1,0 +1,141 @@
+#include "skeleton_view.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "palette.hpp"
+#include "panels.hpp"
+#include "render/line_batch.hpp"
+#include "selected_head.hpp"
+
+namespace vitopo::app {
+
+namespace {
+
+enum class Arrangement { PatchGrid, Mds, Force };
+Arrangement arrangement = Arrangement::Mds;
+render::LineBatch edge_lines;
+render::LineBatch highlight_lines;
+
+}  // namespace
+
+void show_skeleton_view(AppState& state) {
+  ImGui::Begin("Skeleton at ε", nullptr, panel_flags);
+  const SelectedHead& head = selected_head(state);
+  if (!head.ready) {
+    centred_note(head.error.empty() ? "the 1-skeleton of the selected head appears here" : head.error.c_str());
+    ImGui::End();
+    return;
+  }
+
+  // Controls: play, ε, layout.
+  if (ImGui::Button(state.scale.playing ? "Pause" : "Play", ImVec2(ImGui::CalcTextSize("Pause").x + 18, 0))) {
+    state.scale.playing = !state.scale.playing;
+    if (state.scale.playing && state.scale.epsilon >= head.scale_limit * 0.999) state.scale.epsilon = 0;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("sweep ε from 0 to %.4f", head.scale_limit);
+  ImGui::SameLine();
+  const float layout_w = ImGui::CalcTextSize("Patch grid").x + 40;
+  ImGui::SetNextItemWidth(std::max(80.0f, ImGui::GetContentRegionAvail().x - layout_w - 8));
+  float epsilon = float(state.scale.epsilon);
+  if (ImGui::SliderFloat("##epsilon", &epsilon, 0.0f, float(head.scale_limit), "ε = %.4f")) {
+    state.scale.epsilon = epsilon;
+    state.scale.playing = false;
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(layout_w);
+  const char* names[] = {"Patch grid", "MDS", "Force"};
+  int chosen = int(arrangement);
+  if (ImGui::Combo("##layout", &chosen, names, 3)) arrangement = Arrangement(chosen);
+
+  const vitopo::Skeleton& skeleton = head.skeleton;
+  const vitopo::Layout& layout = arrangement == Arrangement::PatchGrid ? head.grid_layout
+                                 : arrangement == Arrangement::Mds     ? head.mds
+                                                                       : selected_head_force_layout(state);
+  if (layout.rows() != head.points) {
+    ImGui::End();
+    return;
+  }
+
+  // Fit the layout into the canvas, keeping its aspect.
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float footer = ImGui::GetTextLineHeightWithSpacing();
+  const ImVec2 canvas_min = origin, canvas_max(origin.x + avail.x, origin.y + avail.y - footer);
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  list->AddRectFilled(canvas_min, canvas_max, colours::plot, 4);
+  const Eigen::Vector2d low = layout.colwise().minCoeff(), high = layout.colwise().maxCoeff();
+  const double span_x = std::max(high.x() - low.x(), 1e-12), span_y = std::max(high.y() - low.y(), 1e-12);
+  const float margin = 18;
+  const float scale = float(std::min((canvas_max.x - canvas_min.x - 2 * margin) / span_x, (canvas_max.y - canvas_min.y - 2 * margin) / span_y));
+  const ImVec2 centre((canvas_min.x + canvas_max.x) * 0.5f, (canvas_min.y + canvas_max.y) * 0.5f);
+  auto at = [&](int p) {
+    return ImVec2(centre.x + float(layout(p, 0) - (low.x() + high.x()) * 0.5) * scale,
+                  centre.y + float(layout(p, 1) - (low.y() + high.y()) * 0.5) * scale);
+  };
+
+  ImGui::PushClipRect(canvas_min, canvas_max, true);
+  const float node = std::clamp(220.0f / std::sqrt(float(head.points) + 1.0f) * 0.35f, 2.5f, 6.0f);
+  for (const auto& [i, j] : skeleton.edges)
+    edge_lines.add(at(i), at(j), component_colour_vec(skeleton.component_of[std::size_t(i)], 0.55f), 1.3f);
+  edge_lines.flush(list);
+
+  // The selected bar: its simplices (gold) and its representative cycle (pink).
+  if (const vitopo::Bar* bar = head.bar(state.selection.bar)) {
+    const ImVec4 pink = ImGui::ColorConvertU32ToFloat4(colours::highlight);
+    for (const auto& [u, v] : head.cycle) highlight_lines.add(at(int(u)), at(int(v)), pink, 3.0f);
+    const ImVec4 gold = ImGui::ColorConvertU32ToFloat4(colours::epsilon);
+    for (const auto* simplex : {&bar->birth_simplex, &bar->death_simplex})
+      for (std::size_t a = 0; a < simplex->size(); ++a)
+        for (std::size_t b = a + 1; b < simplex->size(); ++b)
+          highlight_lines.add(at(int((*simplex)[a])), at(int((*simplex)[b])), gold, 2.0f);
+    highlight_lines.flush(list);
+    for (const auto* simplex : {&bar->birth_simplex, &bar->death_simplex})
+      for (vitopo::index_t p : *simplex) list->AddCircle(at(int(p)), node + 3.5f, colours::epsilon, 0, 2);
+  }
+
+  ImGui::SetCursorScreenPos(canvas_min);
+  ImGui::InvisibleButton("skeleton", ImVec2(canvas_max.x - canvas_min.x, canvas_max.y - canvas_min.y));
+  const bool hovered = ImGui::IsItemHovered();
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  int hover_point = -1;
+  float best = (node + 4) * (node + 4);
+  for (int p = 0; p < head.points; ++p) {
+    const ImVec2 c = at(p);
+    const int k = skeleton.component_of[std::size_t(p)];
+    const bool alone = skeleton.components[std::size_t(k)].points.size() < 2;
+    list->AddCircleFilled(c, node, alone ? IM_COL32(170, 176, 188, 200) : component_colour(k));
+    if (head.grid.cls && p == 0) list->AddText(ImVec2(c.x + node + 2, c.y - node - 10), colours::text_dim, "CLS");
+    if (hovered) {
+      const float dx = c.x - mouse.x, dy = c.y - mouse.y;
+      if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, hover_point = p;
+    }
+  }
+  const int shown_point = head.point_of_token(state.selection.hovered_token);
+  if (shown_point >= 0) list->AddCircle(at(shown_point), node + 2.5f, IM_COL32(255, 255, 255, 240), 0, 2);
+  ImGui::PopClipRect();
+
+  if (hover_point >= 0) {
+    const int token = head.token_of_point(hover_point);
+    hovering().token = token;
+    ImGui::BeginTooltip();
+    const auto cell = head.grid.cell(hover_point);
+    if (cell) ImGui::Text("token %d · patch (%d, %d)", token, cell->first, cell->second);
+    else ImGui::Text("token %d · CLS", token);
+    const int k = skeleton.component_of[std::size_t(hover_point)];
+    ImGui::TextDisabled("component of %zu tokens at ε", skeleton.components[std::size_t(k)].points.size());
+    ImGui::EndTooltip();
+  }
+
+  int nontrivial = 0;
+  for (const auto& c : skeleton.components) nontrivial += c.points.size() > 1;
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, canvas_max.y + 3));
+  ImGui::TextDisabled("%zu edges · %zu components (%d with edges) · %d tokens", skeleton.edges.size(), skeleton.components.size(),
+                      nontrivial, head.points);
+  ImGui::End();
+}
+
+}  // namespace vitopo::app
