@@ -14,6 +14,7 @@ apt_packages=(
   python3-numpy python3-scipy python3-gudhi python3-torch python3-onnx python3-pot
   libopenblas0-serial dataset-fashion-mnist
   chromium
+  fonts-roboto-unhinted
   dpkg-dev time
 )
 
