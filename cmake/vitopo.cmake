@@ -39,7 +39,7 @@ function(vitopo_add_doctest name)
   if(EMSCRIPTEN)
     # .cjs: a "type": "module" package.json above would break plain .js.
     set_target_properties(${name} PROPERTIES SUFFIX ".cjs")
-    target_link_options(${name} PRIVATE -sNODERAWFS=1 -sEXIT_RUNTIME=1 -sSTACK_SIZE=4MB -sINITIAL_MEMORY=64MB)
+    target_link_options(${name} PRIVATE -sNODERAWFS=1 -sEXIT_RUNTIME=1 -sTOTAL_STACK=4194304 -sINITIAL_MEMORY=64MB)
   endif()
   add_test(NAME ${name} COMMAND ${name})
 endfunction()

@@ -146,7 +146,11 @@ class RipsPersistence {
     return total;
   }
 
-  void compute(Persistence& out, std::size_t memory_budget, int requested_dim) {
+  // Collect every (edge, triangle) pair of the degree-1 reduction, zero
+  // persistence included (for representative cycles).
+  void record_h1_pairs(std::vector<std::pair<index_t, index_t>>* pairs) { h1_pairs_ = pairs; }
+
+  void compute(Persistence& out, std::uint64_t memory_budget, int requested_dim) {
     out.barcodes.assign(std::size_t(requested_dim + 1), Barcode{});
     for (int d = 0; d <= requested_dim; ++d) out.barcodes[std::size_t(d)].dim = d;
 
@@ -189,7 +193,7 @@ class RipsPersistence {
     return edges;
   }
 
-  void check_memory(const std::vector<Simplex>& edges, std::size_t budget, int requested_dim) const {
+  void check_memory(const std::vector<Simplex>& edges, std::uint64_t budget, int requested_dim) const {
     std::vector<index_t> upper_degree(std::size_t(n_), 0);
     index_t vs[2];
     for (const auto& e : edges) {
@@ -237,8 +241,9 @@ class RipsPersistence {
         if (u > v) std::swap(u, v);  // the component of the larger root dies
         parent[std::size_t(v)] = u;
         if (e.diameter != 0) bars.bars.push_back(Bar{0, double(e.diameter), {v}, {vs[1], vs[0]}});
-      } else if (max_dim_ >= 1 && !has_zero_apparent_cofacet(e, 1)) {
-        columns.push_back(e);
+      } else if (max_dim_ >= 1) {
+        if (!has_zero_apparent_cofacet(e, 1)) columns.push_back(e);
+        else if (h1_pairs_) h1_pairs_->emplace_back(e.index, Code::index(zero_pivot_cofacet(e, 1).entry));
       }
     }
     std::reverse(columns.begin(), columns.end());
@@ -483,6 +488,7 @@ class RipsPersistence {
         return true;
       });
       if (emergent) {
+        if (h1_pairs_ && dim == 1) h1_pairs_->emplace_back(column.index, Code::index(pivot.entry));
         pivots_.insert({Code::index(pivot.entry), Code::make(index_t(j), Code::coefficient(pivot.entry))});
         reduction_start_.push_back(reduction_.size());
         continue;
@@ -527,6 +533,7 @@ class RipsPersistence {
           bars.bars.push_back(Bar{double(column.diameter), double(pivot.diameter), vertex_list(column.index, dim),
                                   vertex_list(pivot_index, dim + 1)});
         pivots_.insert({pivot_index, Code::make(index_t(j), Code::coefficient(pivot.entry))});
+        if (h1_pairs_ && dim == 1) h1_pairs_->emplace_back(column.index, pivot_index);
         Entry e;
         while (pop_pivot(reduction_column_, e)) reduction_.push_back(e);
         break;
@@ -550,6 +557,7 @@ class RipsPersistence {
   const BinomialTable binomial_;
   std::vector<unsigned> inverse_;
 
+  std::vector<std::pair<index_t, index_t>>* h1_pairs_ = nullptr;
   tsl::robin_map<index_t, std::uint64_t> pivots_;  // pivot simplex -> (column, its coefficient)
   std::vector<Entry> reduction_;                    // V, column after column, without the diagonal
   std::vector<std::size_t> reduction_start_;
@@ -581,14 +589,17 @@ void check_options(const PersistenceOptions& options) {
 }
 
 template <typename Metric, typename Value>
-Persistence run(const Metric& metric, Value threshold, const PersistenceOptions& options) {
+Persistence run(const Metric& metric, Value threshold, const PersistenceOptions& options,
+                std::vector<std::pair<index_t, index_t>>* h1_pairs = nullptr) {
   Persistence out;
   out.threshold = double(threshold);
   if (options.modulus == 2) {
     engine::RipsPersistence<Metric, Value, false> rips(metric, options.max_dim, threshold, 2);
+    rips.record_h1_pairs(h1_pairs);
     rips.compute(out, options.memory_budget, options.max_dim);
   } else {
     engine::RipsPersistence<Metric, Value, true> rips(metric, options.max_dim, threshold, unsigned(options.modulus));
+    rips.record_h1_pairs(h1_pairs);
     rips.compute(out, options.memory_budget, options.max_dim);
   }
   return out;
@@ -613,15 +624,33 @@ Persistence persistence_of_sparse(const BasicSparseDistanceMatrix<Value>& m, con
 }
 
 template <typename Value>
-Persistence persistence_of_dense(const BasicDistanceMatrix<Value>& m, const PersistenceOptions& options) {
+Persistence persistence_of_dense(const BasicDistanceMatrix<Value>& m, const PersistenceOptions& options,
+                                 std::vector<std::pair<index_t, index_t>>* h1_pairs = nullptr) {
   check_options(options);
-  if (options.threshold == infinity) return run(engine::DenseMetric<Value>(m), m.enclosing_radius(), options);
+  if (options.threshold == infinity)
+    return run(engine::DenseMetric<Value>(m), m.enclosing_radius(), options, h1_pairs);
   const Value threshold = Value(options.threshold);
   const BasicSparseDistanceMatrix<Value> sparse(m, threshold);
-  return run(engine::SparseMetric<Value>(sparse), threshold, options);
+  return run(engine::SparseMetric<Value>(sparse), threshold, options, h1_pairs);
 }
 
 }  // namespace
+
+namespace engine {
+template <typename Value>
+std::vector<std::pair<index_t, index_t>> h1_pairing(const BasicDistanceMatrix<Value>& m, const PersistenceOptions& options,
+                                                    double& threshold) {
+  PersistenceOptions h1 = options;
+  h1.max_dim = 1;
+  std::vector<std::pair<index_t, index_t>> pairs;
+  threshold = persistence_of_dense(m, h1, &pairs).threshold;
+  return pairs;
+}
+template std::vector<std::pair<index_t, index_t>> h1_pairing(const BasicDistanceMatrix<double>&,
+                                                             const PersistenceOptions&, double&);
+template std::vector<std::pair<index_t, index_t>> h1_pairing(const BasicDistanceMatrix<float>&,
+                                                             const PersistenceOptions&, double&);
+}  // namespace engine
 
 Persistence compute_persistence(const DistanceMatrix& distances, const PersistenceOptions& options) {
   return persistence_of_dense(distances, options);

@@ -35,7 +35,9 @@ struct PersistenceOptions {
   int max_dim = 1;                      // compute H0..H_max_dim
   double threshold = infinity;          // infinity: the enclosing radius, as in Ripser
   int modulus = 2;                      // coefficients in Z/p, p prime
-  std::size_t memory_budget = std::size_t(4) << 30;  // bytes; an estimate above it is OverBudget
+  // Bytes; an estimate above it is OverBudget. 64-bit even in wasm32, where
+  // size_t cannot hold 4 GiB; the default there is what wasm32 can address.
+  std::uint64_t memory_budget = sizeof(void*) >= 8 ? std::uint64_t(4) << 30 : std::uint64_t(3) << 29;
 };
 
 // One interval of a barcode. death == infinity for an essential class.

@@ -22,21 +22,30 @@ class BinomialTable {
  public:
   static constexpr index_t index_limit = index_t(1) << 55;
 
-  BinomialTable(index_t max_vertex, int max_k) : rows_(max_vertex + 1), table_(std::size_t(max_k + 1) * std::size_t(rows_)) {
+  BinomialTable(index_t max_vertex, int max_k) : rows_(max_vertex + 1) {
+    // Refuse before allocating: binomial(max_vertex, k) is the largest of row k.
+    long double largest = 1;
+    for (int k = 1; k <= max_k; ++k) {
+      largest = largest * (long double)(max_vertex - k + 1) / (long double)k;
+      if (largest >= (long double)index_limit) overflow(max_vertex, k, max_k);
+    }
+    table_.resize(std::size_t(max_k + 1) * std::size_t(rows_));
     for (int k = 0; k <= max_k; ++k)
       for (index_t v = 0; v <= max_vertex; ++v) {
         index_t value;
         if (k == 0) value = 1;
         else if (v == 0) value = 0;
         else value = at(v - 1, k - 1) + at(v - 1, k);
-        if (value >= index_limit)
-          throw PersistenceError(PersistenceError::Kind::IndexOverflow,
-                                 "simplex indices overflow: binomial(" + std::to_string(v) + ", " + std::to_string(k) +
-                                     ") exceeds 2^55, so " + std::to_string(max_vertex + 1) +
-                                     " points cannot be handled up to dimension " + std::to_string(max_k - 2) +
-                                     "; lower the dimension or the number of points");
+        if (value >= index_limit) overflow(v, k, max_k);
         table_[std::size_t(k) * std::size_t(rows_) + std::size_t(v)] = value;
       }
+  }
+
+  [[noreturn]] static void overflow(index_t v, int k, int max_k) {
+    throw PersistenceError(PersistenceError::Kind::IndexOverflow,
+                           "simplex indices overflow: binomial(" + std::to_string(v) + ", " + std::to_string(k) +
+                               ") exceeds 2^55, so " + std::to_string(v) + " points cannot be handled up to dimension " +
+                               std::to_string(max_k - 2) + "; lower the dimension or the number of points");
   }
 
   index_t operator()(index_t v, int k) const { return table_[std::size_t(k) * std::size_t(rows_) + std::size_t(v)]; }
@@ -68,5 +77,12 @@ inline void simplex_vertices(const BinomialTable& binomial, index_t index, int d
     --top;
   }
 }
+
+// Every (edge, triangle) persistence pair of the degree-1 reduction of `m`
+// (persistence.cpp), zero-persistence pairs included, as combinatorial
+// indices; `threshold` receives the threshold used.
+template <typename Value>
+std::vector<std::pair<index_t, index_t>> h1_pairing(const BasicDistanceMatrix<Value>& m, const PersistenceOptions& options,
+                                                    double& threshold);
 
 }  // namespace vitopo::engine

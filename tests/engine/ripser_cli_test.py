@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""`vitopo ripser` prints exactly what Debian's ripser 1.2.1 prints, in every input
+format, and refuses malformed input naming the line, with exit code 2.
+
+    ripser_cli_test.py VITOPO ORACLE_DIR EXAMPLES_DIR
+
+ORACLE_DIR holds the generated inputs of ripser_oracle.py (the ctest fixture).
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+VITOPO, ORACLE, EXAMPLES = sys.argv[1], sys.argv[2], sys.argv[3]
+failures = []
+checks = 0
+
+
+def run(cmd, stdin=None):
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+
+
+def same_output(args, path=None, stdin=None, modulus=2):
+    global checks
+    checks += 1
+    peer = "/usr/bin/ripser" if modulus == 2 else "/usr/bin/ripser-coeff"
+    extra = [] if modulus == 2 else ["--modulus", str(modulus)]
+    files = [path] if path else []
+    ours = run([VITOPO, "ripser"] + args + extra + files, stdin)
+    theirs = run([peer] + args + extra + files, stdin)
+    if ours.returncode != 0 or ours.stdout != theirs.stdout:
+        failures.append(f"output differs from {peer} for {args + extra + files}:\n"
+                        f"--- ours (exit {ours.returncode}) ---\n{ours.stdout[:800]}{ours.stderr[:400]}\n"
+                        f"--- theirs ---\n{theirs.stdout[:800]}")
+
+
+def refused(args, text, words):
+    global checks
+    checks += 1
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write(text)
+    result = run([VITOPO, "ripser"] + args + [f.name])
+    os.unlink(f.name)
+    if result.returncode != 2 or words not in result.stderr:
+        failures.append(f"{args} on {text!r}: exit {result.returncode}, stderr {result.stderr!r}; "
+                        f"expected exit 2 and {words!r}")
+
+
+def lower_matrix(path):
+    """The entries of a lower-distance file as texts[i][j], symmetric."""
+    rows = [line.strip().split(",") for line in open(path) if line.strip()]
+    n = len(rows) + 1
+    texts = [[""] * n for _ in range(n)]
+    for i, row in enumerate(rows, start=1):
+        for j, v in enumerate(row):
+            texts[i][j] = texts[j][i] = v
+    return n, texts
+
+
+ex = lambda f: os.path.join(EXAMPLES, f)
+case = lambda f: os.path.join(ORACLE, "cases", f)
+
+# Every format, with Ripser's header lines, against the same file.
+same_output(["--format", "lower-distance", "--dim", "2"], ex("random16.lower_distance_matrix"))
+same_output(["--format", "lower-distance", "--dim", "2"], ex("sphere_3_192.lower_distance_matrix"))
+same_output(["--format", "lower-distance", "--dim", "2"], ex("projective_plane.lower_distance_matrix"), modulus=3)
+same_output(["--format", "lower-distance", "--dim", "1", "--threshold", "0.5"], case("attention007.lower"))
+same_output(["--format", "point-cloud", "--dim", "2"], case("points010.points"))
+same_output(["--format", "point-cloud", "--dim", "2", "--threshold", "1.5"], case("points010.points"), modulus=5)
+same_output(["--format", "point-cloud", "--dim", "1", "--threshold", "1.8"], ex("o3_1024.txt"))
+
+# The same generated matrix written as full, upper and sparse files.
+n, texts = lower_matrix(case("ties012.lower"))
+tmp = tempfile.mkdtemp()
+full, upper, sparse = (os.path.join(tmp, f) for f in ("full.txt", "upper.txt", "sparse.txt"))
+with open(full, "w") as f:
+    f.write("\n".join(",".join(texts[i][j] if i != j else "0" for j in range(n)) for i in range(n)) + "\n")
+with open(upper, "w") as f:
+    f.write(" ".join(texts[i][j] for i in range(n) for j in range(i + 1, n)) + "\n")
+with open(sparse, "w") as f:
+    f.write("\n".join(f"{i} {j} {texts[i][j]}" for i in range(n) for j in range(i) if float(texts[i][j]) < 4) + "\n")
+same_output(["--format", "distance", "--dim", "2"], full)
+same_output(["--dim", "2"], full)  # the real default format: the full matrix
+same_output(["--format", "upper-distance", "--dim", "2"], upper, modulus=3)
+same_output(["--format", "sparse", "--dim", "2"], sparse)
+same_output(["--format", "sparse", "--dim", "1", "--threshold", "3"], sparse)
+
+# stdin when there is no file.
+same_output(["--format", "lower-distance", "--dim", "2"], stdin=open(ex("random16.lower_distance_matrix")).read())
+
+# Malformed input: the line and the problem, exit code 2.
+refused(["--format", "lower-distance"], "1\n2,3\n4,x,6\n", "line 3: 'x' is not a number")
+refused(["--format", "lower-distance"], "1\n2,3\n4,5\n", "n(n-1)/2")
+refused(["--format", "lower-distance"], "1\n2,-3\n4,5,6\n", "line 2: distance -3")
+refused(["--format", "lower-distance"], "1\nnan,3\n4,5,6\n", "line 2: 'nan' is not a finite number")
+refused(["--format", "point-cloud"], "0 0\n1 0\n0 1 2\n", "line 3: point has 3 coordinates")
+refused(["--format", "distance"], "0 1 2\n1 0 3\n2\n", "line 3: row 2 of the distance matrix has 1 entries")
+refused(["--format", "distance"], "0 1 2\n1 0 3\n2 4 0\n", "line 3: the distance matrix is not symmetric")
+refused(["--format", "sparse"], "0 1 0.5\n1 2\n", "line 2: a sparse entry is 'i j d'")
+refused(["--format", "sparse"], "0 1 0.5\n1.5 2 1\n", "line 2: vertex 1.5")
+refused(["--format", "sparse"], "0 1 0.5\n1 0 0.7\n", "line 2: the pair (1, 0) is given twice")
+refused(["--format", "lower-distance", "--modulus", "4"], "1\n", "modulus 4")
+refused(["--format", "banana"], "1\n", "unknown format")
+refused(["--dim", "x"], "1\n", "--dim needs")
+
+checks += 1
+missing = run([VITOPO, "ripser", "/nonexistent/file.txt"])
+if missing.returncode != 2 or "cannot open" not in missing.stderr:
+    failures.append(f"missing file: exit {missing.returncode}, {missing.stderr!r}")
+
+for f in failures:
+    print("FAIL:", f)
+print(f"{checks - len(failures)}/{checks} CLI checks passed")
+sys.exit(1 if failures else 0)
