@@ -66,7 +66,9 @@ async function boot() {
 
   const quiet = (promise) => promise.catch(() => {});  // errors are already shown in the page
   const picker = document.getElementById('image-file');
-  attachImageInputs({ picker, dropTarget: document.body, onFile: (file) => quiet(window.vitopo.loadImage(file)) });
+  // A dropped .onnx file is a model; anything else is taken for an image.
+  const open = (file) => quiet(/\.onnx$/i.test(file.name ?? '') ? window.vitopo.loadModel(file) : window.vitopo.loadImage(file));
+  attachImageInputs({ picker, dropTarget: document.body, onFile: open });
   const modelPicker = document.getElementById('model-file');
   modelPicker.addEventListener('change', () => {
     const file = modelPicker.files?.[0];

@@ -16,7 +16,8 @@ export class Pipeline {
     this.model = null;         // {session, spec, name}
     this.current = null;       // the committed result, see #commit
     this.settings = core.defaultSettings();
-    this.generation = 0;       // a newer request supersedes older ones
+    this.generation = 0;       // a newer request (or cancel) supersedes older ones
+    this.running = 0;          // the generation of the request in flight, 0 when idle
     this.modelRuns = Promise.resolve();
   }
 
@@ -27,7 +28,7 @@ export class Pipeline {
     try {
       spec = this.core.validateModel(bytes);
     } catch (e) {
-      throw new InputError(`${name} does not follow the vitopo model contract: ${e.message}`);
+      throw new InputError(`${name}: ${e.message}`);  // the validator's message, as it is
     }
     try {
       return { session: await ModelSession.create(bytes, spec), spec, name };
@@ -56,6 +57,7 @@ export class Pipeline {
     } catch (e) {
       throw new InputError(`${image.name || 'The image'} cannot be prepared for the model: ${e.message}`);
     }
+    this.#superseded(generation);
     this.#progress('running the model');
     const { logits, attention } = await this.#runModel(model, input.pixels, input.dims);
     this.#superseded(generation);
@@ -64,6 +66,7 @@ export class Pipeline {
   }
 
   async #analyseAttention(generation, attention, settings) {
+    this.#superseded(generation);
     this.#progress('analysing heads', 0, attention.shape[0] * attention.shape[1]);
     const started = performance.now();
     const { json } = await this.analysis.analyse(attention, settings,
@@ -112,19 +115,20 @@ export class Pipeline {
   // rethrown; a superseded or cancelled request rejects with Cancelled.
   async #request(body) {
     const generation = ++this.generation;
+    this.running = generation;
     try {
       return await body(generation);
     } catch (e) {
-      if (e instanceof Cancelled || generation !== this.generation) {
-        if (generation === this.generation) this.status.info('Cancelled: the previous analysis is still shown.');
-        throw e instanceof Cancelled ? e : new Cancelled();
-      }
+      if (e instanceof Cancelled || generation !== this.generation) throw e instanceof Cancelled ? e : new Cancelled();
       const message = e.message ?? String(e);
       this.status.fail(message);
       this.views.setStatus('', message);
       throw e;
     } finally {
-      if (generation === this.generation) this.#idle();
+      if (generation === this.generation) {
+        this.running = 0;
+        this.#idle();
+      }
     }
   }
 
@@ -184,10 +188,16 @@ export class Pipeline {
     });
   }
 
-  // Stops the running analysis; the previous one stays.
+  // Stops the running request at its next step (the worker is terminated at
+  // once); the previous analysis stays. Returns whether anything was running.
   cancel() {
-    if (!this.analysis.busy) return false;
+    if (!this.running) return false;
+    this.running = 0;
+    ++this.generation;
     this.analysis.cancel();
+    this.#idle();
+    this.status.info('Cancelled: the previous analysis is still shown.');
+    this.views.setStatus('Cancelled: the previous analysis is still shown.', '');
     return true;
   }
 }

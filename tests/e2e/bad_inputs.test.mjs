@@ -87,7 +87,7 @@ test('bad inputs give their messages in the page and the previous analysis stays
           return e.message;
         }
       }, [...bytes]);
-      assert.match(rejection ?? 'it was accepted', /no-attentions\.onnx does not follow the vitopo model contract: .*attentions/);
+      assert.match(rejection ?? 'it was accepted', /^no-attentions\.onnx: .*contract.*output 'attentions' is missing/s);
       assert.equal(await errorText(page), rejection, 'the page shows the validator\'s message');
       assert.deepEqual(await snapshot(page), before, 'the previous model and analysis stay');
     });
@@ -97,6 +97,17 @@ test('bad inputs give their messages in the page and the previous analysis stays
       assert.match(rejection ?? 'it was accepted', /manhattan/);
       assert.match(await errorText(page), /manhattan/);
       assert.deepEqual(await snapshot(page), before, 'the previous settings and analysis stay');
+    });
+
+    await t.test('cancelling an analysis keeps the previous one', async () => {
+      const outcome = await page.evaluate(async (file) => {
+        const request = window.vitopo.loadImage('samples/' + file);
+        const cancelled = window.vitopo.cancel();
+        return { cancelled, rejection: await request.then(() => null, (e) => e.message) };
+      }, samples()[2].file);
+      assert.deepEqual(outcome, { cancelled: true, rejection: 'The analysis was cancelled.' });
+      assert.match(await page.evaluate(() => document.getElementById('status').textContent), /Cancelled/);
+      assert.deepEqual(await snapshot(page), before, 'the previous analysis stays');
     });
 
     await t.test('a good image after the bad ones is analysed and clears the error', async () => {

@@ -5,7 +5,8 @@
 // Configuration (set by tests/e2e/CMakeLists.txt):
 //   VITOPO_SITE       the assembled site folder (build/wasm/site)
 //   VITOPO_ARTIFACTS  where screenshots and failure logs go
-//   VITOPO_NATIVE     the native `vitopo` CLI (build/native/vitopo)
+//   VITOPO_NATIVE_BUILD  the native build folder holding the `vitopo` CLI (build/native)
+//   VITOPO_NATIVE        or the CLI itself
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,11 @@ import { chromium } from 'playwright-core';
 export const sourceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const site = process.env.VITOPO_SITE ?? path.join(sourceDir, 'build', 'wasm', 'site');
 export const artifacts = process.env.VITOPO_ARTIFACTS ?? path.join(site, '..', 'e2e-artifacts');
-export const nativeCli = process.env.VITOPO_NATIVE ?? path.join(sourceDir, 'build', 'native', 'vitopo');
+// The CLI is looked for where the native build puts it.
+const nativeBuild = process.env.VITOPO_NATIVE_BUILD ?? path.join(sourceDir, 'build', 'native');
+export const nativeCli = process.env.VITOPO_NATIVE ??
+  [path.join(nativeBuild, 'vitopo'), path.join(nativeBuild, 'src', 'cli', 'vitopo')].find((f) => fs.existsSync(f)) ??
+  path.join(nativeBuild, 'src', 'cli', 'vitopo');
 fs.mkdirSync(artifacts, { recursive: true });
 
 // Starts web/serve.mjs on a free port; resolves to {url, stop()}.

@@ -67,6 +67,24 @@ test('each sample: the page\'s diagrams equal native `vitopo analyze` on the pag
         mismatches.push(`${sample.file}: predicted ${got.prediction.label} (${got.prediction.index}), label ${sample.label}`);
       }
     }
+    // Other settings, through vitopo.settings(patch), against the CLI's flags.
+    const variants = [
+      { patch: { metric: 'hellinger', drop_cls: true }, flags: ['--metric', 'hellinger', '--drop-cls'] },
+      { patch: { metric: 'js', drop_cls: false, seed_compatible: true, columns: true }, flags: ['--seed-compatible', '--columns'] },
+    ];
+    const attention = await page.evaluate(() => {
+      const a = window.vitopo.attention();
+      return { shape: a.shape, data: Array.from(a.data) };
+    });
+    const npy = path.join(dir, 'last.attention.npy');
+    fs.writeFileSync(npy, npyFloat32(attention.shape, Float32Array.from(attention.data)));
+    for (const { patch, flags } of variants) {
+      const analysis = await page.evaluate((p) => window.vitopo.settings(p), patch);
+      for (const [key, value] of Object.entries(patch)) assert.equal(analysis.settings[key], value, `settings.${key}`);
+      const out = path.join(dir, `last.native${flags.join('')}.json`);
+      execFileSync(nativeCli, ['analyze', npy, ...flags, '--out', out], { stdio: 'pipe' });
+      assertSameDiagrams(analysis, JSON.parse(fs.readFileSync(out, 'utf8')), `settings ${JSON.stringify(patch)}`);
+    }
   } finally {
     await closePage();
   }

@@ -9,6 +9,10 @@ import { artifacts, openPage } from './harness.mjs';
 
 const COLUMNS = 4;
 const ROWS = 3;
+// A region "holds data" when at least this fraction of its pixels is vivid
+// (max - min channel > 60): the chrome and text are grey, the data is not.
+const VIVID = 0.002;
+const COLOURED_CELLS = 8;
 
 test('a screenshot after analysis shows the panels', async () => {
   const { page, log, close } = await openPage();
@@ -34,27 +38,32 @@ test('a screenshot after analysis shows the panels', async () => {
         for (let q = 0; q < columns; q++) {
           const counts = new Map();
           let n = 0;
+          let vivid = 0;
           for (let y = Math.floor(r * height / rows); y < Math.floor((r + 1) * height / rows); y++) {
             for (let x = Math.floor(q * width / columns); x < Math.floor((q + 1) * width / columns); x++) {
               const i = 4 * (y * width + x);
               const key = ((data[i] >> 4) << 8) | ((data[i + 1] >> 4) << 4) | (data[i + 2] >> 4);
+              // The UI chrome is grey; data (bars, points, edges, heatmaps) is drawn in colour.
+              if (Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]) > 60) vivid++;
               counts.set(key, (counts.get(key) ?? 0) + 1);
               all.add(key);
               n++;
             }
           }
-          cells.push({ colours: counts.size, dominant: Math.max(...counts.values()) / n });
+          cells.push({ colours: counts.size, dominant: Math.max(...counts.values()) / n, vivid: vivid / n });
         }
       }
       return { width, height, colours: all.size, cells };
     }, { bytes: [...shot], columns: COLUMNS, rows: ROWS });
 
     const drawn = stats.cells.filter((c) => c.colours >= 6 && c.dominant < 0.97).length;
+    const coloured = stats.cells.filter((c) => c.vivid >= VIVID).length;
     const detail = `${file}: ${stats.width}×${stats.height}, ${stats.colours} colours; cells ` +
-      stats.cells.map((c) => `${c.colours}/${(100 * c.dominant).toFixed(0)}%`).join(' ') + `\n${log.join('\n')}`;
+      stats.cells.map((c) => `${c.colours}/${(100 * c.dominant).toFixed(0)}%/${(100 * c.vivid).toFixed(2)}%`).join(' ') + `\n${log.join('\n')}`;
     assert.ok(stats.width >= 800 && stats.height >= 500, `the canvas fills the window (${detail})`);
     assert.ok(stats.colours >= 24, `the frame has many colours (${detail})`);
     assert.ok(drawn >= (COLUMNS * ROWS) / 2, `at least half of the ${COLUMNS}×${ROWS} regions hold drawn panels, ${drawn} do (${detail})`);
+    assert.ok(coloured >= COLOURED_CELLS, `at least ${COLOURED_CELLS} of the ${COLUMNS}×${ROWS} regions hold data drawn in colour, ${coloured} do (${detail})`);
   } finally {
     await close();
   }
