@@ -94,6 +94,7 @@ def main():
                    help="checkpoint folder (git-ignored build/ by default)")
     p.add_argument("--record", default=os.path.join(HERE, "training_record.json"))
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
+    p.add_argument("--stop-after", type=int, default=0, help="stop after this many epochs (a resumable partial run)")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (speed check)")
     args = p.parse_args()
 
@@ -129,7 +130,7 @@ def main():
     os.makedirs(args.checkpoints, exist_ok=True)
     ckpt_path = os.path.join(args.checkpoints, "last.pt")
     record = {
-        "config": {k: v for k, v in vars(args).items() if k not in ("checkpoints", "record", "resume", "max_steps")},
+        "config": {k: v for k, v in vars(args).items() if k not in ("checkpoints", "record", "resume", "max_steps", "stop_after")},
         "model": {"image": 28, "channels": 1, "tokens": model.tokens, "grid": [model.grid, model.grid],
                   "parameters": params},
         "data": {"dataset": "Fashion-MNIST (Debian dataset-fashion-mnist)", "train": len(x_train),
@@ -148,7 +149,12 @@ def main():
         torch.set_rng_state(state["torch_rng"])
         record = state["record"]
         start_epoch = state["epoch"] + 1
-        print(f"resuming after epoch {state['epoch'] + 1}", flush=True)
+        if record["config"]["epochs"] != args.epochs:
+            # The cosine schedule is recomputed for the new length from here on.
+            record.setdefault("schedule_changes", []).append(
+                {"after_epoch": start_epoch, "epochs_before": record["config"]["epochs"], "epochs_after": args.epochs})
+            record["config"]["epochs"] = args.epochs
+        print(f"resuming after epoch {start_epoch}", flush=True)
 
     print(f"ViT dim {args.dim} depth {args.depth} heads {args.heads} patch {args.patch}: "
           f"{params} parameters, {steps_per_epoch} steps/epoch, {args.epochs} epochs", flush=True)
@@ -192,6 +198,8 @@ def main():
         with open(args.record, "w") as f:
             json.dump(record, f, indent=2)
             f.write("\n")
+        if args.stop_after and epoch + 1 >= args.stop_after:
+            break
 
 
 if __name__ == "__main__":

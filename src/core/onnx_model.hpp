@@ -1,0 +1,83 @@
+// The model contract (DESIGN.md, "Model"): reads an ONNX file's graph inputs,
+// outputs and metadata, checks them against what vitopo needs, and returns the
+// model's description, or every way in which the file breaks the contract.
+//
+// The contract:
+//   input  `pixels`     [B, C, H, W] float32 in [0, 1]
+//   output `logits`     [B, K]
+//   output `attentions` [L, B, heads, T, T], T = grid rows * cols (+ 1 with CLS);
+//                       token 0 is CLS, patch (r, c) is token 1 + r * cols + c
+//   metadata_props "vitopo": JSON
+//     { "input": {"channels": C, "height": H, "width": W},
+//       "patch": P, "grid": [rows, cols], "cls": true,
+//       "preprocessing": {"background": "dark" | "light" | "none",
+//                         "normalization": "inside" | "outside",
+//                         "mean": [..], "std": [..]},   (mean/std required when outside)
+//       "labels": ["...", ...],
+//       optional: "id", "name", "dataset", "test_accuracy", "layers", "heads", "tokens" }
+//
+// The file is read with a minimal protobuf wire-format reader (no ONNX or protobuf
+// library): only ModelProto.graph/metadata_props, GraphProto.input/output/initializer,
+// ValueInfoProto, TypeProto.tensor_type and TensorShapeProto, with the field
+// numbers of onnx.proto (ONNX 1.12).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/preprocess.hpp"
+
+namespace vitopo {
+
+// What the app needs to know about a model, from its metadata and graph.
+struct ModelSpec {
+  std::string id;    // metadata "id" (empty if absent)
+  std::string name;  // metadata "name", else the graph's name
+  std::string dataset;
+  std::optional<double> test_accuracy;
+  ImageInputSpec input;  // channels, height, width, background polarity, normalisation
+  int patch = 0;
+  int grid_rows = 0, grid_cols = 0;
+  bool cls = false;
+  int tokens = 0;  // grid_rows * grid_cols + cls
+  int layers = 0;  // from the graph's static attentions shape or the metadata; 0 if unknown
+  int heads = 0;   // likewise
+  std::vector<std::string> labels;
+};
+
+// One graph input or output as declared in the file. A dimension is its static
+// size, or -1 when symbolic (dim_param, e.g. the batch axis) or unknown.
+struct TensorDeclaration {
+  std::string name;
+  int element_type = 0;   // onnx.TensorProto.DataType: 1 = float32
+  bool has_shape = false;
+  std::vector<std::int64_t> dims;
+};
+
+struct ModelCheck {
+  ModelSpec spec;                     // filled as far as the file allows
+  std::vector<std::string> problems;  // empty: the model follows the contract
+  bool ok() const { return problems.empty(); }
+};
+
+// Every problem found, each a sentence saying what is wrong and what is expected.
+ModelCheck check_model(std::span<const std::uint8_t> onnx_file);
+
+class ModelContractError : public std::runtime_error {
+ public:
+  explicit ModelContractError(std::vector<std::string> problems);
+  const std::vector<std::string>& problems() const { return problems_; }
+
+ private:
+  std::vector<std::string> problems_;
+};
+
+// The spec of a model that follows the contract; throws ModelContractError
+// (whose what() lists every problem, one per line) otherwise.
+ModelSpec read_model_spec(std::span<const std::uint8_t> onnx_file);
+
+}  // namespace vitopo
