@@ -56,7 +56,8 @@ void show_diagram_view(AppState& state) {
   list->AddLine(ImVec2(axes.min.x, ey), ImVec2(axes.max.x, ey), colours::epsilon, 1.2f);
   list->AddLine(ImVec2(axes.min.x, axes.max.y), ImVec2(axes.max.x, axes.min.y), colours::axis, 1.0f);  // the diagonal
   list->AddLine(ImVec2(axes.min.x, infinity_y), ImVec2(axes.max.x, infinity_y), colours::axis, 1.0f);
-  list->AddText(ImVec2(axes.min.x - 16, infinity_y - ImGui::GetTextLineHeight() * 0.5f), colours::text_dim, "∞");
+  const ImVec2 infinity_size = ImGui::CalcTextSize("∞");
+  list->AddText(ImVec2(axes.min.x - infinity_size.x - 6, infinity_y - infinity_size.y * 0.5f), colours::text_dim, "∞");
   list->AddText(ImVec2(axes.max.x - ImGui::CalcTextSize("birth").x, axes.max.y + bottom - 4), colours::text_dim, "birth");
 
   ImGui::SetCursorScreenPos(ImVec2(axes.min.x, infinity_y - 8));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "palette.hpp"
@@ -76,7 +77,9 @@ void show_prediction(const AppState& state) {
 }  // namespace
 
 void show_image_view(AppState& state) {
-  ImGui::Begin("Image", nullptr, panel_flags);
+  // The title names the image; "###image" keeps the window's identity.
+  const std::string title = (state.image.name.empty() ? std::string("Image") : "Image · " + state.image.name) + "###image";
+  ImGui::Begin(title.c_str(), nullptr, panel_flags);
   const ModelInfo& model = state.model;
   const ImageInput& image = state.image;
   if (image.empty() || model.grid_rows <= 0 || model.grid_cols <= 0) {
@@ -96,7 +99,7 @@ void show_image_view(AppState& state) {
   }
 
   // The image, as large as fits, with room for the prediction line below.
-  const float footer = ImGui::GetFrameHeightWithSpacing() + 4;
+  const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() + 6;
   ImVec2 avail = ImGui::GetContentRegionAvail();
   avail.y -= footer;
   const float aspect = float(image.width) / float(image.height);
@@ -163,13 +166,13 @@ void show_image_view(AppState& state) {
       if (component.points.size() < 2) continue;
       for (const auto& [r, c] : component.cells)
         list->AddRectFilled(ImVec2(min.x + c * cell_w, min.y + r * cell_h), ImVec2(min.x + (c + 1) * cell_w, min.y + (r + 1) * cell_h),
-                            component_colour(int(k), 0.16f));
+                            component_colour(int(k), 0.10f));
     }
-    const float line = std::clamp(cell_w * 0.06f, 1.0f, 2.5f);
+    const float line = std::clamp(cell_w * 0.04f, 1.0f, 2.0f);
     for (const auto& [i, j] : skeleton.edges) {
       ImVec2 a, b;
       if (!point_centre(i, a) || !point_centre(j, b)) continue;  // CLS has no cell
-      skeleton_lines.add(a, b, component_colour_vec(skeleton.component_of[std::size_t(i)], 0.75f), line);
+      skeleton_lines.add(a, b, component_colour_vec(skeleton.component_of[std::size_t(i)], 0.5f), line);
     }
     skeleton_lines.flush(list);
     const float dot = std::clamp(cell_w * 0.12f, 1.5f, 5.0f);
@@ -227,6 +230,13 @@ void show_image_view(AppState& state) {
 
   ImGui::SetCursorScreenPos(ImVec2(cursor.x, max.y + 6));
   show_prediction(state);
+  if (!model.name.empty()) {
+    if (model.test_accuracy > 0)
+      ImGui::TextDisabled("model %s · %.1f %% on %s", model.name.c_str(), model.test_accuracy * 100,
+                          model.dataset.empty() ? "its test set" : model.dataset.c_str());
+    else
+      ImGui::TextDisabled("model %s", model.name.c_str());
+  }
   if (!head.ready && !head.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::error), "%s", head.error.c_str());
   ImGui::End();
 }

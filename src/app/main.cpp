@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "app_state.hpp"
 #include "barcode_view.hpp"
@@ -37,7 +38,6 @@
 #include "settings_view.hpp"
 #include "skeleton_view.hpp"
 #include "status_view.hpp"
-#include "toolbar_view.hpp"
 
 namespace {
 
@@ -60,7 +60,7 @@ void load_fonts(float dpr) {
   config.PixelSnapH = false;
   // Latin, Greek (β, ε), punctuation (…, –), arrows, mathematical operators (∞, ≤, √).
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x1D00, 0x1DBF, 0x2010, 0x2027,
-                                   0x2070, 0x209F, 0x2190, 0x2199, 0x2200, 0x22FF, 0};
+                                   0x2070, 0x209F, 0x2190, 0x2199, 0x2200, 0x22FF, 0x2C60, 0x2C7F, 0};
   ImFont* font = nullptr;
 #ifdef VITOPO_UI_FONT_PATH
   font = io.Fonts->AddFontFromFileTTF(VITOPO_UI_FONT_PATH, font_size * dpr, &config, ranges);
@@ -89,8 +89,9 @@ void follow_canvas_size() {
   if (want_w != w || want_h != h) SDL_SetWindowSize(window, want_w, want_h);
 }
 
-// The fixed arrangement, from the canvas size (CSS pixels).
-//   toolbar
+// The fixed arrangement, from the canvas size (CSS pixels). The page's own
+// bar above the canvas (web/) holds the title, the image input, the gallery
+// and the model; the canvas holds the views.
 //   image      | skeleton  | diagram
 //   layer×head | barcode   | distance matrix
 //   settings   |           |
@@ -98,19 +99,17 @@ void follow_canvas_size() {
 void arrange_and_show(AppState& state) {
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   const float bar_h = ImGui::GetFrameHeight() + 12;
-  const float top = bar_h, bottom = size.y - bar_h;
+  const float top = 0, bottom = size.y - bar_h;
   const float body_h = std::max(200.0f, bottom - top);
   const float gap = 0;
-
-  place_next_panel(ImVec2(0, 0), ImVec2(size.x, bar_h));
-  show_toolbar_view(state);
 
   const float col1 = std::round(size.x * 0.27f), col2 = std::round(size.x * 0.38f);
   const float col3 = size.x - col1 - col2;
   const float x2 = col1 + gap, x3 = col1 + col2 + gap;
 
-  const float settings_h = std::min(body_h * 0.34f, 10 * ImGui::GetFrameHeightWithSpacing() + 30);
-  const float grid_h = std::round((body_h - settings_h) * 0.42f);
+  const float settings_rows = state.settings.max_dim >= 2 ? 8.5f : 6.0f;
+  const float settings_h = std::min(body_h * 0.4f, settings_rows * ImGui::GetFrameHeightWithSpacing() + 34);
+  const float grid_h = std::round((body_h - settings_h) * 0.36f);
   const float image_h = body_h - settings_h - grid_h;
   place_next_panel(ImVec2(0, top), ImVec2(col1, image_h));
   show_image_view(state);
@@ -143,7 +142,20 @@ void advance_scale(AppState& state, float seconds) {
   static std::uint64_t seen_revision = 0;
   if (head.revision != seen_revision) {
     // A new head: a scale where the skeleton shows structure, unless ε is already inside its range.
-    if (!(scale.epsilon > 0 && scale.epsilon <= head.scale_limit)) scale.epsilon = head.scale_limit * 0.5;
+    // The median H0 death: half of the merges have happened, so the
+    // components are neither all single tokens nor one blob.
+    if (!(scale.epsilon > 0 && scale.epsilon <= head.scale_limit)) {
+      std::vector<double> deaths;
+      if (!head.persistence.barcodes.empty())
+        for (const auto& bar : head.persistence.barcodes[0].bars)
+          if (std::isfinite(bar.death)) deaths.push_back(bar.death);
+      if (deaths.empty()) {
+        scale.epsilon = head.scale_limit * 0.5;
+      } else {
+        std::nth_element(deaths.begin(), deaths.begin() + std::ptrdiff_t(deaths.size() / 2), deaths.end());
+        scale.epsilon = deaths[deaths.size() / 2];
+      }
+    }
     seen_revision = head.revision;
   }
   if (scale.playing) {

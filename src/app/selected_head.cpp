@@ -21,6 +21,14 @@ vitopo::AnalysisSettings core_settings(const AnalysisSettings& s) {
 
 namespace {
 
+// The main thread works out one head at a time, and allows itself a fixed
+// memory budget for it, whatever the platform's size_t (wasm32 included).
+vitopo::PersistenceOptions main_thread_options(const vitopo::AnalysisSettings& settings) {
+  vitopo::PersistenceOptions options = settings.persistence_options();
+  options.memory_budget = std::size_t(512) << 20;
+  return options;
+}
+
 SelectedHead cache;
 std::uint64_t cached_attention = ~std::uint64_t(0);
 AnalysisSettings cached_settings;
@@ -71,14 +79,18 @@ void analyse(const AppState& state) {
 
     const std::span<const double> full(next.distances.data(), std::size_t(next.distances.size()));
     const vitopo::DistanceMatrix matrix = vitopo::DistanceMatrix::from_full(full, next.distances.rows(), next.distances.cols());
-    next.persistence = vitopo::compute_persistence(matrix, next.settings.persistence_options());
+    next.persistence = vitopo::compute_persistence(matrix, main_thread_options(next.settings));
 
-    double limit = 0;
+    // The sliders reach a little past the last finite death: beyond it the
+    // diagram no longer changes. Without finite bars, the threshold or the
+    // largest distance.
+    double last_death = 0;
     for (const auto& barcode : next.persistence.barcodes)
       for (const auto& bar : barcode.bars)
-        if (!std::isinf(bar.death)) limit = std::max(limit, bar.death);
-    if (std::isfinite(next.persistence.threshold)) limit = std::max(limit, next.persistence.threshold);
-    next.scale_limit = limit > 0 ? limit : std::max(next.largest_distance, 1e-9);
+        if (!std::isinf(bar.death)) last_death = std::max(last_death, bar.death);
+    double limit = last_death * 1.15;
+    if (!(limit > 0)) limit = std::isfinite(next.persistence.threshold) ? next.persistence.threshold : next.largest_distance;
+    next.scale_limit = std::min(std::max(limit, 1e-9), std::max(next.largest_distance, 1e-9));
 
     next.grid_layout = vitopo::patch_grid_layout(next.grid);
     next.mds = vitopo::mds_layout(next.distances);
@@ -110,7 +122,7 @@ void update_cycle(const BarSelection& bar) {
   try {
     const std::span<const double> full(cache.distances.data(), std::size_t(cache.distances.size()));
     const vitopo::DistanceMatrix matrix = vitopo::DistanceMatrix::from_full(full, cache.distances.rows(), cache.distances.cols());
-    cache.cycle = vitopo::representative_cycle(matrix, *b, cache.settings.persistence_options());
+    cache.cycle = vitopo::representative_cycle(matrix, *b, main_thread_options(cache.settings));
   } catch (const std::exception& e) {
     cache.cycle_error = e.what();
   }

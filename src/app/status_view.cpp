@@ -12,7 +12,9 @@ namespace vitopo::app {
 
 void show_status_view(AppState& state) {
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colours::background));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10, 6));
   ImGui::Begin("##status", nullptr, panel_flags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+  ImGui::PopStyleVar();
   ImGui::PopStyleColor();
   Progress& progress = state.progress;
   if (progress.running) {
@@ -36,14 +38,26 @@ void show_status_view(AppState& state) {
   } else if (!state.status.message.empty()) {
     ImGui::TextDisabled("%s", state.status.message.c_str());
   }
-  // Right: where the views are looking.
+  // Right: where the views are looking, and what only the page can do.
+  ImGui::BeginDisabled(state.analysis.empty());
+  const float buttons_w = ImGui::CalcTextSize("Export JSON").x + ImGui::CalcTextSize("Copy link").x +
+                          4 * ImGui::GetStyle().FramePadding.x + ImGui::GetStyle().ItemSpacing.x;
+  float right = ImGui::GetWindowContentRegionMax().x - buttons_w;
   if (!state.attention.empty()) {
     char where[96];
     std::snprintf(where, sizeof where, "layer %d · head %d · ε = %.4f", state.selection.layer, state.selection.head, state.scale.epsilon);
-    const float w = ImGui::CalcTextSize(where).x;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowContentRegionMax().x - w));
+    const float w = ImGui::CalcTextSize(where).x + 24;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, right - w));
+    ImGui::AlignTextToFramePadding();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::epsilon), "%s", where);
   }
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), right));
+  if (ImGui::Button("Export JSON")) state.raise({.kind = IntentKind::ExportAnalysis});
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("download the analysis (schema vitopo.analysis/1)");
+  ImGui::SameLine();
+  if (ImGui::Button("Copy link")) state.raise({.kind = IntentKind::CopyShareLink});
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("a link that reopens this analysis");
+  ImGui::EndDisabled();
   ImGui::End();
 }
 
