@@ -15,6 +15,10 @@ endforeach()
 
 add_library(vitopo_third_party INTERFACE)
 target_include_directories(vitopo_third_party SYSTEM INTERFACE "${VITOPO_SHIM}" /usr/include/eigen3)
+# Hera's Wasserstein headers include their siblings by bare name ("hera_infinity.h").
+if(EXISTS "/usr/include/hera/wasserstein")
+  target_include_directories(vitopo_third_party SYSTEM INTERFACE "${VITOPO_SHIM}/hera/wasserstein")
+endif()
 
 add_library(vitopo_flags INTERFACE)
 if(EMSCRIPTEN)

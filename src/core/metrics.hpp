@@ -57,4 +57,9 @@ Eigen::MatrixXd pairwise_distances(const DistributionMatrix& distributions, Metr
 // pairwise path). p and q must each sum to 1.
 double js_divergence(std::span<const double> p, std::span<const double> q);
 
+// The vector width the fast JS uses on this machine: "avx512", "avx2" or
+// "sse2/simd128" (wasm). Natively the widest the processor has is chosen at
+// run time; the environment variable VITOPO_SIMD=sse2|avx2 caps it.
+std::string simd_width_in_use();
+
 }  // namespace vitopo

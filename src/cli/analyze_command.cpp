@@ -1,0 +1,63 @@
+// vitopo analyze ATTN.npy: persistence of every head's token distances,
+// written as analysis JSON (schema vitopo.analysis/1).
+#include <fstream>
+#include <iostream>
+
+#include "cli/attention_options.hpp"
+#include "core/analysis_json.hpp"
+#include "core/npy.hpp"
+
+namespace vitopo::cli {
+namespace {
+
+const char* usage =
+    "usage: vitopo analyze ATTN.npy [--metric M] [--maxdim K] [--threshold T] [--modulus P]\n"
+    "                      [--layer L] [--head H] [--drop-cls] [--columns] [--seed-compatible]\n"
+    "                      [--threads N] [--out FILE.json]\n"
+    "  ATTN.npy: float32/float64, shape [L, H, T, T] or [L, 1, H, T, T]\n"
+    "  metrics: js (default), js-divergence, sqrt-js, hellinger, total-variation, cosine, euclidean,\n"
+    "           attention-graph\n";
+
+int run(const Args& args) {
+  AttentionOptions options;
+  try {
+    options.parse(args);
+  } catch (const UsageError& e) {
+    std::cerr << "vitopo analyze: " << e.what() << "\n" << usage;
+    return 2;
+  }
+  try {
+    const AttentionTensor attention = read_attention_npy(options.input);
+    const Analysis analysis = analyze(attention, options.settings, options.selection, options.threads);
+    const std::string text = to_json_text(analysis) + "\n";
+    if (options.out.empty()) {
+      std::cout << text;
+    } else {
+      std::ofstream file(options.out);
+      file << text;
+      if (!file) {
+        std::cerr << "vitopo analyze: cannot write " << options.out << "\n";
+        return 1;
+      }
+    }
+    return 0;
+  } catch (const NpyError& e) {
+    std::cerr << "vitopo analyze: " << e.what() << "\n";
+  } catch (const AttentionError& e) {
+    std::cerr << "vitopo analyze: " << e.what() << "\n";
+  } catch (const DistributionError& e) {
+    std::cerr << "vitopo analyze: " << e.what() << "\n";
+  } catch (const PersistenceError& e) {
+    std::cerr << "vitopo analyze: " << e.what() << "\n";
+  } catch (const std::out_of_range& e) {
+    std::cerr << "vitopo analyze: " << e.what() << "\n";
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "vitopo analyze: " << e.what() << "\n";
+  }
+  return 2;
+}
+
+const Registration registration{"analyze", "persistence of every attention head of an .npy tensor, as JSON", run};
+
+}  // namespace
+}  // namespace vitopo::cli

@@ -1,0 +1,109 @@
+// Command-line options shared by `vitopo analyze` and `vitopo distance`: the
+// attention file, the head, the metric and the distribution options.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "cli/command.hpp"
+#include "core/analysis.hpp"
+
+namespace vitopo::cli {
+
+// A usage error: the command prints it with its usage line and exits with 2.
+struct UsageError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+inline int parse_int(const std::string& option, const std::string& text) {
+  std::size_t used = 0;
+  int value = 0;
+  try {
+    value = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty()) throw UsageError(option + " needs an integer, got '" + text + "'");
+  return value;
+}
+
+inline double parse_real(const std::string& option, const std::string& text) {
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty()) throw UsageError(option + " needs a number, got '" + text + "'");
+  return value;
+}
+
+struct AttentionOptions {
+  std::string input;
+  std::string out;
+  AnalysisSettings settings;
+  bool metric_given = false;
+  HeadSelection selection;
+  unsigned threads = 0;  // 0: the machine's cores
+
+  // Reads the options; `extra(option, next)` may consume command-specific
+  // ones and returns true if it did. Throws UsageError.
+  void parse(const Args& args) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const std::string& arg = args[i];
+      auto value = [&]() -> const std::string& {
+        if (i + 1 >= args.size()) throw UsageError(arg + " needs a value");
+        return args[++i];
+      };
+      if (arg == "--metric") {
+        try {
+          settings.metric = parse_metric(value());
+        } catch (const std::invalid_argument& e) {
+          throw UsageError(e.what());
+        }
+        metric_given = true;
+      } else if (arg == "--maxdim") {
+        settings.maxdim = parse_int(arg, value());
+      } else if (arg == "--threshold") {
+        settings.threshold = parse_real(arg, value());
+      } else if (arg == "--modulus") {
+        settings.modulus = parse_int(arg, value());
+      } else if (arg == "--layer") {
+        selection.layer = parse_int(arg, value());
+        if (selection.layer < 0) throw UsageError("--layer must be >= 0");
+      } else if (arg == "--head") {
+        selection.head = parse_int(arg, value());
+        if (selection.head < 0) throw UsageError("--head must be >= 0");
+      } else if (arg == "--threads") {
+        const int n = parse_int(arg, value());
+        if (n < 1) throw UsageError("--threads must be >= 1");
+        threads = unsigned(n);
+      } else if (arg == "--drop-cls") {
+        settings.drop_cls = true;
+      } else if (arg == "--columns") {
+        settings.columns = true;
+      } else if (arg == "--seed-compatible") {
+        settings.seed_compatible = true;
+      } else if (arg == "--out") {
+        out = value();
+      } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
+        throw UsageError("unknown option " + arg);
+      } else if (input.empty()) {
+        input = arg;
+      } else {
+        throw UsageError("more than one input file: '" + input + "' and '" + arg + "'");
+      }
+    }
+    if (input.empty()) throw UsageError("no attention file given");
+    if (settings.seed_compatible && metric_given && settings.metric != Metric::JensenShannon &&
+        settings.metric != Metric::SqrtJensenShannon)
+      throw UsageError("--seed-compatible uses sqrt of the JS distance; it cannot be combined with --metric " +
+                       metric_name(settings.metric));
+  }
+};
+
+}  // namespace vitopo::cli

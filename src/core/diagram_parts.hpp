@@ -1,0 +1,64 @@
+// Internal to the diagram distances (bottleneck_distance.cpp,
+// wasserstein_distance.cpp): a diagram split into finite and essential parts.
+// Debian's Hera 1.0 cannot have its bottleneck and Wasserstein headers in
+// one translation unit (both define hera::get_infinity and DiagramTraits),
+// hence one file each and this shared part.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/diagram_distance.hpp"
+
+namespace vitopo::diagram_parts {
+
+// A diagram split into its off-diagonal finite points and its essential
+// points, each remembering its index in the original diagram.
+struct SplitDiagram {
+  std::vector<std::pair<double, double>> finite;
+  std::vector<int> finite_index;
+  std::vector<std::pair<double, int>> essential;  // (birth, index), sorted by birth then index
+};
+
+inline SplitDiagram split(const Diagram& diagram) {
+  SplitDiagram parts;
+  for (std::size_t i = 0; i < diagram.size(); ++i) {
+    const DiagramPoint& p = diagram[i];
+    if (std::isnan(p.birth) || std::isnan(p.death) || !std::isfinite(p.birth) || p.death < p.birth)
+      throw std::invalid_argument("diagram point " + std::to_string(i) + " (" + std::to_string(p.birth) + ", " +
+                                  std::to_string(p.death) + ") is not a finite birth with a later death");
+    if (p.death == p.birth) continue;
+    if (std::isinf(p.death)) {
+      parts.essential.emplace_back(p.birth, int(i));
+    } else {
+      parts.finite.emplace_back(p.birth, p.death);
+      parts.finite_index.push_back(int(i));
+    }
+  }
+  std::sort(parts.essential.begin(), parts.essential.end());
+  return parts;
+}
+
+inline double linf(std::pair<double, double> a, std::pair<double, double> b) {
+  return std::max(std::abs(a.first - b.first), std::abs(a.second - b.second));
+}
+inline double to_diagonal(std::pair<double, double> a) { return (a.second - a.first) / 2; }
+
+// Essential points pair up in birth order (optimal on a line); the pairs
+// and their |Δ birth| go to `matching`. False when the counts differ.
+inline bool match_essential(const SplitDiagram& a, const SplitDiagram& b, DiagramMatching* matching,
+                     std::vector<double>& costs) {
+  if (a.essential.size() != b.essential.size()) return false;
+  for (std::size_t k = 0; k < a.essential.size(); ++k) {
+    const double cost = std::abs(a.essential[k].first - b.essential[k].first);
+    costs.push_back(cost);
+    if (matching) matching->pairs.push_back({a.essential[k].second, b.essential[k].second, cost});
+  }
+  return true;
+}
+
+}  // namespace vitopo::diagram_parts

@@ -1,0 +1,77 @@
+#include <hera/wasserstein/wasserstein.h>
+
+#include "core/diagram_parts.hpp"
+
+namespace vitopo {
+
+using namespace diagram_parts;
+
+namespace {
+
+hera::AuctionParams<double> auction_params(double order, double relative_error) {
+  if (!(order >= 1)) throw std::invalid_argument("Wasserstein order must be >= 1, got " + std::to_string(order));
+  hera::AuctionParams<double> params;
+  params.wasserstein_power = order;
+  params.delta = relative_error;
+  params.internal_p = hera::get_infinity<double>();
+  return params;
+}
+
+}  // namespace
+
+double wasserstein_distance(const Diagram& a, const Diagram& b, double order, double relative_error) {
+  return wasserstein_matching(a, b, order, relative_error).distance;
+}
+
+DiagramMatching wasserstein_matching(const Diagram& a, const Diagram& b, double order, double relative_error) {
+  SplitDiagram sa = split(a), sb = split(b);
+  hera::AuctionParams<double> params = auction_params(order, relative_error);
+  DiagramMatching matching;
+  std::vector<double> costs;
+  if (!match_essential(sa, sb, &matching, costs)) {
+    matching.distance = infinity;
+    matching.pairs.clear();
+    return matching;
+  }
+  double cost = 0;
+  for (double c : costs) cost += std::pow(c, order);
+  const std::size_t na = sa.finite.size(), nb = sb.finite.size();
+  if (na == 0 || nb == 0) {
+    // Everything goes to the diagonal (Hera's auction needs both sides non-empty).
+    for (std::size_t k = 0; k < na; ++k) {
+      cost += std::pow(to_diagonal(sa.finite[k]), order);
+      matching.pairs.push_back({sa.finite_index[k], -1, to_diagonal(sa.finite[k])});
+    }
+    for (std::size_t k = 0; k < nb; ++k) {
+      cost += std::pow(to_diagonal(sb.finite[k]), order);
+      matching.pairs.push_back({-1, sb.finite_index[k], to_diagonal(sb.finite[k])});
+    }
+  } else {
+    // Hera's own construction (hera::wasserstein_cost): bidders are A's points
+    // then the diagonal projections of B's; items are the projections of A's
+    // points then B's points. We run its auction directly to read the matching.
+    using Point = hera::ws::DiagramPoint<double>;
+    std::vector<Point> bidders, items;
+    for (auto [x, y] : sa.finite) bidders.emplace_back(x, y, Point::NORMAL);
+    for (auto [x, y] : sb.finite) bidders.emplace_back(x, y, Point::DIAG);
+    for (auto [x, y] : sa.finite) items.emplace_back(x, y, Point::DIAG);
+    for (auto [x, y] : sb.finite) items.emplace_back(x, y, Point::NORMAL);
+    hera::ws::AuctionRunnerGS<double> auction(bidders, items, params);
+    auction.run_auction();
+    cost += auction.get_wasserstein_cost();
+    for (std::size_t bidder = 0; bidder < bidders.size(); ++bidder) {
+      const std::size_t item = std::size_t(auction.bidders_to_items[bidder]);
+      if (bidder < na && item >= na)
+        matching.pairs.push_back({sa.finite_index[bidder], sb.finite_index[item - na],
+                                  linf(sa.finite[bidder], sb.finite[item - na])});
+      else if (bidder < na)
+        matching.pairs.push_back({sa.finite_index[bidder], -1, to_diagonal(sa.finite[bidder])});
+      else if (item >= na)
+        matching.pairs.push_back({-1, sb.finite_index[item - na], to_diagonal(sb.finite[item - na])});
+    }
+  }
+  matching.distance = std::pow(cost, 1 / order);
+  return matching;
+}
+
+}  // namespace vitopo

@@ -1,0 +1,162 @@
+// analyze(): determinism, progress and cancellation, the JSON schema, and the
+// matrices of diagram distances between heads and layers.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+
+#include "core/analysis.hpp"
+#include "core/analysis_json.hpp"
+
+using namespace vitopo;
+
+namespace {
+
+// 2 layers × 3 heads × (1 + 3×3) tokens of local, softmaxed attention.
+AttentionTensor local_attention(unsigned seed = 5) {
+  const int L = 2, H = 3, grid = 3, T = 1 + grid * grid;
+  std::mt19937_64 random(seed);
+  std::normal_distribution<double> noise(0, 0.3);
+  std::vector<double> data;
+  for (int l = 0; l < L; ++l)
+    for (int h = 0; h < H; ++h)
+      for (int i = 0; i < T; ++i) {
+        std::vector<double> row(static_cast<std::size_t>(T));
+        double sum = 0;
+        for (int j = 0; j < T; ++j) {
+          const int ri = (i - 1) / grid, ci = (i - 1) % grid, rj = (j - 1) / grid, cj = (j - 1) % grid;
+          const double d2 = (i == 0 || j == 0) ? 1.0 : double((ri - rj) * (ri - rj) + (ci - cj) * (ci - cj));
+          row[std::size_t(j)] = std::exp(-d2 / (1.0 + l + 0.5 * h) + noise(random));
+          sum += row[std::size_t(j)];
+        }
+        for (double v : row) data.push_back(v / sum);
+      }
+  const std::int64_t shape[4] = {L, H, T, T};
+  return AttentionTensor::from_buffer(std::span<const double>(data), shape);
+}
+
+bool same_persistence(const Persistence& a, const Persistence& b) {
+  if (a.barcodes.size() != b.barcodes.size() || a.threshold != b.threshold) return false;
+  for (std::size_t d = 0; d < a.barcodes.size(); ++d) {
+    if (a.barcodes[d].bars.size() != b.barcodes[d].bars.size()) return false;
+    for (std::size_t k = 0; k < a.barcodes[d].bars.size(); ++k)
+      if (a.barcodes[d].bars[k].birth != b.barcodes[d].bars[k].birth ||
+          a.barcodes[d].bars[k].death != b.barcodes[d].bars[k].death)
+        return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("analyze covers every head in (layer, head) order, or just the selected ones") {
+  const AttentionTensor attention = local_attention();
+  const Analysis all = analyze(attention, {});
+  REQUIRE(all.results.size() == 6);
+  CHECK(all.results[4].layer == 1);
+  CHECK(all.results[4].head == 1);
+  CHECK(all.tokens == 10);
+  for (const HeadAnalysis& head : all.results) {
+    REQUIRE(head.persistence.barcodes.size() == 2);
+    CHECK(head.persistence.barcodes[0].bars.size() == 10);  // T points: T − 1 finite bars and one essential
+    CHECK(head.summary[0].essential == 1);
+  }
+  const Analysis one = analyze(attention, {}, {1, 2});
+  REQUIRE(one.results.size() == 1);
+  CHECK(same_persistence(one.results[0].persistence, all.find(1, 2)->persistence));
+  CHECK(analyze(attention, {}, {0, -1}).results.size() == 3);
+  CHECK_THROWS_AS(analyze(attention, {}, {2, 0}), std::out_of_range);
+  CHECK_THROWS_AS(analyze(attention, {}, {0, 3}), std::out_of_range);
+}
+
+#ifndef __EMSCRIPTEN__
+TEST_CASE("the result does not depend on the number of threads") {
+  const AttentionTensor attention = local_attention();
+  const std::string one = to_json_text(analyze(attention, {}, {}, 1));
+  CHECK(to_json_text(analyze(attention, {}, {}, 2)) == one);
+  CHECK(to_json_text(analyze(attention, {}, {}, 5)) == one);
+}
+#endif
+
+TEST_CASE("progress is reported after every head, and returning false cancels") {
+  const AttentionTensor attention = local_attention();
+  std::vector<std::size_t> seen;
+  analyze(attention, {}, {}, 1, [&](std::size_t done, std::size_t total) {
+    CHECK(total == 6);
+    seen.push_back(done);
+    return true;
+  });
+  CHECK(seen == std::vector<std::size_t>{1, 2, 3, 4, 5, 6});
+  int calls = 0;
+  CHECK_THROWS_AS(analyze(attention, {}, {}, 1, [&](std::size_t, std::size_t) { return ++calls < 2; }),
+                  AnalysisCancelled);
+  CHECK(calls == 2);
+}
+
+TEST_CASE("seed-compatible mode is sqrt of the JS distance of softmaxed rows, and only with js") {
+  const AttentionTensor attention = local_attention();
+  AnalysisSettings seed;
+  seed.seed_compatible = true;
+  CHECK(seed.effective_metric() == Metric::SqrtJensenShannon);
+  AnalysisSettings js;
+  js.metric = Metric::JensenShannon;
+  const Eigen::MatrixXd D = head_distance_matrix(attention, 0, 1, seed);
+  DistributionOptions softmax;
+  softmax.seed_compatible = true;
+  const Eigen::MatrixXd E =
+      pairwise_distances(token_distributions(attention, 0, 1, softmax), Metric::JensenShannon).cwiseSqrt();
+  CHECK(D.isApprox(E, 1e-15));
+  seed.metric = Metric::Hellinger;
+  CHECK_THROWS_AS(analyze(attention, seed), std::invalid_argument);
+}
+
+TEST_CASE("analysis JSON round-trips diagrams exactly, with null for +∞") {
+  const AttentionTensor attention = local_attention();
+  AnalysisSettings settings;
+  settings.drop_cls = true;
+  settings.metric = Metric::Hellinger;
+  const Analysis analysis = analyze(attention, settings);
+  const nlohmann::json j = to_json(analysis);
+  CHECK(j["schema"] == "vitopo.analysis/1");
+  CHECK(j["settings"]["metric"] == "hellinger");
+  CHECK(j["settings"]["threshold"].is_null());
+  CHECK(j["shape"]["tokens"] == 10);
+  CHECK(j["heads"][0]["diagrams"][0].back()[1].is_null());
+  const Analysis back = analysis_from_json(nlohmann::json::parse(j.dump()));
+  CHECK(back.settings.drop_cls);
+  CHECK(back.settings.metric == Metric::Hellinger);
+  REQUIRE(back.results.size() == analysis.results.size());
+  for (std::size_t k = 0; k < back.results.size(); ++k)
+    CHECK(same_persistence(back.results[k].persistence, analysis.results[k].persistence));
+  nlohmann::json broken = j;
+  broken["heads"][1].erase("diagrams");
+  try {
+    analysis_from_json(broken);
+    FAIL("no error");
+  } catch (const AnalysisJsonError& e) {
+    CHECK(std::string(e.what()).find("heads[1] has no \"diagrams\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("diagram-distance matrices between heads, layers, and images") {
+  const Analysis a = analyze(local_attention(5), {});
+  const Analysis b = analyze(local_attention(6), {});
+  const DiagramDistance bottleneck{DiagramDistanceKind::Bottleneck};
+  const Eigen::MatrixXd heads = head_by_head(a, 1, 1, bottleneck);
+  REQUIRE(heads.rows() == 3);
+  CHECK(heads(0, 2) == doctest::Approx(bottleneck_distance(diagram_of(a.find(1, 0)->persistence.barcodes[1]),
+                                                           diagram_of(a.find(1, 2)->persistence.barcodes[1]))));
+  const Eigen::MatrixXd layers = layer_by_layer(a, 2, 0, bottleneck);
+  REQUIRE(layers.rows() == 2);
+  CHECK(layers(0, 1) == doctest::Approx(bottleneck_distance(diagram_of(a.find(0, 2)->persistence.barcodes[0]),
+                                                            diagram_of(a.find(1, 2)->persistence.barcodes[0]))));
+  const Eigen::MatrixXd pooled = layer_by_layer(a, -1, 1, bottleneck);
+  CHECK(pooled.rows() == 2);
+  CHECK(pooled == pooled.transpose());
+  const std::vector<HeadDistance> images = same_head(a, b, 1, {DiagramDistanceKind::Wasserstein, 2});
+  REQUIRE(images.size() == 6);
+  CHECK(images[3].layer == 1);
+  CHECK(images[3].distance == doctest::Approx(wasserstein_distance(diagram_of(a.find(1, 0)->persistence.barcodes[1]),
+                                                                    diagram_of(b.find(1, 0)->persistence.barcodes[1]), 2)));
+  CHECK_THROWS_AS(head_by_head(a, 0, 2, bottleneck), std::out_of_range);
+}

@@ -1,0 +1,21 @@
+"""Fixture for the analysis oracle tests: generated attention tensors.
+
+usage: make_oracle_data.py DATA_DIR
+Writes DATA_DIR/{small64,small32_rank5,medium32}.npy (see make_attention.py).
+"""
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_attention import attention  # noqa: E402
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+# float64, [L, H, T, T], 2 layers x 3 heads x 17 tokens
+np.save(os.path.join(out, "small64.npy"), attention(2, 3, 4, seed=11, dtype="float64"))
+# float32, [L, 1, H, T, T], as the model exports it
+np.save(os.path.join(out, "small32_rank5.npy"), attention(2, 2, 4, seed=12, dtype="float32")[:, None])
+# float32, 1 layer x 2 heads x 50 tokens (the app's model size)
+np.save(os.path.join(out, "medium32.npy"), attention(1, 2, 7, seed=13, dtype="float32"))

@@ -1,0 +1,130 @@
+// Distances between token distributions: closed forms, and the fast pairwise
+// Jensen–Shannon against the term-by-term reference.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+
+#include "core/metrics.hpp"
+
+using namespace vitopo;
+
+namespace {
+
+DistributionMatrix rows(std::initializer_list<std::initializer_list<double>> values) {
+  DistributionMatrix P(Eigen::Index(values.size()), Eigen::Index(values.begin()->size()));
+  Eigen::Index i = 0;
+  for (auto row : values) {
+    Eigen::Index j = 0;
+    for (double v : row) P(i, j++) = v;
+    ++i;
+  }
+  return P;
+}
+
+// n random distributions over `width` tokens, peaked like softmax attention,
+// in pairs of near-duplicates (relative perturbations of size `closeness`).
+DistributionMatrix random_distributions(int n, int width, double closeness, unsigned seed) {
+  std::mt19937_64 random(seed);
+  std::normal_distribution<double> normal(0, 1);
+  DistributionMatrix P(n, width);
+  for (int i = 0; i < n; ++i) {
+    for (int k = 0; k < width; ++k)
+      P(i, k) = (i % 2 == 1) ? P(i - 1, k) * std::exp(closeness * normal(random)) : std::exp(2.5 * normal(random));
+    if (i % 7 == 3) P(i, i % width) = 0;  // exact zeros occur in real attention (underflow)
+    P.row(i) /= P.row(i).sum();
+  }
+  return P;
+}
+
+}  // namespace
+
+TEST_CASE("JS distance closed forms: identical 0, disjoint sqrt(ln 2), (½,½) vs (1,0) sqrt(¾ ln 4/3)") {
+  const DistributionMatrix P = rows({{1, 0}, {0, 1}, {0.5, 0.5}, {1, 0}});
+  const Eigen::MatrixXd D = pairwise_distances(P, Metric::JensenShannon);
+  CHECK(D(0, 3) == 0.0);
+  CHECK(D(0, 1) == doctest::Approx(std::sqrt(std::log(2.0))).epsilon(1e-15));
+  CHECK(D(2, 0) == doctest::Approx(std::sqrt(0.75 * std::log(4.0 / 3))).epsilon(1e-15));
+  const Eigen::MatrixXd divergence = pairwise_distances(P, Metric::JensenShannonDivergence);
+  CHECK(divergence(0, 1) == doctest::Approx(std::log(2.0)).epsilon(1e-15));
+  const Eigen::MatrixXd seed = pairwise_distances(P, Metric::SqrtJensenShannon);
+  CHECK(seed(0, 1) == doctest::Approx(std::pow(std::log(2.0), 0.25)).epsilon(1e-15));
+}
+
+TEST_CASE("other metrics' closed forms") {
+  const DistributionMatrix P = rows({{1, 0, 0}, {0, 1, 0}, {0.5, 0.25, 0.25}});
+  SUBCASE("Hellinger: disjoint 1, and sqrt(1 - Σ sqrt(pq))") {
+    const Eigen::MatrixXd D = pairwise_distances(P, Metric::Hellinger);
+    CHECK(D(0, 1) == doctest::Approx(1.0).epsilon(1e-15));
+    CHECK(D(0, 2) == doctest::Approx(std::sqrt(1 - std::sqrt(0.5))).epsilon(1e-14));
+  }
+  SUBCASE("total variation: ½ Σ|p − q|") {
+    const Eigen::MatrixXd D = pairwise_distances(P, Metric::TotalVariation);
+    CHECK(D(0, 1) == doctest::Approx(1.0));
+    CHECK(D(0, 2) == doctest::Approx(0.5));
+  }
+  SUBCASE("cosine: 1 − p·q/(|p||q|)") {
+    const Eigen::MatrixXd D = pairwise_distances(P, Metric::Cosine);
+    CHECK(D(0, 1) == doctest::Approx(1.0));
+    CHECK(D(0, 2) == doctest::Approx(1 - 0.5 / std::sqrt(0.375)).epsilon(1e-14));
+  }
+  SUBCASE("Euclidean") {
+    const Eigen::MatrixXd D = pairwise_distances(P, Metric::Euclidean);
+    CHECK(D(0, 1) == doctest::Approx(std::sqrt(2.0)));
+    CHECK(D(1, 2) == doctest::Approx(std::sqrt(0.25 + 0.5625 + 0.0625)));
+  }
+  SUBCASE("attention graph: 1 − max(A_ij, A_ji), zero diagonal") {
+    const Eigen::MatrixXd D = pairwise_distances(P, Metric::AttentionGraph);
+    CHECK(D(0, 0) == 0.0);
+    CHECK(D(0, 2) == doctest::Approx(0.5));  // A_02 = 0, A_20 = 0.5
+    CHECK(D(0, 1) == doctest::Approx(1.0));  // no attention either way
+  }
+}
+
+TEST_CASE("attention-graph distance uses the larger of the two directions") {
+  const DistributionMatrix A = rows({{0.7, 0.2, 0.1}, {0.3, 0.3, 0.4}, {0.5, 0.25, 0.25}});
+  const Eigen::MatrixXd D = pairwise_distances(A, Metric::AttentionGraph);
+  CHECK(D(0, 1) == doctest::Approx(1 - 0.3));
+  CHECK(D(1, 0) == doctest::Approx(1 - 0.3));
+  CHECK(D(0, 2) == doctest::Approx(1 - 0.5));
+  CHECK(D(1, 2) == doctest::Approx(1 - 0.4));
+}
+
+TEST_CASE("fast pairwise JS equals the term-by-term reference to 1e-13 relative") {
+  for (double closeness : {1.0, 0.1, 1e-3, 1e-6}) {
+    CAPTURE(closeness);
+    const DistributionMatrix P = random_distributions(40, 197, closeness, 7);
+    const Eigen::MatrixXd D = pairwise_distances(P, Metric::JensenShannonDivergence);
+    double worst = 0;
+    for (int i = 0; i < P.rows(); ++i)
+      for (int j = 0; j < i; ++j) {
+        const double reference = js_divergence({&P(i, 0), std::size_t(P.cols())}, {&P(j, 0), std::size_t(P.cols())});
+        REQUIRE(reference > 0);
+        worst = std::max(worst, std::abs(D(i, j) - reference) / reference);
+        CHECK(D(i, j) == D(j, i));
+      }
+    CHECK(worst < 1e-13);
+  }
+}
+
+TEST_CASE("every metric gives a symmetric, finite, non-negative matrix with a zero diagonal") {
+  const DistributionMatrix P = random_distributions(30, 30, 1e-9, 3);
+  for (Metric metric : all_metrics()) {
+    CAPTURE(metric_name(metric));
+    const Eigen::MatrixXd D = pairwise_distances(P, metric);
+    CHECK(D.allFinite());
+    CHECK(D.minCoeff() >= 0.0);
+    CHECK(D.diagonal().isZero(0));
+    CHECK(D == D.transpose());
+  }
+}
+
+TEST_CASE("metric names round-trip, and an unknown one lists the choices") {
+  for (Metric metric : all_metrics()) CHECK(parse_metric(metric_name(metric)) == metric);
+  try {
+    parse_metric("kl");
+    FAIL("no error");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("hellinger") != std::string::npos);
+  }
+}
