@@ -243,7 +243,11 @@ class RipsPersistence {
         if (e.diameter != 0) bars.bars.push_back(Bar{0, double(e.diameter), {v}, {vs[1], vs[0]}});
       } else if (max_dim_ >= 1) {
         if (!has_zero_apparent_cofacet(e, 1)) columns.push_back(e);
-        else if (h1_pairs_) h1_pairs_->emplace_back(e.index, Code::index(zero_pivot_cofacet(e, 1).entry));
+        else if (h1_pairs_) {
+          index_t ev[2];
+          simplex_vertices(binomial_, e.index, 1, n_, ev);
+          h1_pairs_->emplace_back(e.index, zero_pivot_cofacet(e, ev, 1).index);
+        }
       }
     }
     std::reverse(columns.begin(), columns.end());
@@ -258,11 +262,19 @@ class RipsPersistence {
   // parity of the number of vertices of s above the added vertex, the sign of
   // the cofacet in δs. With TopOnly, only cofacets that add a vertex above
   // all of s (each (dim+1)-simplex arises once that way from its facets).
-  // Stops when f returns false.
+  // Stops when f returns false. Cofacets with an edge longer than `cap` are
+  // skipped as soon as that edge is seen (cap: the threshold, or the
+  // simplex's own diameter when only equal-diameter cofacets matter).
   template <bool TopOnly, typename F>
-  void for_each_cofacet(const Simplex& s, int dim, F&& f) {
+  void for_each_cofacet(const Simplex& s, int dim, Value cap, F&& f) {
     index_t vs[64];  // on the stack: enumerations nest (apparent-pair checks)
     simplex_vertices(binomial_, s.index, dim, n_, vs);
+    for_each_cofacet<TopOnly>(s, vs, dim, cap, std::forward<F>(f));
+  }
+  // The same, for a simplex whose vertices (ascending) are known; f also
+  // receives the added vertex: f(diameter, index, odd, vertex).
+  template <bool TopOnly, typename F>
+  void for_each_cofacet(const Simplex& s, const index_t* vs, int dim, Value cap, F&& f) {
     int below = dim + 1;  // vertices of s below the candidate
     index_t index_below = s.index, index_above = 0;
     auto visit = [&](index_t w, Value diameter) {
@@ -272,7 +284,7 @@ class RipsPersistence {
         index_above += binomial_(vs[below - 1], below + 1);
         --below;
       }
-      return f(diameter, index_above + binomial_(w, below + 1) + index_below, ((dim + 1 - below) & 1) != 0);
+      return f(diameter, index_above + binomial_(w, below + 1) + index_below, ((dim + 1 - below) & 1) != 0, w);
     };
     if constexpr (is_sparse<Metric>) {
       // A cofacet adds a common neighbour of all vertices of s. Walk the
@@ -290,13 +302,14 @@ class RipsPersistence {
         --it;
         const index_t w = it->vertex;
         if (TopOnly && w < vs[dim]) break;
+        if (it->distance > cap) continue;
         Value diameter = std::max(s.diameter, it->distance);
         bool common = true;
         for (int i = 0; i <= dim && common; ++i) {
           if (i == lead) continue;
           const Neighbour*& c = cursor[i];
           while (c != begin[i] && (c - 1)->vertex > w) --c;
-          if (c == begin[i] || (c - 1)->vertex != w) common = false;
+          if (c == begin[i] || (c - 1)->vertex != w || (c - 1)->distance > cap) common = false;
           else diameter = std::max(diameter, (c - 1)->distance);
         }
         // (a vertex of s is not its own neighbour, so it never passes)
@@ -312,35 +325,43 @@ class RipsPersistence {
           continue;
         }
         Value diameter = s.diameter;
-        for (int i = 0; i <= dim; ++i) diameter = std::max(diameter, dist_(w, vs[i]));
-        if (diameter > threshold_) continue;
+        int i = 0;
+        for (; i <= dim; ++i) {
+          const Value d = dist_(w, vs[i]);
+          if (d > cap) break;
+          diameter = std::max(diameter, d);
+        }
+        if (i <= dim) continue;
         if (!visit(w, diameter)) return;
       }
     }
   }
 
-  // The oldest cofacet of s if it has the same diameter (the pivot of δs
-  // then), else index -1.
-  Entry zero_pivot_cofacet(const Simplex& s, int dim) {
-    Entry result{s.diameter, Code::make(0, 0)};
-    index_t found = -1;
+  // A cofacet or facet found by the zero-apparent checks: its index (-1 if
+  // none), the sign of the incidence, and the vertex added (cofacet) or the
+  // position removed (facet).
+  struct Found {
+    index_t index = -1;
     bool odd = false;
-    for_each_cofacet<false>(s, dim, [&](Value d, index_t index, bool o) {
-      if (d != s.diameter) return true;
-      found = index, odd = o;
+    index_t vertex = -1;
+  };
+
+  // The oldest cofacet of s if it has the same diameter (the pivot of δs
+  // then). Enumeration runs in decreasing index order and skips a candidate
+  // at its first edge longer than s, so the first hit is the oldest.
+  Found zero_pivot_cofacet(const Simplex& s, const index_t* vs, int dim) {
+    Found found;
+    for_each_cofacet<false>(s, vs, dim, s.diameter, [&](Value, index_t index, bool odd, index_t w) {
+      found = {index, odd, w};
       return false;
     });
-    result.entry = found < 0 ? ~std::uint64_t(0) : Code::make(found, odd ? modulus_ - 1 : 1);
-    return result;
+    return found;
   }
 
-  // The youngest facet of t (dimension dim) if it has t's diameter, else
-  // index -1; `odd` gives the sign of t in that facet's coboundary.
-  index_t zero_pivot_facet(const Simplex& t, int dim, bool& odd) {
-    index_t vs[64];
-    simplex_vertices(binomial_, t.index, dim, n_, vs);
-    // Removing a higher vertex gives a smaller index, so the first facet of
-    // full diameter found from the top is the youngest.
+  // The youngest facet of t if it has t's diameter. Removing a higher vertex
+  // gives a smaller index, so the first full-diameter facet from the top is
+  // the youngest.
+  Found zero_pivot_facet(const Simplex& t, const index_t* vs, int dim) {
     for (int j = dim; j >= 0; --j) {
       Value diameter = 0;
       for (int a = 0; a <= dim; ++a) {
@@ -352,26 +373,45 @@ class RipsPersistence {
         index_t index = 0;
         for (int i = 0; i < j; ++i) index += binomial_(vs[i], i + 1);
         for (int i = j + 1; i <= dim; ++i) index += binomial_(vs[i], i);
-        odd = ((dim - j) & 1) != 0;
-        return index;
+        return {index, ((dim - j) & 1) != 0, j};
       }
     }
-    return -1;
+    return {};
   }
 
+  bool has_zero_apparent_cofacet(const Simplex& s, const index_t* vs, int dim) {
+    const Found t = zero_pivot_cofacet(s, vs, dim);
+    if (t.index < 0) return false;
+    index_t tv[64];
+    int k = 0;
+    bool placed = false;
+    for (int i = 0; i <= dim; ++i) {
+      if (!placed && t.vertex < vs[i]) tv[k++] = t.vertex, placed = true;
+      tv[k++] = vs[i];
+    }
+    if (!placed) tv[k] = t.vertex;
+    return zero_pivot_facet({s.diameter, t.index}, tv, dim + 1).index == s.index;
+  }
   bool has_zero_apparent_cofacet(const Simplex& s, int dim) {
-    const Entry t = zero_pivot_cofacet(s, dim);
-    if (t.entry == ~std::uint64_t(0)) return false;
-    bool odd;
-    return zero_pivot_facet({t.diameter, Code::index(t.entry)}, dim + 1, odd) == s.index;
+    index_t vs[64];
+    simplex_vertices(binomial_, s.index, dim, n_, vs);
+    return has_zero_apparent_cofacet(s, vs, dim);
   }
 
-  // If t is the cofacet of a zero-apparent pair, its facet; else -1.
-  index_t zero_apparent_facet(const Simplex& t, int dim, bool& odd) {
-    const index_t s = zero_pivot_facet(t, dim, odd);
-    if (s < 0) return -1;
-    const Entry back = zero_pivot_cofacet({t.diameter, s}, dim - 1);
-    return back.entry != ~std::uint64_t(0) && Code::index(back.entry) == t.index ? s : -1;
+  // If t is the cofacet of a zero-apparent pair, its facet (and the sign of
+  // t in the facet's coboundary); else index -1.
+  Found zero_apparent_facet(const Simplex& t, const index_t* vs, int dim) {
+    const Found f = zero_pivot_facet(t, vs, dim);
+    if (f.index < 0) return {};
+    index_t fv[64];
+    for (int i = 0, k = 0; i <= dim; ++i)
+      if (i != f.vertex) fv[k++] = vs[i];
+    return zero_pivot_cofacet({t.diameter, f.index}, fv, dim - 1).index == t.index ? f : Found{};
+  }
+  Found zero_apparent_facet(const Simplex& t, int dim) {
+    index_t vs[64];
+    simplex_vertices(binomial_, t.index, dim, n_, vs);
+    return zero_apparent_facet(t, vs, dim);
   }
 
   // ------------------------------------------------------ column assembly
@@ -383,14 +423,16 @@ class RipsPersistence {
                         std::vector<Simplex>& columns) {
     columns.clear();
     const bool keep = dim < max_dim_;
+    index_t vs[64];
     for (const Simplex& s : simplices) {
-      for_each_cofacet<true>(s, dim - 1, [&](Value d, index_t index, bool) {
+      simplex_vertices(binomial_, s.index, dim - 1, n_, vs);
+      for_each_cofacet<true>(s, vs, dim - 1, threshold_, [&](Value d, index_t index, bool, index_t w) {
         const Simplex t{d, index};
         if (keep) next_simplices.push_back(t);
         if (pivots_.find(index) != pivots_.end()) return true;
-        bool odd;
-        if (zero_apparent_facet(t, dim, odd) >= 0) return true;
-        if (has_zero_apparent_cofacet(t, dim)) return true;
+        vs[dim] = w;  // t's vertices: s's and w above them
+        if (zero_apparent_facet(t, vs, dim).index >= 0) return true;
+        if (has_zero_apparent_cofacet(t, vs, dim)) return true;
         columns.push_back(t);
         return true;
       });
@@ -452,7 +494,7 @@ class RipsPersistence {
   void add_simplex(const Simplex& s, int dim, unsigned factor) {
     if constexpr (Coefficients) push(reduction_column_, Entry{s.diameter, Code::make(s.index, factor)});
     else push(reduction_column_, Entry{s.diameter, Code::make(s.index, 1)});
-    for_each_cofacet<false>(s, dim, [&](Value d, index_t index, bool odd) {
+    for_each_cofacet<false>(s, dim, threshold_, [&](Value d, index_t index, bool odd, index_t) {
       if constexpr (Coefficients)
         push(coboundary_, Entry{d, Code::make(index, odd ? modulus_ - factor : factor)});
       else
@@ -473,12 +515,11 @@ class RipsPersistence {
       // has the column's diameter and no earlier column owns it.
       bool emergent = false, zero_seen = false;
       Entry pivot{};
-      for_each_cofacet<false>(column, dim, [&](Value d, index_t index, bool odd) {
+      for_each_cofacet<false>(column, dim, threshold_, [&](Value d, index_t index, bool odd, index_t) {
         const Entry e{d, Code::make(index, odd ? modulus_ - 1 : 1)};
         if (!zero_seen && d == column.diameter) {
           zero_seen = true;
-          bool o;
-          if (pivots_.find(index) == pivots_.end() && zero_apparent_facet({d, index}, dim + 1, o) < 0) {
+          if (pivots_.find(index) == pivots_.end() && zero_apparent_facet({d, index}, dim + 1).index < 0) {
             emergent = true;
             pivot = e;
             return false;
@@ -515,8 +556,9 @@ class RipsPersistence {
           found = get_pivot(coboundary_, pivot);
           continue;
         }
-        bool odd = false;
-        const index_t apparent = zero_apparent_facet({pivot.diameter, pivot_index}, dim + 1, odd);
+        const Found apparent_pair = zero_apparent_facet({pivot.diameter, pivot_index}, dim + 1);
+        const index_t apparent = apparent_pair.index;
+        const bool odd = apparent_pair.odd;
         if (apparent >= 0) {
           // The pivot is owned by the column of a zero-apparent pair, which is
           // its plain coboundary (§3.5).
