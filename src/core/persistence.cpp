@@ -57,11 +57,15 @@ template <typename Value>
 class SparseMetric {
  public:
   using Neighbour = typename BasicSparseDistanceMatrix<Value>::Neighbour;
-  SparseMetric(const BasicSparseDistanceMatrix<Value>& m) : m_(m) {}
+  // `dense`, when the sparse matrix was cut from one, answers d(i, j) in
+  // constant time (the facet checks ask for every edge of a simplex).
+  SparseMetric(const BasicSparseDistanceMatrix<Value>& m, const BasicDistanceMatrix<Value>* dense = nullptr)
+      : m_(m), dense_(dense) {}
   index_t size() const { return m_.size(); }
   std::span<const Neighbour> neighbours(index_t v) const { return m_.neighbours(v); }
   // Only asked for pairs inside a simplex, which are edges.
   Value operator()(index_t i, index_t j) const {
+    if (dense_) return (*dense_)(i, j);
     if (i == j) return Value(0);
     auto row = m_.neighbours(i);
     auto it = std::lower_bound(row.begin(), row.end(), j, [](const Neighbour& a, index_t v) { return a.vertex < v; });
@@ -70,6 +74,7 @@ class SparseMetric {
 
  private:
   const BasicSparseDistanceMatrix<Value>& m_;
+  const BasicDistanceMatrix<Value>* dense_;
 };
 
 template <typename M>
@@ -297,7 +302,12 @@ class RipsPersistence {
         begin[i] = row.data();
         cursor[i] = row.data() + row.size();
       }
-      const int lead = dim;  // the top vertex: its neighbours above it first
+      // Top-only: the top vertex, whose neighbours above it come first.
+      // Otherwise the vertex with the fewest neighbours.
+      int lead = dim;
+      if (!TopOnly)
+        for (int i = 0; i < dim; ++i)
+          if (cursor[i] - begin[i] < cursor[lead] - begin[lead]) lead = i;
       for (const Neighbour* it = cursor[lead]; it != begin[lead];) {
         --it;
         const index_t w = it->vertex;
@@ -362,12 +372,20 @@ class RipsPersistence {
   // gives a smaller index, so the first full-diameter facet from the top is
   // the youngest.
   Found zero_pivot_facet(const Simplex& t, const index_t* vs, int dim) {
+    // Facet j (without vertex j) has t's diameter iff an edge of that length
+    // avoids j: mark the vertices of each longest edge.
+    constexpr int small = 16;
+    Value pair[small][small];
+    const bool cached = dim < small;
+    if (cached)
+      for (int a = 1; a <= dim; ++a)
+        for (int b = 0; b < a; ++b) pair[a][b] = dist_(vs[a], vs[b]);
     for (int j = dim; j >= 0; --j) {
       Value diameter = 0;
-      for (int a = 0; a <= dim; ++a) {
+      for (int a = 0; a <= dim && diameter < t.diameter; ++a) {
         if (a == j) continue;
         for (int b = 0; b < a; ++b)
-          if (b != j) diameter = std::max(diameter, dist_(vs[a], vs[b]));
+          if (b != j) diameter = std::max(diameter, cached ? pair[a][b] : dist_(vs[a], vs[b]));
       }
       if (diameter == t.diameter) {
         index_t index = 0;
@@ -446,9 +464,12 @@ class RipsPersistence {
 
   // Heap order: the top is the pivot candidate, least diameter, then largest
   // index.
-  static bool later(const Entry& a, const Entry& b) {
-    return a.diameter > b.diameter || (a.diameter == b.diameter && Code::index(a.entry) < Code::index(b.entry));
-  }
+  struct Later {  // a function object, so that the heap operations inline it
+    bool operator()(const Entry& a, const Entry& b) const {
+      return a.diameter > b.diameter || (a.diameter == b.diameter && Code::index(a.entry) < Code::index(b.entry));
+    }
+  };
+  static constexpr Later later{};
   static void push(std::vector<Entry>& heap, const Entry& e) {
     heap.push_back(e);
     std::push_heap(heap.begin(), heap.end(), later);
@@ -673,7 +694,7 @@ Persistence persistence_of_dense(const BasicDistanceMatrix<Value>& m, const Pers
     return run(engine::DenseMetric<Value>(m), m.enclosing_radius(), options, h1_pairs);
   const Value threshold = Value(options.threshold);
   const BasicSparseDistanceMatrix<Value> sparse(m, threshold);
-  return run(engine::SparseMetric<Value>(sparse), threshold, options, h1_pairs);
+  return run(engine::SparseMetric<Value>(sparse, &m), threshold, options, h1_pairs);
 }
 
 }  // namespace
