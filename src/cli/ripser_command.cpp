@@ -262,33 +262,37 @@ int run(const vitopo::cli::Args& args) {
   const std::string source = file.empty() ? "<stdin>" : file;
 
   try {
-    const Lines lines = read_lines(in);
     // Ripser clips the dimension to n - 2 and prints dim 0 regardless.
     auto dims_for = [&](index_t n) { return int(std::max<index_t>(0, std::min<index_t>(options.max_dim, n - 2))); };
     if (format == Format::Sparse) {
-      const SparseDistanceMatrixF m = read_sparse(lines);
+      const SparseDistanceMatrixF m = read_sparse(read_lines(in));
       const index_t n = m.size();
       std::cout << "sparse distance matrix with " << n << " points and " << m.edge_count() << "/"
                 << n * (n - 1) / 2 << " entries\n";
       print_barcodes(compute_persistence(m, options), dims_for(n));
       return 0;
     }
+    // The text is dropped once the matrix is built: only the matrix stays.
     DistanceMatrixF m;
     if (format == Format::PointCloud) {
-      const auto points = read_points(lines);
-      m = euclidean_distances(points);
-      std::cout << "point cloud with " << points.size() << " points in dimension "
-                << (points.empty() ? 0 : points[0].size()) << "\n";
+      std::size_t count = 0, dimension = 0;
+      {
+        const auto points = read_points(read_lines(in));
+        count = points.size();
+        dimension = points.empty() ? 0 : points[0].size();
+        m = euclidean_distances(points);
+      }
+      std::cout << "point cloud with " << count << " points in dimension " << dimension << "\n";
       if (options.threshold != infinity) {
         print_barcodes(compute_persistence(m, options), dims_for(m.size()));
         return 0;
       }
     } else if (format == Format::LowerDistance) {
-      m = read_lower(lines);
+      m = read_lower(read_lines(in));
     } else if (format == Format::UpperDistance) {
-      m = read_upper(lines);
+      m = read_upper(read_lines(in));
     } else {
-      m = read_full(lines);
+      m = read_full(read_lines(in));
     }
     float lo = std::numeric_limits<float>::infinity(), hi = -lo;
     std::size_t within = 0;

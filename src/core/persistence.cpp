@@ -164,7 +164,9 @@ class RipsPersistence {
 
     std::vector<Simplex> columns;
     compute_h0(edges, columns, out.barcodes[0]);
-    std::vector<Simplex> simplices = std::move(edges), next_simplices;
+    std::vector<Simplex> simplices, next_simplices;
+    if (max_dim_ >= 2) simplices = std::move(edges);  // the 1-simplices the triangles grow from
+    edges = std::vector<Simplex>();
     for (int dim = 1; dim <= max_dim_; ++dim) {
       pivots_.clear();
       pivots_.reserve(columns.size());
