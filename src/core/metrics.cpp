@@ -83,9 +83,11 @@ double js_divergence(std::span<const double> p, std::span<const double> q) {
 // vector extension):
 //   x = 2^e · f with f ∈ [√½, √2) (exponent and mantissa bits taken apart),
 //   log f = 2 atanh(s) = 2 (s + s³/3 + s⁵/5 + …),  s = (f − 1)/(f + 1), |s| <= 0.1716,
-// summed to s²¹, whose omitted tail is < 3e-17 relative; ln 2 is split in a
+// with the series replaced by a fitted polynomial (< 4e-17 relative); ln 2 is split in a
 // high part with trailing zeros (e·ln2_hi is exact) and a low part. Measured
-// error against std::log: < 2 ulp (tests/analysis). x = 0 gives a finite
+// error against glibc's log: at most 2 ulp and 2.3e-16 absolute, over 4·10⁶
+// arguments in [1e-45, 2] (the tests check the resulting JS against the
+// term-by-term reference to 1e-13 relative). x = 0 gives a finite
 // value (−1023 ln 2), so 0 · log 0 = 0 without a branch. Inputs are never
 // subnormal: distributions are at least float32's smallest value ~1e-45.
 //
@@ -148,16 +150,17 @@ template <int W>
   e += (real)(above & one_bits);
   const real s = (f - 1.0) / (f + 1.0);
   const real z = s * s;
-  real r = z * 0.0 + 2.0 / 21;
-  r = r * z + 2.0 / 19;
-  r = r * z + 2.0 / 17;
-  r = r * z + 2.0 / 15;
-  r = r * z + 2.0 / 13;
-  r = r * z + 2.0 / 11;
-  r = r * z + 2.0 / 9;
-  r = r * z + 2.0 / 7;
-  r = r * z + 2.0 / 5;
-  r = r * z + 2.0 / 3;
+  // R(z) with log f = 2s + s·z·R(z), R(z) = Σ_{k>=1} 2 z^(k−1)/(2k+1): a degree-6
+  // least-squares fit on Chebyshev nodes over z ∈ [0, 0.0295] (our own fit;
+  // max |ΔR| 2.6e-15, i.e. < 4e-17 relative in log f), three terms fewer than
+  // the Taylor series to the same accuracy.
+  real r = z * 0.0 + 0.14566477938897798;
+  r = r * z + 0.1533575321441046;
+  r = r * z + 0.1818276398122243;
+  r = r * z + 0.22222213041661804;
+  r = r * z + 0.28571428611062294;
+  r = r * z + 0.3999999999995272;
+  r = r * z + 0.6666666666666663;
   const double ln2_hi = 0x1.62e42fee00000p-1;  // 32 significant bits
   const double ln2_lo = 0x1.a39ef35793c76p-33;
   return e * ln2_hi + (e * ln2_lo + (2.0 * s + s * z * r));
