@@ -41,9 +41,10 @@ void show_barcode_view(AppState& state) {
     int dim, index;
   };
   std::vector<Row> rows;
-  std::vector<int> dim_start;
+  std::vector<int> dim_start;   // first row slot of each dimension
+  int slots = 0;                // rows, plus one empty slot for a dimension without bars
   for (int d = 0; d < int(barcodes.size()); ++d) {
-    dim_start.push_back(int(rows.size()));
+    dim_start.push_back(slots);
     std::vector<int> order(barcodes[std::size_t(d)].bars.size());
     std::iota(order.begin(), order.end(), 0);
     const auto& bars = barcodes[std::size_t(d)].bars;
@@ -52,6 +53,7 @@ void show_barcode_view(AppState& state) {
       return bars[std::size_t(a)].death > bars[std::size_t(b)].death;
     });
     for (int i : order) rows.push_back({d, i});
+    slots += std::max<int>(1, int(order.size()));
   }
   const int gaps = std::max(0, int(barcodes.size()) - 1);
 
@@ -72,10 +74,15 @@ void show_barcode_view(AppState& state) {
   axes.draw_x_ticks(list);
 
   // Row geometry: all bars share the height; a gap of two rows between dimensions.
-  const float total = float(rows.size()) + 2.0f * gaps;
+  const float total = float(slots) + 2.0f * gaps;
   const float pitch = total > 0 ? (axes.max.y - axes.min.y - 8) / total : 0;
   const float thickness = std::clamp(pitch * 0.7f, 1.0f, 10.0f);
-  auto row_y = [&](int r, int d) { return axes.min.y + 4 + (float(r) + 2.0f * d + 0.5f) * pitch; };
+  auto row_y = [&](int slot, int d) { return axes.min.y + 4 + (float(slot) + 2.0f * d + 0.5f) * pitch; };
+  std::vector<int> row_slot(rows.size());
+  for (std::size_t r = 0, seen = 0; r < rows.size(); ++r) {
+    if (r > 0 && rows[r].dim != rows[r - 1].dim) seen = 0;
+    row_slot[r] = dim_start[std::size_t(rows[r].dim)] + int(seen++);
+  }
 
   ImGui::SetCursorScreenPos(axes.min);
   ImGui::InvisibleButton("bars", ImVec2(axes.max.x - axes.min.x, axes.max.y - axes.min.y));
@@ -93,7 +100,7 @@ void show_barcode_view(AppState& state) {
   for (int r = 0; r < int(rows.size()); ++r) {
     const Row& row = rows[std::size_t(r)];
     const vitopo::Bar& bar = barcodes[std::size_t(row.dim)].bars[std::size_t(row.index)];
-    const float y = row_y(r, row.dim);
+    const float y = row_y(row_slot[std::size_t(r)], row.dim);
     const float x0 = axes.x(bar.birth);
     const float x1 = std::isinf(bar.death) ? axes.max.x : axes.x(bar.death);
     const bool alive = bar.birth <= epsilon && epsilon < bar.death;
@@ -116,6 +123,7 @@ void show_barcode_view(AppState& state) {
     const float y = count > 0 ? (row_y(first, d) + row_y(first + count - 1, d)) * 0.5f : row_y(first, d);
     char label[8];
     std::snprintf(label, sizeof label, "H%d", d);
+    if (count == 0) list->AddText(ImVec2(axes.min.x + 6, y - ImGui::GetTextLineHeight() * 0.5f), colours::text_dim, "no bars");
     list->AddText(ImVec2(origin.x + 2, y - ImGui::GetTextLineHeight() * 0.5f), dimension_colour(d), label);
   }
 

@@ -12,6 +12,30 @@
 
 namespace vitopo::app {
 
+namespace {
+
+void analyse_demo(AppState& state, const AnalysisSettings& settings) {
+  try {
+    const AttentionTensor& a = state.attention;
+    const std::int64_t shape[] = {a.layers, a.heads, a.tokens, a.tokens};
+    const auto tensor = vitopo::AttentionTensor::from_buffer(std::span<const float>(a.data), shape);
+    const std::uint64_t revision = state.analysis.revision;
+    state.analysis = import_analysis(vitopo::analyze(tensor, core_settings(settings)));
+    state.analysis.revision = revision + 1;
+    state.status.message = "synthetic demo data: no image loaded";
+    state.status.error.clear();
+  } catch (const std::exception& e) {
+    state.status.error = std::string("demo analysis failed: ") + e.what();
+  }
+}
+
+}  // namespace
+
+void serve_developer_demo_intents(AppState& state) {
+  for (const Intent& intent : state.take_intents())
+    if (intent.kind == IntentKind::Reanalyse) analyse_demo(state, intent.settings);
+}
+
 void load_developer_demo(AppState& state) {
   constexpr int layers = 4, heads = 4, rows = 7, cols = 7, tokens = 1 + rows * cols, side = 28;
   state.model = {};
@@ -33,6 +57,18 @@ void load_developer_demo(AppState& state) {
     for (int x = 0; x < side; ++x) {
       const double r = std::hypot(x - 13.5, y - 13.5);
       state.image.pixels[std::size_t(y * side + x)] = float(std::exp(-std::pow((r - 8.0) / 3.0, 2)));
+    }
+  // An "original" for the thumbnail: a wide colour gradient.
+  state.image.original_width = 96;
+  state.image.original_height = 64;
+  state.image.original_rgba.resize(96 * 64 * 4);
+  for (int y = 0; y < 64; ++y)
+    for (int x = 0; x < 96; ++x) {
+      std::uint8_t* p = &state.image.original_rgba[std::size_t(4 * (y * 96 + x))];
+      p[0] = std::uint8_t(x * 255 / 95);
+      p[1] = std::uint8_t(y * 255 / 63);
+      p[2] = 160;
+      p[3] = 255;
     }
   state.image.revision++;
 
@@ -71,16 +107,10 @@ void load_developer_demo(AppState& state) {
   state.attention.data = std::move(data);
   state.attention.revision++;
 
-  try {
-    const std::int64_t shape[] = {layers, heads, tokens, tokens};
-    const auto tensor = vitopo::AttentionTensor::from_buffer(std::span<const float>(state.attention.data), shape);
-    state.analysis = import_analysis(vitopo::analyze(tensor, core_settings(state.settings)));
-    state.analysis.revision++;
-    state.status.message = "synthetic demo data: no image loaded";
-  } catch (const std::exception& e) {
-    state.status.error = std::string("demo analysis failed: ") + e.what();
-  }
+  analyse_demo(state, state.settings);
   state.prediction = {};
+  state.prediction.label = 0;
+  state.prediction.probability = 0.734;
   state.selection = {};
   state.selection.layer = 1;
   state.selection.head = 2;

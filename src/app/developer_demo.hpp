@@ -9,4 +9,8 @@ namespace vitopo::app {
 
 void load_developer_demo(AppState& state);
 
+// Plays the bridge's part for the demo: a Reanalyse intent reruns the
+// analysis here; the other intents are dropped.
+void serve_developer_demo_intents(AppState& state);
+
 }  // namespace vitopo::app

@@ -28,7 +28,6 @@ render::LineBatch highlight_lines;
 
 bool show_skeleton = true;
 bool show_grid = true;
-bool show_original = false;
 
 void upload(const ImageInput& image) {
   if (uploaded_revision == image.revision) return;
@@ -45,8 +44,11 @@ void upload(const ImageInput& image) {
     }
     model_image.set_rgba(rgba.data(), image.width, image.height, false);
   }
-  if (image.original_width > 0 && image.original_rgba.size() >= std::size_t(image.original_width) * image.original_height * 4)
+  if (image.original_width > 0 && image.original_height > 0 &&
+      image.original_rgba.size() >= std::size_t(image.original_width) * std::size_t(image.original_height) * 4)
     original_image.set_rgba(image.original_rgba.data(), image.original_width, image.original_height, true);
+  else
+    original_image.clear();
 }
 
 // The prediction line: class, probability bar, and whether it matches a sample's label.
@@ -59,12 +61,16 @@ void show_prediction(const AppState& state) {
   ImGui::SameLine();
   ImGui::TextUnformatted(name.c_str());
   ImGui::SameLine();
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f %%", p.probability * 100);
-  const float width = ImGui::GetContentRegionAvail().x;
-  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(colours::accent));
-  ImGui::ProgressBar(float(p.probability), ImVec2(std::max(60.0f, width * 0.45f), 0), text);
-  ImGui::PopStyleColor();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::accent), "%.1f %%", p.probability * 100);
+  // A thin bar under nothing else: the probability at a glance.
+  ImGui::SameLine();
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const float bar_w = 70, line = ImGui::GetTextLineHeight();
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  list->AddRectFilled(ImVec2(at.x, at.y + line * 0.5f - 2), ImVec2(at.x + bar_w, at.y + line * 0.5f + 2), IM_COL32(255, 255, 255, 30), 2);
+  list->AddRectFilled(ImVec2(at.x, at.y + line * 0.5f - 2), ImVec2(at.x + bar_w * float(std::clamp(p.probability, 0.0, 1.0)), at.y + line * 0.5f + 2),
+                      colours::accent, 2);
+  ImGui::Dummy(ImVec2(bar_w, line));
   if (state.image.sample_label >= 0) {
     ImGui::SameLine();
     const bool right = state.image.sample_label == p.label;
@@ -93,10 +99,6 @@ void show_image_view(AppState& state) {
   ImGui::Checkbox("skeleton", &show_skeleton);
   ImGui::SameLine();
   ImGui::Checkbox("grid", &show_grid);
-  if (!original_image.empty()) {
-    ImGui::SameLine();
-    ImGui::Checkbox("original", &show_original);
-  }
 
   // The image, as large as fits, with room for the prediction line below.
   const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() + 6;
@@ -113,8 +115,7 @@ void show_image_view(AppState& state) {
   const ImVec2 max(min.x + w, min.y + h);
   ImDrawList* list = ImGui::GetWindowDrawList();
   list->AddRectFilled(min, max, colours::plot);
-  const render::ImageTexture& shown = show_original && !original_image.empty() ? original_image : model_image;
-  list->AddImage(shown.id(), min, max);
+  list->AddImage(model_image.id(), min, max);
 
   const int rows = model.grid_rows, cols = model.grid_cols;
   const float cell_w = w / float(cols), cell_h = h / float(rows);
@@ -228,7 +229,17 @@ void show_image_view(AppState& state) {
     ImGui::EndTooltip();
   }
 
+  // The upload as the user gave it, small, beside the prediction: the grid
+  // belongs to the model-resolution image above, not to this one.
   ImGui::SetCursorScreenPos(ImVec2(cursor.x, max.y + 6));
+  if (!original_image.empty()) {
+    const float thumb_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() - 4;
+    const float thumb_w = std::min(thumb_h * float(original_image.width()) / float(original_image.height()), thumb_h * 2.5f);
+    ImGui::Image(original_image.id(), ImVec2(thumb_w, thumb_h));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the image as loaded (%d × %d)", state.image.original_width, state.image.original_height);
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+  }
   show_prediction(state);
   if (!model.name.empty()) {
     if (model.test_accuracy > 0)
@@ -237,6 +248,7 @@ void show_image_view(AppState& state) {
     else
       ImGui::TextDisabled("model %s", model.name.c_str());
   }
+  if (!original_image.empty()) ImGui::EndGroup();
   if (!head.ready && !head.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::error), "%s", head.error.c_str());
   ImGui::End();
 }

@@ -47,6 +47,7 @@ constexpr const char* canvas_selector = "#canvas";
 constexpr float font_size = 15.0f;  // CSS pixels
 
 SDL_Window* window = nullptr;
+bool developer_demo = false;  // "--demo": no bridge, the demo answers the intents
 float font_scale = 0;  // the dpr the font atlas was built for
 
 // (Re)builds the font atlas for the current devicePixelRatio.
@@ -227,6 +228,7 @@ void frame() {
   state.selection.hovered_bar = {hovering().bar_dim, hovering().bar_index};
   hovering() = {};
   announce_selection(state, ImGui::GetTime());
+  if (developer_demo) serve_developer_demo_intents(state);
 
   ImGui::Render();
   int fb_w = 0, fb_h = 0;
@@ -282,7 +284,10 @@ int main(int argc, char** argv) {
   // Developer demo: only when the module is started with "--demo" (the
   // shipped page never passes it), clearly labelled as synthetic.
   for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], "--demo") == 0) load_developer_demo(app_state());
+    if (std::strcmp(argv[i], "--demo") == 0) {
+      developer_demo = true;
+      load_developer_demo(app_state());
+    }
 
   emscripten_set_main_loop(frame, 0, true);
   return 0;

@@ -19,6 +19,7 @@ class ImageTexture {
   // nearest, so model-resolution pixels stay crisp squares.
   void set_rgba(const std::uint8_t* rgba, int width, int height, bool smooth);
   bool empty() const { return texture_ == 0 || width_ == 0; }
+  void clear() { width_ = height_ = 0; }  // keeps the GL name for the next image
   ImTextureID id() const { return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_)); }
   int width() const { return width_; }
   int height() const { return height_; }
