@@ -67,14 +67,30 @@ void show_skeleton_view(AppState& state) {
   const ImVec2 canvas_min = origin, canvas_max(origin.x + avail.x, origin.y + avail.y - footer);
   ImDrawList* list = ImGui::GetWindowDrawList();
   list->AddRectFilled(canvas_min, canvas_max, colours::plot, 4);
-  const Eigen::Vector2d low = layout.colwise().minCoeff(), high = layout.colwise().maxCoeff();
+  // The force layout pushes isolated tokens far out; framing them would
+  // shrink the connected part to a dot. Frame the tokens that have edges and
+  // pin the others to the border.
+  Eigen::Vector2d low = layout.colwise().minCoeff(), high = layout.colwise().maxCoeff();
+  if (arrangement == Arrangement::Force) {
+    Eigen::Vector2d l(INFINITY, INFINITY), h(-INFINITY, -INFINITY);
+    int framed = 0;
+    for (int p = 0; p < head.points; ++p) {
+      if (skeleton.components[std::size_t(skeleton.component_of[std::size_t(p)])].points.size() < 2) continue;
+      l = l.cwiseMin(layout.row(p).transpose());
+      h = h.cwiseMax(layout.row(p).transpose());
+      ++framed;
+    }
+    if (framed >= 3) low = l, high = h;
+  }
   const double span_x = std::max(high.x() - low.x(), 1e-12), span_y = std::max(high.y() - low.y(), 1e-12);
   const float margin = 18;
   const float scale = float(std::min((canvas_max.x - canvas_min.x - 2 * margin) / span_x, (canvas_max.y - canvas_min.y - 2 * margin) / span_y));
   const ImVec2 centre((canvas_min.x + canvas_max.x) * 0.5f, (canvas_min.y + canvas_max.y) * 0.5f);
   auto at = [&](int p) {
-    return ImVec2(centre.x + float(layout(p, 0) - (low.x() + high.x()) * 0.5) * scale,
-                  centre.y + float(layout(p, 1) - (low.y() + high.y()) * 0.5) * scale);
+    const ImVec2 q(centre.x + float(layout(p, 0) - (low.x() + high.x()) * 0.5) * scale,
+                   centre.y + float(layout(p, 1) - (low.y() + high.y()) * 0.5) * scale);
+    return ImVec2(std::clamp(q.x, canvas_min.x + margin * 0.5f, canvas_max.x - margin * 0.5f),
+                  std::clamp(q.y, canvas_min.y + margin * 0.5f, canvas_max.y - margin * 0.5f));
   };
 
   ImGui::PushClipRect(canvas_min, canvas_max, true);
