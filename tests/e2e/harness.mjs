@@ -8,6 +8,7 @@
 //   VITOPO_NATIVE_BUILD  the native build folder holding the `vitopo` CLI (build/native)
 //   VITOPO_NATIVE        or the CLI itself
 import { spawn } from 'node:child_process';
+import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,4 +96,41 @@ export function npyFloat32(shape, data) {
   head[7] = 0;
   head.writeUInt16LE(header.length, 8);
   return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+}
+
+// Decodes a non-interlaced 8-bit grayscale PNG (as models/samples.py writes
+// them) into {width, height, pixels: Uint8Array}; the five row filters of the
+// PNG specification (ISO/IEC 15948, section 9) are undone.
+export function decodeGrayPng(bytes) {
+  let offset = 8;
+  let width = 0;
+  let height = 0;
+  const idat = [];
+  while (offset < bytes.length) {
+    const length = bytes.readUInt32BE(offset);
+    const type = bytes.toString('latin1', offset + 4, offset + 8);
+    const data = bytes.subarray(offset + 8, offset + 8 + length);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      if (data[8] !== 8 || data[9] !== 0 || data[12] !== 0) throw new Error('not an 8-bit grayscale non-interlaced PNG');
+    } else if (type === 'IDAT') idat.push(data);
+    offset += 12 + length;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (width + 1)];
+    for (let x = 0; x < width; x++) {
+      const v = raw[y * (width + 1) + 1 + x];
+      const a = x > 0 ? pixels[y * width + x - 1] : 0;
+      const b = y > 0 ? pixels[(y - 1) * width + x] : 0;
+      const c = x > 0 && y > 0 ? pixels[(y - 1) * width + x - 1] : 0;
+      const p = a + b - c;
+      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
+      pixels[y * width + x] = (v + predictor) & 0xff;
+    }
+  }
+  return { width, height, pixels };
 }
