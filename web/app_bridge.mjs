@@ -40,11 +40,12 @@ export class AppBridge {
     this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_model(heap.string(JSON.stringify(spec))))));
   }
 
-  // pixels: the model input (Float32Array, C×H×W); original: the decoded image {rgba, width, height}.
+  // pixels: the model input (Float32Array, C×H×W); original: the decoded
+  // image for display {rgba, width, height} (image_input.mjs keeps it small).
   setImage({ name, pixels, dims, original, sampleLabel = -1 }) {
     this.#call((heap, m) => {
       const [, c, h, w] = dims;
-      const hasOriginal = original && original.width * original.height <= 1024 * 1024;
+      const hasOriginal = !!original && original.width > 0 && original.height > 0;
       const rgba = hasOriginal ? heap.array(new Uint8Array(original.rgba.buffer, original.rgba.byteOffset, original.rgba.byteLength)) : 0;
       unwrap(heap.readString(m._vitopo_bridge_set_image(heap.string(name ?? ''), w, h, c, heap.array(pixels),
         hasOriginal ? original.width : 0, hasOriginal ? original.height : 0, rgba, sampleLabel)));

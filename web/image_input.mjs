@@ -117,10 +117,25 @@ export async function decodeImage(blob, name = blob.name ?? '') {
     context.imageSmoothingQuality = 'high';
     context.drawImage(bitmap, 0, 0, w, h);
     const pixels = context.getImageData(0, 0, w, h);
-    return { rgba: pixels.data, width: w, height: h, name };
+    return { rgba: pixels.data, width: w, height: h, name, display: displayCopy(bitmap, w, h, pixels.data) };
   } finally {
     bitmap.close();
   }
+}
+
+// The image the views show beside the model's input: at most DISPLAY_LONG_SIDE
+// on its long side, so handing it to the app stays cheap.
+export const DISPLAY_LONG_SIDE = 512;
+
+function displayCopy(bitmap, w, h, rgba) {
+  const scale = Math.min(1, DISPLAY_LONG_SIDE / Math.max(w, h));
+  if (scale === 1) return { rgba, width: w, height: h };
+  const dw = Math.max(1, Math.round(w * scale));
+  const dh = Math.max(1, Math.round(h * scale));
+  const context = new OffscreenCanvas(dw, dh).getContext('2d', { willReadFrequently: true });
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, dw, dh);
+  return { rgba: context.getImageData(0, 0, dw, dh).data, width: dw, height: dh };
 }
 
 // Turns a URL into a Blob named after its last path segment.

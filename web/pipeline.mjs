@@ -92,7 +92,7 @@ export class Pipeline {
     if (modelChanged) this.views.setModel(model.spec);
     if (modelChanged || result.image !== this.current?.image) {
       this.views.setImage({ name: result.name, pixels: result.input.pixels, dims: result.input.dims,
-        original: result.image, sampleLabel: result.sampleLabel ?? -1 });
+        original: result.image.display, sampleLabel: result.sampleLabel ?? -1 });
     }
     if (result.attention !== this.current?.attention) {
       this.views.setAttention(result.attention);

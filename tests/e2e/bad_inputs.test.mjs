@@ -110,6 +110,24 @@ test('bad inputs give their messages in the page and the previous analysis stays
       assert.deepEqual(await snapshot(page), before, 'the previous analysis stays');
     });
 
+    await t.test('a photo-sized JPEG of a dark item on a light background is analysed', async () => {
+      const result = await page.evaluate(async () => {
+        const canvas = new OffscreenCanvas(3000, 2000);
+        const g = canvas.getContext('2d');
+        g.fillStyle = '#f4f1ea';
+        g.fillRect(0, 0, 3000, 2000);
+        g.fillStyle = '#202830';
+        g.fillRect(1200, 500, 600, 1200);   // a trouser-like shape: two legs
+        g.fillStyle = '#f4f1ea';
+        g.fillRect(1480, 900, 40, 800);
+        const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+        const analysis = await window.vitopo.loadImage(new File([blob], 'photo.jpg', { type: 'image/jpeg' }));
+        return { heads: analysis.heads.length, shape: analysis.shape, error: document.getElementById('error').textContent };
+      });
+      assert.equal(result.error, '');
+      assert.equal(result.heads, result.shape.layers * result.shape.heads);
+    });
+
     await t.test('a good image after the bad ones is analysed and clears the error', async () => {
       const analysis = await page.evaluate((file) => window.vitopo.loadImage('samples/' + file), samples()[1].file);
       assert.equal(analysis.schema, 'vitopo.analysis/1');
