@@ -104,7 +104,7 @@ export class Pipeline {
     this.current = result;
     this.settings = result.settings;
     const p = result.prediction;
-    const message = `${result.name}: ${p.label} (${(100 * p.probability).toFixed(1)}%), ` +
+    const message = (modelChanged ? `Model ${model.name} loaded. ` : '') + `${result.name}: ${p.label} (${(100 * p.probability).toFixed(1)}%), ` +
       `${result.analysis.heads.length} heads analysed in ${result.seconds.toFixed(2)} s`;
     this.status.clearError();
     this.status.info(message);
