@@ -174,7 +174,7 @@ class RipsPersistence {
       if (dim < max_dim_) {
         assemble_columns(dim + 1, simplices, next_simplices, columns);
         simplices.swap(next_simplices);
-        next_simplices.clear();
+        next_simplices = std::vector<Simplex>();  // release the lower simplices, not just clear them
       }
     }
   }
