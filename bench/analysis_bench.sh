@@ -37,7 +37,13 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 n1=$("$out/analysis_bench" "$attn" --threads 1)
 nN=$("$out/analysis_bench" "$attn" --threads "$cores")
 s1=$(VITOPO_SIMD=sse2 "$out/analysis_bench" "$attn" --threads 1)
+# node's own CPU time, for one pass of distances + analyze (repeat 1) minus
+# a run that only loads the file (repeat 0).
+cpu_of() { /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}'; }
 w1=$(/usr/bin/node --no-experimental-fetch "$out/analysis_bench.cjs" "$attn" --threads 1 --repeat 2)
+w_cpu1=$(cpu_of /usr/bin/node --no-experimental-fetch "$out/analysis_bench.cjs" "$attn" --threads 1 --repeat 1)
+w_cpu0=$(cpu_of /usr/bin/node --no-experimental-fetch "$out/analysis_bench.cjs" "$attn" --threads 1 --repeat 0)
+w1="$w1 pass_cpu_s=$(echo "$w_cpu1 $w_cpu0" | awk '{print $1 - $2}')"
 seed=$(/usr/bin/python3 "$root/bench/analysis_seed_pipeline.py" "$attn" "$seed_heads")
 
 seed_per_head=$(echo "$seed" | field seconds_per_head)
@@ -50,6 +56,8 @@ rows = [("native, 1 thread, " + n1["simd"], n1), (f"native, {cores} threads, " +
         ("native, 1 thread, sse2 (as wide as wasm)", s1), ("wasm (node), 1 thread, simd128", w1)]
 base = float(n1["analyze_s"])
 print(f"\n{heads} heads x {n1['tokens']} tokens, JS distance, maxdim 1 (best of repeats)\n")
+load = open("/proc/loadavg").read().split()[0]
+print(f"machine load average at the end: {load} on {cores} cores (wall times include waiting for a core)\n")
 print(f"{'run':44s} {'distances s':>11s} {'analyze s':>10s} {'per head ms':>11s} {'vs native 1t':>12s} {'vs seed':>9s}")
 for name, r in rows:
     t = float(r["analyze_s"])
@@ -59,4 +67,14 @@ print(f"{'seed pipeline (scipy + GUDHI), ' + seed['heads'] + ' heads x ' + str(h
       f"{float(seed['js_s']) * heads:11.1f} {seed_total:10.1f} {1000 * float(seed['seconds_per_head']):11.1f} "
       f"{seed_total / base:11.1f}x {1:8.0f}x")
 print("\n(distances s: all distance matrices, 1 thread; the seed's column is its JS double loop alone.)")
+print("\nCPU time (less distorted by other work on the machine):")
+print(f"  native 1 thread {n1['simd']}: distances {float(n1['distances_cpu_s']):.3f} s, analyze {float(n1['analyze_cpu_s']):.3f} s")
+print(f"  native 1 thread sse2: distances {float(s1['distances_cpu_s']):.3f} s, analyze {float(s1['analyze_cpu_s']):.3f} s")
+print(f"  wasm: one pass of distances + analyze {float(w1['pass_cpu_s']):.3f} s "
+      f"(native {n1['simd']}: {float(n1['distances_cpu_s']) + float(n1['analyze_cpu_s']):.3f} s, "
+      f"ratio {float(w1['pass_cpu_s']) / (float(n1['distances_cpu_s']) + float(n1['analyze_cpu_s'])):.2f}; "
+      f"sse2: ratio {float(w1['pass_cpu_s']) / (float(s1['distances_cpu_s']) + float(s1['analyze_cpu_s'])):.2f})")
+seed_cpu = float(seed["cpu_per_head"])
+print(f"  seed pipeline: {seed_cpu:.3f} s per head; native 1 thread {n1['simd']}: "
+      f"{1000 * float(n1['analyze_cpu_s']) / heads:.2f} ms per head, {seed_cpu * heads / float(n1['analyze_cpu_s']):.0f}x faster")
 PY

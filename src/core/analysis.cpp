@@ -42,17 +42,21 @@ Eigen::MatrixXd head_distance_matrix(const AttentionTensor& attention, int layer
   return pairwise_distances(token_distributions(attention, layer, head, settings.distribution_options()), metric);
 }
 
-HeadAnalysis analyze_head(const AttentionTensor& attention, int layer, int head, const AnalysisSettings& settings) {
-  const Eigen::MatrixXd D = head_distance_matrix(attention, layer, head, settings);
+DistanceMatrix to_distance_matrix(const Eigen::MatrixXd& D) {
   const Eigen::Index n = D.rows();
   std::vector<double> lower;
   lower.reserve(std::size_t(n * (n - 1) / 2));
   for (Eigen::Index i = 1; i < n; ++i)
     for (Eigen::Index j = 0; j < i; ++j) lower.push_back(D(i, j));
+  return DistanceMatrix(std::move(lower));
+}
+
+HeadAnalysis analyze_head(const AttentionTensor& attention, int layer, int head, const AnalysisSettings& settings) {
   HeadAnalysis result;
   result.layer = layer;
   result.head = head;
-  result.persistence = compute_persistence(DistanceMatrix(std::move(lower)), settings.persistence_options());
+  result.persistence = compute_persistence(to_distance_matrix(head_distance_matrix(attention, layer, head, settings)),
+                                           settings.persistence_options());
   result.summary = summarize(result.persistence, settings.long_bar_length);
   return result;
 }

@@ -74,6 +74,11 @@ struct AnalysisCancelled : std::runtime_error {
 Eigen::MatrixXd head_distance_matrix(const AttentionTensor& attention, int layer, int head,
                                      const AnalysisSettings& settings);
 
+// The engine's compressed lower-triangular matrix of a full distance matrix:
+// the exact input analyze_head() gives compute_persistence(), so a caller can
+// ask the engine for representative_cycle() of one of its bars.
+DistanceMatrix to_distance_matrix(const Eigen::MatrixXd& distances);
+
 // Persistence and summaries of one head.
 HeadAnalysis analyze_head(const AttentionTensor& attention, int layer, int head, const AnalysisSettings& settings);
 

@@ -160,3 +160,25 @@ TEST_CASE("diagram-distance matrices between heads, layers, and images") {
                                                                     diagram_of(b.find(1, 0)->persistence.barcodes[1]), 2)));
   CHECK_THROWS_AS(head_by_head(a, 0, 2, bottleneck), std::out_of_range);
 }
+
+TEST_CASE("the engine draws a representative cycle of an analysed H1 bar from the same matrix") {
+  const AttentionTensor attention = local_attention();
+  const AnalysisSettings settings;
+  const Analysis analysis = analyze(attention, settings);
+  int cycles = 0;
+  for (const HeadAnalysis& result : analysis.results) {
+    const Eigen::MatrixXd D = head_distance_matrix(attention, result.layer, result.head, settings);
+    const DistanceMatrix matrix = to_distance_matrix(D);
+    CHECK(matrix.size() == D.rows());
+    for (const Bar& bar : result.persistence.barcodes[1].bars) {
+      if (!std::isfinite(bar.death)) continue;
+      const std::vector<Edge> cycle = representative_cycle(matrix, bar, settings.persistence_options());
+      CHECK(cycle.size() >= 3);
+      double longest = 0;
+      for (const Edge& edge : cycle) longest = std::max(longest, D(Eigen::Index(edge.first), Eigen::Index(edge.second)));
+      CHECK(longest == bar.birth);  // born exactly when its last edge enters
+      ++cycles;
+    }
+  }
+  CHECK(cycles > 0);
+}
