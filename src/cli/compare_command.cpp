@@ -13,6 +13,11 @@ const char* usage =
     "  prints {\"kind\", \"order\", \"dim\", \"heads\": [{\"layer\", \"head\", \"distance\"}]}, null for +inf\n";
 
 int run(const Args& args) {
+  for (const std::string& arg : args)
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage;
+      return 0;
+    }
   std::vector<std::string> files;
   DiagramDistance how;
   int dim = 1;

@@ -13,6 +13,11 @@ const char* usage =
     "                       [--seed-compatible] --out D.npy\n";
 
 int run(const Args& args) {
+  for (const std::string& arg : args)
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage;
+      return 0;
+    }
   AttentionOptions options;
   try {
     options.parse(args);

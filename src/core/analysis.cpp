@@ -86,6 +86,9 @@ Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& setti
   analysis.results.resize(jobs.size());
 
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+  threads = 1;  // a wasm build without pthreads cannot start threads
+#endif
   threads = unsigned(std::min<std::size_t>(threads, jobs.size()));
   if (threads <= 1) {
     for (std::size_t k = 0; k < jobs.size(); ++k) {
