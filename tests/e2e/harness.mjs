@@ -24,6 +24,9 @@ export const nativeCli = process.env.VITOPO_NATIVE ??
   path.join(nativeBuild, 'src', 'cli', 'vitopo');
 fs.mkdirSync(artifacts, { recursive: true });
 
+// How long a page step may take (boot, a file input, an analysis) on a loaded machine.
+export const TIMEOUT = 180000;
+
 // Starts web/serve.mjs on a free port; resolves to {url, stop()}.
 export function serve() {
   const server = spawn(process.execPath, [path.join(sourceDir, 'web', 'serve.mjs'), '--port', '0', '--root', site],
@@ -31,7 +34,7 @@ export function serve() {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => { server.kill(); reject(new Error(`serve.mjs printed no URL: ${out}${err}`)); }, 10000);
+    const timer = setTimeout(() => { server.kill(); reject(new Error(`serve.mjs printed no URL: ${out}${err}`)); }, 60000);
     server.stderr.on('data', (d) => { err += d; });
     server.stdout.on('data', (d) => {
       out += d;
@@ -60,6 +63,8 @@ export async function openPage({ viewport = { width: 1400, height: 900 } } = {})
   const server = await serve();
   const browser = await launch();
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  // Generous: the tests share two cores with builds and training runs.
+  context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   const log = [];
   page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
@@ -69,8 +74,8 @@ export async function openPage({ viewport = { width: 1400, height: 900 } } = {})
     server.stop();
   };
   try {
-    await page.goto(server.url);
-    await page.waitForFunction(() => window.vitopo && window.vitopo.ready, null, { timeout: 60000 });
+    await page.goto(server.url, { timeout: TIMEOUT });
+    await page.waitForFunction(() => window.vitopo && window.vitopo.ready, null, { timeout: TIMEOUT });
     await page.evaluate(() => window.vitopo.ready);
   } catch (e) {
     await close();

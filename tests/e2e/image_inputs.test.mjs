@@ -4,11 +4,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, samples, site } from './harness.mjs';
+import { openPage, samples, site, TIMEOUT } from './harness.mjs';
 
 // Waits until the status line names `name` (the analysis of it is committed).
 const analysed = (page, name) => page.waitForFunction(
-  (n) => document.getElementById('status').textContent.startsWith(`${n}:`) && !!window.vitopo.analysis(), name, { timeout: 60000 });
+  (n) => document.getElementById('status').textContent.startsWith(`${n}:`) && !!window.vitopo.analysis(), name, { timeout: TIMEOUT });
 
 test('images arrive through the picker, drag and drop, paste and the gallery', async (t) => {
   const { page, log, close } = await openPage();
@@ -48,7 +48,7 @@ test('images arrive through the picker, drag and drop, paste and the gallery', a
     await t.test('the model picker, with the default model', async () => {
       await page.setInputFiles('#model-file', path.join(site, 'models', 'vitopo-fmnist.onnx'));
       await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Model vitopo-fmnist.onnx loaded. '),
-        null, { timeout: 60000 });
+        null, { timeout: TIMEOUT });
       assert.equal(await page.evaluate(() => document.getElementById('error').textContent), '');
     });
   } catch (e) {
