@@ -153,6 +153,43 @@ TEST_CASE("barcodes equal Ripser's on its own examples") {
   }
 }
 
+TEST_CASE("in double precision, barcodes equal GUDHI's on attention inputs (the analysis path)") {
+  std::ifstream in(std::string(VITOPO_BINARY_DIR) + "/engine-oracle/gudhi.tsv");
+  REQUIRE(in.good());
+  std::string line;
+  int compared = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::istringstream s(line);
+    std::string name, dim, modulus, input, expected;
+    std::getline(s, name, '\t');
+    std::getline(s, dim, '\t');
+    std::getline(s, modulus, '\t');
+    std::getline(s, input, '\t');
+    std::getline(s, expected, '\t');
+    CAPTURE(name);
+    std::vector<double> lower;
+    std::ifstream text(input);
+    for (std::string row; std::getline(text, row);) {
+      for (char& ch : row)
+        if (ch == ',') ch = ' ';
+      std::istringstream values(row);
+      for (std::string token; values >> token;) lower.push_back(std::strtod(token.c_str(), nullptr));
+    }
+    PersistenceOptions options;
+    options.max_dim = std::stoi(dim);
+    options.modulus = std::stoi(modulus);
+    const Persistence p = compute_persistence(DistanceMatrix(lower), options);
+    Intervals got;
+    for (int d = 0; d <= options.max_dim; ++d)
+      for (const Bar& b : p.barcodes[std::size_t(d)].bars) got[d].push_back({b.birth, b.death});
+    const std::string diff = compare(got, expected_intervals(expected));
+    CHECK_MESSAGE(diff.empty(), name << ": " << diff);
+    ++compared;
+  }
+  CHECK(compared >= 20);
+}
+
 TEST_CASE("the projective plane's barcodes differ over Z/2 and Z/3, each as Ripser says") {
   const auto cases = manifest();
   auto path = [&](const char* name) {

@@ -1,6 +1,10 @@
 #!/usr/bin/python3
 """Writes the engine's oracle: generated inputs and the barcodes Debian's Ripser 1.2.1 gives for them.
 
+Also writes OUT/gudhi.tsv (name, max dim, modulus, input, expected): GUDHI's barcodes
+of some attention inputs read as double, the oracle of the engine's double path (the
+one the analysis uses), with full-precision values.
+
 Run by ctest as a fixture (FIXTURES_SETUP engine_oracle) before the doctest
 executable `engine_tests` (native and wasm), which reads OUT/manifest.tsv and
 compares its own barcodes with the expected ones.
@@ -21,6 +25,7 @@ import os
 import subprocess
 import sys
 
+import gudhi
 import numpy as np
 from scipy.spatial.distance import jensenshannon
 
@@ -131,6 +136,25 @@ def attention(tokens):
     return a / a.sum(axis=1, keepdims=True)
 
 
+gudhi_manifest = []
+
+
+def add_gudhi(name, path, dim, modulus):
+    """GUDHI's barcode of the same text read as double: the oracle of the engine's double path."""
+    rows = [[float(v) for v in line.split(",")] for line in open(path) if line.strip()]
+    n = len(rows) + 1
+    d = np.zeros((n, n))
+    for i, row in enumerate(rows, start=1):
+        d[i, :i] = row
+        d[:i, i] = row
+    tree = gudhi.RipsComplex(distance_matrix=d).create_simplex_tree(max_dimension=dim + 1)
+    bars = [(k, b, e) for k, (b, e) in tree.persistence(homology_coeff_field=modulus, min_persistence=0) if k <= dim]
+    expected = os.path.join(CASES, name + ".gudhi")
+    with open(expected, "w") as f:
+        f.write("\n".join(f"{k} {b!r} {e!r}" for k, b, e in bars) + "\n")
+    gudhi_manifest.append("\t".join([name, str(dim), str(modulus), path, expected]))
+
+
 for k in range(50):
     tokens = int(rng.integers(10, 41))
     a = attention(tokens)
@@ -140,6 +164,8 @@ for k in range(50):
             d[i, j] = d[j, i] = jensenshannon(a[i], a[j])
     path = write_lower(f"attention{k:03d}", d)
     add(f"attention{k:03d}", "lower-distance", path, 1 + k % 2, modulus_of(k))
+    if k < 20:
+        add_gudhi(f"attention{k:03d}", path, 1 + k % 2, modulus_of(k))
 
 # Ripser's own examples (Debian source package).
 ex = lambda f: os.path.join(EXAMPLES, f)
@@ -151,4 +177,6 @@ add("example_o3_1024", "point-cloud", ex("o3_1024.txt"), 2, 2, "1.8")
 
 with open(os.path.join(OUT, "manifest.tsv"), "w") as f:
     f.write("\n".join(manifest) + "\n")
-print(f"{len(manifest)} oracle cases in {OUT}")
+with open(os.path.join(OUT, "gudhi.tsv"), "w") as f:
+    f.write("\n".join(gudhi_manifest) + "\n")
+print(f"{len(manifest)} Ripser oracle cases and {len(gudhi_manifest)} GUDHI cases in {OUT}")
