@@ -81,7 +81,7 @@ double js_divergence(std::span<const double> p, std::span<const double> q) {
 // logarithm per coordinate. That logarithm is a vectorised one (two doubles
 // per step: SSE2 natively, simd128 in wasm, through the compilers' generic
 // vector extension):
-//   x = 2^e · f with f ∈ [√½, √2) (exponent and mantissa bits taken apart),
+//   x = 2^e · f with f ∈ [√½, √2) (by integer arithmetic on the bits),
 //   log f = 2 atanh(s) = 2 (s + s³/3 + s⁵/5 + …),  s = (f − 1)/(f + 1), |s| <= 0.1716,
 // with the series replaced by a fitted polynomial (< 4e-17 relative); ln 2 is split in a
 // high part with trailing zeros (e·ln2_hi is exact) and a low part. Measured
@@ -138,16 +138,17 @@ template <int W>
 [[gnu::always_inline]] inline typename Lanes<W>::real log_lanes(typename Lanes<W>::real x) {
   using real = typename Lanes<W>::real;
   using bits = typename Lanes<W>::bits;
-  const bits b = (bits)x;
-  const std::uint64_t mantissa_mask = 0x000FFFFFFFFFFFFFull, one_bits = 0x3FF0000000000000ull,
-                      two52_bits = 0x4330000000000000ull;
-  real f = (real)((b & mantissa_mask) | one_bits);  // [1, 2)
-  // The biased exponent as a double, without an int64 → double conversion
-  // (SSE2 has none): put it in the mantissa of 2^52 and subtract 2^52.
-  real e = (real)((b >> 52) | two52_bits) - (4503599627370496.0 + 1023.0);
-  const bits above = (bits)(f > 1.4142135623730951);
-  f = (real)(((bits)(f * 0.5) & above) | ((bits)f & ~above));
-  e += (real)(above & one_bits);
+  // Split x = 2^e · f with f ∈ [√½, √2) by integer arithmetic on the bits:
+  // adding 2^52·(1 − √½)'s mantissa offset carries into the exponent exactly
+  // when f >= √2 (then f is halved and e incremented), with no compare or
+  // blend. For x = 0 this gives e = −1023, f = 1: a finite log.
+  const std::uint64_t mantissa_mask = 0x000FFFFFFFFFFFFFull, sqrt_half_bits = 0x3FE6A09E667F3BCDull,
+                      offset = 0x3FF0000000000000ull - sqrt_half_bits, two52_bits = 0x4330000000000000ull;
+  const bits u = (bits)x + offset;
+  const real f = (real)((u & mantissa_mask) + sqrt_half_bits);
+  // The exponent as a double, without an int64 → double conversion (SSE2 has
+  // none): put it in the mantissa of 2^52 and subtract 2^52.
+  const real e = (real)((u >> 52) | two52_bits) - (4503599627370496.0 + 1023.0);
   const real s = (f - 1.0) / (f + 1.0);
   const real z = s * s;
   // R(z) with log f = 2s + s·z·R(z), R(z) = Σ_{k>=1} 2 z^(k−1)/(2k+1): a degree-6
