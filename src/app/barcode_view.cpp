@@ -76,7 +76,8 @@ void show_barcode_view(AppState& state) {
   // Row geometry: all bars share the height; a gap of two rows between dimensions.
   const float total = float(slots) + 2.0f * gaps;
   const float pitch = total > 0 ? (axes.max.y - axes.min.y - 8) / total : 0;
-  const float thickness = std::clamp(pitch * 0.7f, 1.0f, 10.0f);
+  // Thin rows close up into a solid band instead of a moiré of 1-pixel gaps.
+  const float thickness = pitch < 3.0f ? pitch + 0.35f : std::min(pitch * 0.7f, 10.0f);
   auto row_y = [&](int slot, int d) { return axes.min.y + 4 + (float(slot) + 2.0f * d + 0.5f) * pitch; };
   std::vector<int> row_slot(rows.size());
   for (std::size_t r = 0, seen = 0; r < rows.size(); ++r) {

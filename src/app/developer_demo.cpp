@@ -36,12 +36,13 @@ void serve_developer_demo_intents(AppState& state) {
     if (intent.kind == IntentKind::Reanalyse) analyse_demo(state, intent.settings);
 }
 
-void load_developer_demo(AppState& state) {
-  constexpr int layers = 4, heads = 4, rows = 7, cols = 7, tokens = 1 + rows * cols, side = 28;
+void load_developer_demo(AppState& state, bool large) {
+  const int layers = large ? 12 : 4, heads = large ? 12 : 4, rows = large ? 14 : 7, cols = rows, tokens = 1 + rows * cols;
+  const int side = large ? 224 : 28;
   state.model = {};
   state.model.name = "synthetic demo (no model loaded)";
   state.model.input_width = state.model.input_height = side;
-  state.model.patch = 4;
+  state.model.patch = side / rows;
   state.model.grid_rows = rows;
   state.model.grid_cols = cols;
   state.model.labels = {"demo"};
@@ -55,7 +56,8 @@ void load_developer_demo(AppState& state) {
   state.image.pixels.resize(side * side);
   for (int y = 0; y < side; ++y)
     for (int x = 0; x < side; ++x) {
-      const double r = std::hypot(x - 13.5, y - 13.5);
+      const double u = 28.0 * x / side, v = 28.0 * y / side;
+      const double r = std::hypot(u - 13.5, v - 13.5);
       state.image.pixels[std::size_t(y * side + x)] = float(std::exp(-std::pow((r - 8.0) / 3.0, 2)));
     }
   // An "original" for the thumbnail: a wide colour gradient.
@@ -83,7 +85,7 @@ void load_developer_demo(AppState& state) {
   auto position = [&](int t) { return t == 0 ? std::pair{-2.0, 3.0} : std::pair{double((t - 1) / cols), double((t - 1) % cols)}; };
   for (int l = 0; l < layers; ++l)
     for (int h = 0; h < heads; ++h) {
-      const double width = 0.6 + 0.5 * h + 0.7 * l;
+      const double width = (0.6 + 0.5 * (h % 4) + 0.7 * (l % 4)) * rows / 7.0;
       for (int i = 0; i < tokens; ++i) {
         std::vector<double> logits(tokens);
         double top = -1e300;

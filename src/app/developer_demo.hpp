@@ -7,7 +7,9 @@
 
 namespace vitopo::app {
 
-void load_developer_demo(AppState& state);
+// large: a ViT-B-sized tensor (12 layers × 12 heads, 14 × 14 patches of 16
+// pixels + CLS = 197 tokens) instead of the default model's 4 × 4 × 50.
+void load_developer_demo(AppState& state, bool large = false);
 
 // Plays the bridge's part for the demo: a Reanalyse intent reruns the
 // analysis here; the other intents are dropped.

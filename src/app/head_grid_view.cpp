@@ -85,7 +85,9 @@ void show_head_grid_view(AppState& state) {
     const ImVec2 size = ImGui::CalcTextSize(text);
     if (size.x < cell) list->AddText(ImVec2(grid_min.x + (h + 0.5f) * cell - size.x * 0.5f, origin.y), colours::text_dim, text);
   }
-  for (int l = 0; l < layers; ++l) {
+  // Label every layer when rows are tall enough for text, else every few.
+  const int label_every = cell >= ImGui::GetTextLineHeight() ? 1 : cell * 2 >= ImGui::GetTextLineHeight() ? 2 : 4;
+  for (int l = 0; l < layers; l += label_every) {
     std::snprintf(text, sizeof text, "L%d", l);
     const ImVec2 size = ImGui::CalcTextSize(text);
     list->AddText(ImVec2(origin.x, grid_min.y + (l + 0.5f) * cell - size.y * 0.5f), colours::text_dim, text);
@@ -112,7 +114,7 @@ void show_head_grid_view(AppState& state) {
       const bool known = value_of(analysis.find(l, h), c, v);
       const float t = known && high > low ? float((v - low) / (high - low)) : 0.5f;
       list->AddRectFilled(a, b, known ? colormap_u32(t) : IM_COL32(40, 44, 52, 255), 3);
-      if (known && cell > 34) {
+      if (known && cell > 24) {
         std::snprintf(text, sizeof text, (choice == 0 || choice == 6) ? "%.0f" : "%.2f", v);
         const ImVec2 size = ImGui::CalcTextSize(text);
         if (size.x < cell - 4)

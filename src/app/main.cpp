@@ -110,7 +110,10 @@ void arrange_and_show(AppState& state) {
 
   const float settings_rows = state.settings.max_dim >= 2 ? 8.5f : 6.0f;
   const float settings_h = std::min(body_h * 0.4f, settings_rows * ImGui::GetFrameHeightWithSpacing() + 34);
-  const float grid_h = std::round((body_h - settings_h) * 0.36f);
+  // The layer × head grid grows with the number of layers; the image takes the rest.
+  const int layers = std::max(state.analysis.layers, state.attention.layers);
+  const float grid_want = float(std::max(layers, 4)) * 24.0f + 3 * ImGui::GetFrameHeightWithSpacing();
+  const float grid_h = std::round(std::clamp(grid_want, (body_h - settings_h) * 0.3f, (body_h - settings_h) * 0.55f));
   const float image_h = body_h - settings_h - grid_h;
   place_next_panel(ImVec2(0, top), ImVec2(col1, image_h));
   show_image_view(state);
@@ -284,9 +287,9 @@ int main(int argc, char** argv) {
   // Developer demo: only when the module is started with "--demo" (the
   // shipped page never passes it), clearly labelled as synthetic.
   for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], "--demo") == 0) {
+    if (std::strcmp(argv[i], "--demo") == 0 || std::strcmp(argv[i], "--demo-large") == 0) {
       developer_demo = true;
-      load_developer_demo(app_state());
+      load_developer_demo(app_state(), std::strcmp(argv[i], "--demo-large") == 0);
     }
 
   emscripten_set_main_loop(frame, 0, true);
