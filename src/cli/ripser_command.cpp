@@ -41,7 +41,8 @@ const char* usage_text =
     "                 | point-cloud | sparse (lines 'i j d')\n"
     "  --dim K        compute persistent homology up to dimension K (default 1)\n"
     "  --threshold T  Rips complexes up to diameter T (default: the enclosing radius)\n"
-    "  --modulus P    coefficients in Z/P, P prime (default 2)\n";
+    "  --modulus P    coefficients in Z/P, P prime (default 2)\n"
+    "  --ratio R      only show bars with death/birth ratio > R (default 1)\n";
 
 // The numbers of one line: separated by whitespace, commas or semicolons
 // (Ripser skips one non-numeric character after each number).
@@ -193,10 +194,13 @@ SparseDistanceMatrixF read_sparse(const Lines& lines) {
   return SparseDistanceMatrixF(n, edges);
 }
 
-void print_barcodes(const Persistence& p, int dims) {
+// `ratio`: as Ripser's --ratio, a finite bar of positive degree is shown
+// only if death > birth * ratio (1: every bar of positive length).
+void print_barcodes(const Persistence& p, int dims, float ratio) {
   for (int d = 0; d <= dims; ++d) {
     std::cout << "persistence intervals in dim " << d << ":\n";
     for (const Bar& bar : p.barcodes[std::size_t(d)].bars) {
+      if (d > 0 && bar.death != infinity && !(float(bar.death) > float(bar.birth) * ratio)) continue;
       if (d == 0) std::cout << " [0,";
       else std::cout << " [" << float(bar.birth) << ",";
       if (bar.death == infinity) std::cout << " )\n";
@@ -209,6 +213,7 @@ int run(const vitopo::cli::Args& args) {
   Format format = Format::Distance;
   PersistenceOptions options;
   options.max_dim = 1;
+  float ratio = 1;
   std::string file;
   auto usage_error = [](const std::string& problem) {
     std::cerr << "vitopo ripser: " << problem << "\n\n" << usage_text;
@@ -236,6 +241,11 @@ int run(const vitopo::cli::Args& args) {
       if (!v || v->empty() || *end || k < 0) return usage_error(arg + " needs a non-negative integer");
       if (arg == "--dim") options.max_dim = int(std::min(k, 1000L));
       else options.modulus = int(std::min(k, 100000L));
+    } else if (arg == "--ratio") {
+      const std::string* v = value();
+      char* end = nullptr;
+      ratio = v ? std::strtof(v->c_str(), &end) : -1;
+      if (!v || v->empty() || *end || !(ratio >= 0)) return usage_error("--ratio needs a number >= 0");
     } else if (arg == "--threshold") {
       const std::string* v = value();
       char* end = nullptr;
@@ -269,7 +279,7 @@ int run(const vitopo::cli::Args& args) {
       const index_t n = m.size();
       std::cout << "sparse distance matrix with " << n << " points and " << m.edge_count() << "/"
                 << n * (n - 1) / 2 << " entries\n";
-      print_barcodes(compute_persistence(m, options), dims_for(n));
+      print_barcodes(compute_persistence(m, options), dims_for(n), ratio);
       return 0;
     }
     // The text is dropped once the matrix is built: only the matrix stays.
@@ -284,7 +294,7 @@ int run(const vitopo::cli::Args& args) {
       }
       std::cout << "point cloud with " << count << " points in dimension " << dimension << "\n";
       if (options.threshold != infinity) {
-        print_barcodes(compute_persistence(m, options), dims_for(m.size()));
+        print_barcodes(compute_persistence(m, options), dims_for(m.size()), ratio);
         return 0;
       }
     } else if (format == Format::LowerDistance) {
@@ -309,7 +319,7 @@ int run(const vitopo::cli::Args& args) {
     else
       std::cout << "sparse distance matrix with " << n << " points and " << within << "/" << (n * n - 1) / 2
                 << " entries\n";
-    print_barcodes(compute_persistence(m, options), dims_for(m.size()));
+    print_barcodes(compute_persistence(m, options), dims_for(m.size()), ratio);
     return 0;
   } catch (const InputError& e) {
     std::cerr << "vitopo ripser: " << source;

@@ -85,6 +85,9 @@ same_output(["--format", "upper-distance", "--dim", "2"], upper, modulus=3)
 same_output(["--format", "sparse", "--dim", "2"], sparse)
 same_output(["--format", "sparse", "--dim", "1", "--threshold", "3"], sparse)
 
+# Ripser's --ratio filter.
+same_output(["--format", "lower-distance", "--dim", "2", "--ratio", "1.3"], ex("sphere_3_192.lower_distance_matrix"))
+
 # stdin when there is no file.
 same_output(["--format", "lower-distance", "--dim", "2"], stdin=open(ex("random16.lower_distance_matrix")).read())
 
