@@ -41,10 +41,9 @@ void show_barcode_view(AppState& state) {
     int dim, index;
   };
   std::vector<Row> rows;
-  std::vector<int> dim_start;   // first row slot of each dimension
-  int slots = 0;                // rows, plus one empty slot for a dimension without bars
+  std::vector<int> dim_start;   // first row of each dimension
   for (int d = 0; d < int(barcodes.size()); ++d) {
-    dim_start.push_back(slots);
+    dim_start.push_back(int(rows.size()));
     std::vector<int> order(barcodes[std::size_t(d)].bars.size());
     std::iota(order.begin(), order.end(), 0);
     const auto& bars = barcodes[std::size_t(d)].bars;
@@ -53,7 +52,6 @@ void show_barcode_view(AppState& state) {
       return bars[std::size_t(a)].death > bars[std::size_t(b)].death;
     });
     for (int i : order) rows.push_back({d, i});
-    slots += std::max<int>(1, int(order.size()));
   }
   const int gaps = std::max(0, int(barcodes.size()) - 1);
 
@@ -73,12 +71,33 @@ void show_barcode_view(AppState& state) {
   list->AddRectFilled(axes.min, axes.max, colours::plot, 4);
   axes.draw_x_ticks(list);
 
-  // Row geometry: all bars share the height; a gap of two rows between dimensions.
-  const float total = float(slots) + 2.0f * gaps;
-  const float pitch = total > 0 ? (axes.max.y - axes.min.y - 8) / total : 0;
-  // Thin rows close up into a solid band instead of a moiré of 1-pixel gaps.
-  const float thickness = pitch < 3.0f ? pitch + 0.35f : std::min(pitch * 0.7f, 10.0f);
-  auto row_y = [&](int slot, int d) { return axes.min.y + 4 + (float(slot) + 2.0f * d + 0.5f) * pitch; };
+  // Row geometry: each dimension gets a band; a higher dimension (usually a
+  // handful of bars beside T − 1 H0 bars) gets at least 40 % of H0's rows, so
+  // its bars stay readable. A gap of two rows of H0's pitch between bands.
+  const int dims = int(barcodes.size());
+  const std::size_t dim_count = std::size_t(dims);
+  std::vector<float> weight(dim_count), band_top(dim_count), pitch_of(dim_count);
+  const float h0_rows = dims > 0 ? float(std::max<std::size_t>(1, barcodes[0].bars.size())) : 1.0f;
+  float weights = 0;
+  for (int d = 0; d < dims; ++d) {
+    const float count = float(std::max<std::size_t>(1, barcodes[std::size_t(d)].bars.size()));
+    weight[std::size_t(d)] = d == 0 ? count : std::max(count, 0.4f * h0_rows);
+    weights += weight[std::size_t(d)];
+  }
+  const float plot_h = axes.max.y - axes.min.y - 8;
+  const float unit = plot_h / (weights + 2.0f * gaps);
+  for (int d = 0; d < dims; ++d) {
+    band_top[std::size_t(d)] = d == 0 ? axes.min.y + 4 : band_top[std::size_t(d - 1)] + (weight[std::size_t(d - 1)] + 2.0f) * unit;
+    pitch_of[std::size_t(d)] = weight[std::size_t(d)] * unit / float(std::max<std::size_t>(1, barcodes[std::size_t(d)].bars.size()));
+  }
+  auto thickness_of = [&](int d) {
+    // Thin rows close up into a solid band instead of a moiré of 1-pixel gaps.
+    const float pitch = pitch_of[std::size_t(d)];
+    return pitch < 3.0f ? pitch + 0.35f : std::min(pitch * 0.7f, 10.0f);
+  };
+  auto row_y = [&](int slot, int d) {
+    return band_top[std::size_t(d)] + (float(slot - dim_start[std::size_t(d)]) + 0.5f) * pitch_of[std::size_t(d)];
+  };
   std::vector<int> row_slot(rows.size());
   for (std::size_t r = 0, seen = 0; r < rows.size(); ++r) {
     if (r > 0 && rows[r].dim != rows[r - 1].dim) seen = 0;
@@ -109,6 +128,7 @@ void show_barcode_view(AppState& state) {
     const bool hovered_bar = state.selection.hovered_bar.dim == row.dim && state.selection.hovered_bar.index == row.index;
     ImU32 colour = dimension_colour(row.dim, alive ? 1.0f : 0.38f);
     if (selected) colour = colours::highlight;
+    const float thickness = thickness_of(row.dim), pitch = pitch_of[std::size_t(row.dim)];
     const float half = (selected || hovered_bar) ? std::max(thickness * 0.5f, 2.0f) : thickness * 0.5f;
     list->AddRectFilled(ImVec2(x0, y - half), ImVec2(std::max(x1, x0 + 1.5f), y + half), colour, std::min(half, 2.0f));
     if (std::isinf(bar.death))  // essential: an arrow at the right edge

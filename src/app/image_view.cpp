@@ -101,7 +101,7 @@ void show_image_view(AppState& state) {
   ImGui::Checkbox("grid", &show_grid);
 
   // The image, as large as fits, with room for the prediction line below.
-  const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() + 6;
+  const float footer = ImGui::GetFrameHeightWithSpacing() + 2 * ImGui::GetTextLineHeightWithSpacing() + 6;
   ImVec2 avail = ImGui::GetContentRegionAvail();
   avail.y -= footer;
   const float aspect = float(image.width) / float(image.height);
@@ -242,11 +242,13 @@ void show_image_view(AppState& state) {
   }
   show_prediction(state);
   if (!model.name.empty()) {
+    ImGui::PushTextWrapPos(0);
     if (model.test_accuracy > 0)
       ImGui::TextDisabled("model %s · %.1f %% on %s", model.name.c_str(), model.test_accuracy * 100,
                           model.dataset.empty() ? "its test set" : model.dataset.c_str());
     else
       ImGui::TextDisabled("model %s", model.name.c_str());
+    ImGui::PopTextWrapPos();
   }
   if (!original_image.empty()) ImGui::EndGroup();
   if (!head.ready && !head.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::error), "%s", head.error.c_str());

@@ -20,8 +20,9 @@ void show_status_view(AppState& state) {
   if (progress.running) {
     char text[96];
     const float fraction = progress.total > 0 ? float(progress.done) / float(progress.total) : 0.0f;
-    std::snprintf(text, sizeof text, "%s %d / %d", progress.stage.empty() ? "analysing heads" : progress.stage.c_str(), progress.done,
-                  progress.total);
+    const char* stage = progress.stage.empty() ? "analysing heads" : progress.stage.c_str();
+    if (progress.total > 0) std::snprintf(text, sizeof text, "%s %d / %d", stage, progress.done, progress.total);
+    else std::snprintf(text, sizeof text, "%s", stage);
     ImGui::ProgressBar(fraction, ImVec2(std::min(360.0f, ImGui::GetContentRegionAvail().x * 0.4f), 0), text);
     ImGui::SameLine();
     ImGui::BeginDisabled(progress.cancel_requested);
