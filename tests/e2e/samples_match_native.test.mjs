@@ -13,40 +13,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { artifacts, decodeGrayPng, nativeCli, npyFloat32, openPage, samples, site } from './harness.mjs';
-
-const RELATIVE = 1e-6;
-
-function close(a, b) {
-  if (a === null || b === null) return a === b;
-  return Math.abs(a - b) <= RELATIVE * Math.max(Math.abs(a), Math.abs(b), 1e-300);
-}
-
-// Bars of one diagram in a canonical order (by birth, then death; null last).
-function sorted(diagram) {
-  const key = (d) => (d === null ? Infinity : d);
-  return [...diagram].sort((p, q) => p[0] - q[0] || key(p[1]) - key(q[1]));
-}
-
-function assertSameDiagrams(page, native, where) {
-  assert.equal(page.heads.length, native.heads.length, `${where}: number of heads`);
-  for (let i = 0; i < page.heads.length; i++) {
-    const a = page.heads[i];
-    const b = native.heads[i];
-    const head = `${where}, layer ${a.layer} head ${a.head}`;
-    assert.deepEqual([a.layer, a.head], [b.layer, b.head], `${where}: head order`);
-    assert.equal(a.diagrams.length, b.diagrams.length, `${head}: dimensions`);
-    a.diagrams.forEach((diagram, dim) => {
-      const x = sorted(diagram);
-      const y = sorted(b.diagrams[dim]);
-      assert.equal(x.length, y.length, `${head}: H${dim} has ${x.length} bars in the page, ${y.length} natively`);
-      x.forEach(([birth, death], k) => {
-        assert.ok(close(birth, y[k][0]) && close(death, y[k][1]),
-          `${head}: H${dim} bar ${k} is [${birth}, ${death}) in the page, [${y[k][0]}, ${y[k][1]}) natively`);
-      });
-    });
-  }
-}
+import { artifacts, assertSameDiagrams, decodeGrayPng, nativeCli, npyFloat32, openPage, samples, site } from './harness.mjs';
 
 test('each sample: the page\'s diagrams equal native `vitopo analyze` on the page\'s attention, and the prediction is the label', async () => {
   assert.ok(fs.existsSync(nativeCli), `the native CLI ${nativeCli} exists (build the native preset first)`);

@@ -1,0 +1,44 @@
+#!/usr/bin/python3
+"""Writes another ViT that follows vitopo's model contract (DESIGN.md) but is
+not the default model: RGB 32x32 input, patch 8 (a 4x4 grid + CLS = 17
+tokens), 2 layers of 3 heads, 5 classes, light background, random weights
+(seeded). The page must run any such model, not only its own.
+
+    /usr/bin/python3 other_model.py OUT.onnx
+"""
+import json
+import os
+import sys
+
+import onnx
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models"))
+from vit import ViT  # noqa: E402
+
+LABELS = ["circle", "square", "triangle", "star", "cross"]
+
+
+def main():
+    out = sys.argv[1]
+    torch.manual_seed(7)
+    model = ViT(image=32, channels=3, patch=8, dim=24, depth=2, heads=3, mlp_dim=48, classes=len(LABELS))
+    model.eval()
+    torch.onnx.export(model, (torch.rand(1, 3, 32, 32),), out, opset_version=14, input_names=["pixels"],
+                      output_names=["logits", "attentions"],
+                      dynamic_axes={"pixels": {0: "batch"}, "logits": {0: "batch"}, "attentions": {1: "batch"}})
+    m = onnx.load(out)
+    entry = m.metadata_props.add()
+    entry.key = "vitopo"
+    entry.value = json.dumps({
+        "input": {"channels": 3, "height": 32, "width": 32},
+        "patch": 8, "grid": [4, 4], "cls": True,
+        "preprocessing": {"background": "light", "normalization": "inside"},
+        "labels": LABELS,
+        "name": "e2e test ViT (RGB 32x32, patch 8, 2 layers, 3 heads)",
+    })
+    onnx.save(m, out)
+
+
+if __name__ == "__main__":
+    main()
