@@ -101,7 +101,7 @@ void show_image_view(AppState& state) {
   ImGui::Checkbox("grid", &show_grid);
 
   // The image, as large as fits, with room for the prediction line below.
-  const float footer = ImGui::GetFrameHeightWithSpacing() + 2 * ImGui::GetTextLineHeightWithSpacing() + 6;
+  const float footer = ImGui::GetFrameHeightWithSpacing() + 8;
   ImVec2 avail = ImGui::GetContentRegionAvail();
   avail.y -= footer;
   const float aspect = float(image.width) / float(image.height);
@@ -233,24 +233,25 @@ void show_image_view(AppState& state) {
   // belongs to the model-resolution image above, not to this one.
   ImGui::SetCursorScreenPos(ImVec2(cursor.x, max.y + 6));
   if (!original_image.empty()) {
-    const float thumb_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() - 4;
+    const float thumb_h = ImGui::GetFrameHeight();
     const float thumb_w = std::min(thumb_h * float(original_image.width()) / float(original_image.height()), thumb_h * 2.5f);
     ImGui::Image(original_image.id(), ImVec2(thumb_w, thumb_h));
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("the image as loaded (%d × %d)", state.image.original_width, state.image.original_height);
     ImGui::SameLine();
-    ImGui::BeginGroup();
   }
+  ImGui::BeginGroup();
   show_prediction(state);
-  if (!model.name.empty()) {
-    ImGui::PushTextWrapPos(0);
+  ImGui::EndGroup();
+  // The model behind the prediction, on demand: the panel's height belongs to the image.
+  if (!model.name.empty() && ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::Text("model %s", model.name.c_str());
     if (model.test_accuracy > 0)
-      ImGui::TextDisabled("model %s · %.1f %% on %s", model.name.c_str(), model.test_accuracy * 100,
-                          model.dataset.empty() ? "its test set" : model.dataset.c_str());
-    else
-      ImGui::TextDisabled("model %s", model.name.c_str());
-    ImGui::PopTextWrapPos();
+      ImGui::TextDisabled("%.1f %% test accuracy on %s", model.test_accuracy * 100, model.dataset.empty() ? "its test set" : model.dataset.c_str());
+    ImGui::TextDisabled("%d × %d input, %d × %d patches of %d px%s", model.input_width, model.input_height, model.grid_rows, model.grid_cols,
+                        model.patch, model.has_cls ? " + CLS" : "");
+    ImGui::EndTooltip();
   }
-  if (!original_image.empty()) ImGui::EndGroup();
   if (!head.ready && !head.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::error), "%s", head.error.c_str());
   ImGui::End();
 }

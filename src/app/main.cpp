@@ -112,8 +112,8 @@ void arrange_and_show(AppState& state) {
   const float settings_h = std::min(body_h * 0.4f, settings_rows * ImGui::GetFrameHeightWithSpacing() + 34);
   // The layer × head grid grows with the number of layers; the image takes the rest.
   const int layers = std::max(state.analysis.layers, state.attention.layers);
-  const float grid_want = float(std::max(layers, 4)) * 24.0f + 3 * ImGui::GetFrameHeightWithSpacing();
-  const float grid_h = std::round(std::clamp(grid_want, (body_h - settings_h) * 0.3f, (body_h - settings_h) * 0.55f));
+  const float grid_want = float(std::max(layers, 4)) * 22.0f + 3 * ImGui::GetFrameHeightWithSpacing();
+  const float grid_h = std::round(std::clamp(grid_want, (body_h - settings_h) * 0.28f, (body_h - settings_h) * 0.5f));
   const float image_h = body_h - settings_h - grid_h;
   place_next_panel(ImVec2(0, top), ImVec2(col1, image_h));
   show_image_view(state);
