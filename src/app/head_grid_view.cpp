@@ -72,7 +72,7 @@ void show_head_grid_view(AppState& state) {
   }
 
   // Cells as large as fit, square, with the layer labels on the left and the
-  // head labels on top.
+  // head labels (h0, h1, ...) on top: lower case, so they never read as H0, H1.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float label_w = ImGui::CalcTextSize("L00").x + 8, label_h = ImGui::GetTextLineHeight() + 4;
   const float cell = std::max(8.0f, std::min((avail.x - label_w) / heads, (avail.y - label_h) / layers));
@@ -81,7 +81,7 @@ void show_head_grid_view(AppState& state) {
   ImDrawList* list = ImGui::GetWindowDrawList();
   char text[32];
   for (int h = 0; h < heads; ++h) {
-    std::snprintf(text, sizeof text, "H%d", h);
+    std::snprintf(text, sizeof text, "h%d", h);
     const ImVec2 size = ImGui::CalcTextSize(text);
     if (size.x < cell) list->AddText(ImVec2(grid_min.x + (h + 0.5f) * cell - size.x * 0.5f, origin.y), colours::text_dim, text);
   }
