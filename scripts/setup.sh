@@ -47,7 +47,6 @@ if [ ${#missing[@]} -gt 0 ] || [ $need_update = 1 ]; then
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
-  # nodejs/npm may already come from elsewhere on the machine; don't fight it.
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
