@@ -31,7 +31,7 @@ int run(const Args& args) {
     std::cerr << "vitopo analyze: " << e.what() << "\n" << usage;
     return 2;
   }
-  try {
+  return run_reporting_bad_input("analyze", [&] {
     const AttentionTensor attention = read_attention_npy(options.input);
     const Analysis analysis = analyze(attention, options.settings, options.selection, options.threads);
     const std::string text = to_json_text(analysis) + "\n";
@@ -46,20 +46,7 @@ int run(const Args& args) {
       }
     }
     return 0;
-  } catch (const NpyError& e) {
-    std::cerr << "vitopo analyze: " << e.what() << "\n";
-  } catch (const AttentionError& e) {
-    std::cerr << "vitopo analyze: " << e.what() << "\n";
-  } catch (const DistributionError& e) {
-    std::cerr << "vitopo analyze: " << e.what() << "\n";
-  } catch (const PersistenceError& e) {
-    std::cerr << "vitopo analyze: " << e.what() << "\n";
-  } catch (const std::out_of_range& e) {
-    std::cerr << "vitopo analyze: " << e.what() << "\n";
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "vitopo analyze: " << e.what() << "\n";
-  }
-  return 2;
+  });
 }
 
 const Registration registration{"analyze", "persistence of every attention head of an .npy tensor, as JSON", run};

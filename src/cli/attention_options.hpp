@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cmath>
+#include <iostream>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -10,6 +11,11 @@
 
 #include "cli/command.hpp"
 #include "core/analysis.hpp"
+#include "core/analysis_json.hpp"
+#include "core/attention.hpp"
+#include "core/distributions.hpp"
+#include "core/npy.hpp"
+#include "core/persistence.hpp"
 
 namespace vitopo::cli {
 
@@ -105,5 +111,30 @@ struct AttentionOptions {
                        metric_name(settings.metric));
   }
 };
+
+// Runs the body of `vitopo <command>`. An error the input caused (a bad .npy,
+// tensor, row, matrix, analysis file or argument) is printed as
+// "vitopo <command>: message" and gives exit code 2; the body's own result otherwise.
+template <class Body>
+int run_reporting_bad_input(const char* command, Body&& body) {
+  try {
+    return body();
+  } catch (const NpyError& e) {
+    std::cerr << "vitopo " << command << ": " << e.what() << "\n";
+  } catch (const AttentionError& e) {
+    std::cerr << "vitopo " << command << ": " << e.what() << "\n";
+  } catch (const DistributionError& e) {
+    std::cerr << "vitopo " << command << ": " << e.what() << "\n";
+  } catch (const PersistenceError& e) {
+    std::cerr << "vitopo " << command << ": " << e.what() << "\n";
+  } catch (const AnalysisJsonError& e) {
+    std::cerr << "vitopo " << command << ": " << e.what() << "\n";
+  } catch (const std::out_of_range& e) {
+    std::cerr << "vitopo " << command << ": " << e.what() << "\n";
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "vitopo " << command << ": " << e.what() << "\n";
+  }
+  return 2;
+}
 
 }  // namespace vitopo::cli

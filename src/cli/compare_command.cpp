@@ -51,7 +51,7 @@ int run(const Args& args) {
     std::cerr << "vitopo compare: " << e.what() << "\n" << usage;
     return 2;
   }
-  try {
+  return run_reporting_bad_input("compare", [&] {
     const Analysis a = read_analysis_json(files[0]);
     const Analysis b = read_analysis_json(files[1]);
     nlohmann::json heads = nlohmann::json::array();
@@ -65,14 +65,7 @@ int run(const Args& args) {
                                 {"heads", std::move(heads)}};
     std::cout << out.dump(1) << "\n";
     return 0;
-  } catch (const AnalysisJsonError& e) {
-    std::cerr << "vitopo compare: " << e.what() << "\n";
-  } catch (const std::out_of_range& e) {
-    std::cerr << "vitopo compare: " << e.what() << "\n";
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "vitopo compare: " << e.what() << "\n";
-  }
-  return 2;
+  });
 }
 
 const Registration registration{"compare", "diagram distances between the same heads of two analysis JSON files", run};

@@ -27,7 +27,7 @@ int run(const Args& args) {
     std::cerr << "vitopo distance: " << e.what() << "\n" << usage;
     return 2;
   }
-  try {
+  return run_reporting_bad_input("distance", [&] {
     const AttentionTensor attention = read_attention_npy(options.input);
     const Eigen::MatrixXd D =
         head_distance_matrix(attention, options.selection.layer, options.selection.head, options.settings);
@@ -35,18 +35,7 @@ int run(const Args& args) {
     // Symmetric, so column-major data is also the row-major (C order) matrix.
     write_npy(options.out, std::span<const double>(D.data(), std::size_t(D.size())), shape);
     return 0;
-  } catch (const NpyError& e) {
-    std::cerr << "vitopo distance: " << e.what() << "\n";
-  } catch (const AttentionError& e) {
-    std::cerr << "vitopo distance: " << e.what() << "\n";
-  } catch (const DistributionError& e) {
-    std::cerr << "vitopo distance: " << e.what() << "\n";
-  } catch (const std::out_of_range& e) {
-    std::cerr << "vitopo distance: " << e.what() << "\n";
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "vitopo distance: " << e.what() << "\n";
-  }
-  return 2;
+  });
 }
 
 const Registration registration{"distance", "one attention head's token distance matrix, as float64 .npy", run};
