@@ -22,7 +22,7 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vit import ViT, LABELS, FMNIST_MEAN, FMNIST_STD  # noqa: E402
+from vit import LABELS, FMNIST_MEAN, FMNIST_STD, load_checkpoint  # noqa: E402
 from train import load_split  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -73,12 +73,7 @@ def main():
     args = p.parse_args()
     torch.set_num_threads(1)
 
-    state = torch.load(args.checkpoint)
-    record = state["record"]
-    cfg = record["config"]
-    model = ViT(image=28, channels=1, patch=cfg["patch"], dim=cfg["dim"], depth=cfg["depth"],
-                heads=cfg["heads"], mlp_dim=cfg["mlp_dim"], classes=len(LABELS))
-    model.load_state_dict(state["model"])
+    model, record = load_checkpoint(args.checkpoint)
     model.eval()
 
     x_test, y_test = load_split("test")

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vit import ViT, LABELS  # noqa: E402
+from vit import load_checkpoint  # noqa: E402
 from train import load_split, evaluate  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,12 +45,8 @@ def main():
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
 
-    state = torch.load(args.checkpoint)
-    record = state["record"]
+    model, record = load_checkpoint(args.checkpoint)
     cfg = record["config"]
-    model = ViT(image=28, channels=1, patch=cfg["patch"], dim=cfg["dim"], depth=cfg["depth"],
-                heads=cfg["heads"], mlp_dim=cfg["mlp_dim"], classes=len(LABELS))
-    model.load_state_dict(state["model"])
 
     x_train, y_train = load_split("train")
     x_test, y_test = load_split("test")

@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from train import read_idx, DATASET  # noqa: E402
-from vit import ViT, LABELS  # noqa: E402
+from vit import LABELS, load_checkpoint  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PER_CLASS = 2
@@ -49,11 +49,7 @@ def slug(name):
 def model_predictions(checkpoint, images):
     import torch
     torch.set_num_threads(1)
-    state = torch.load(checkpoint)
-    cfg = state["record"]["config"]
-    model = ViT(image=28, channels=1, patch=cfg["patch"], dim=cfg["dim"], depth=cfg["depth"],
-                heads=cfg["heads"], mlp_dim=cfg["mlp_dim"], classes=len(LABELS))
-    model.load_state_dict(state["model"])
+    model, _ = load_checkpoint(checkpoint)
     model.eval()
     with torch.no_grad():
         x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)

@@ -87,3 +87,13 @@ class ViT(nn.Module):
             attentions.append(attention)
         logits = self.head(self.norm(x[:, 0]))
         return logits, torch.stack(attentions, dim=0)
+
+
+def load_checkpoint(path):
+    """The ViT that a train.py or finetune.py checkpoint holds, and its training record."""
+    state = torch.load(path)
+    cfg = state["record"]["config"]
+    model = ViT(image=28, channels=1, patch=cfg["patch"], dim=cfg["dim"], depth=cfg["depth"],
+                heads=cfg["heads"], mlp_dim=cfg["mlp_dim"], classes=len(LABELS))
+    model.load_state_dict(state["model"])
+    return model, state["record"]
