@@ -21,8 +21,12 @@
 // pivot of a coboundary column is therefore its cofacet of least diameter
 // and, among those, largest index.
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <numeric>
+#include <type_traits>
+#include <utility>
 #include <sstream>
 
 #include <tsl/robin_map.h>
@@ -36,21 +40,36 @@ namespace engine {
 // ---------------------------------------------------------------- metrics --
 
 // The dense metric: d(i, j) for i > j is row i of the lower triangle.
+// Enumerating cofacets reads d(w, v) for every w against the few vertices v of
+// one simplex; in the triangle those reads stride across rows. Up to
+// `square_limit` points the matrix is also kept square, so that each of them
+// is one contiguous row (at most 32 MiB in float, twice the triangle).
 template <typename Value>
 class DenseMetric {
  public:
+  static constexpr index_t square_limit = 2048;
+
   DenseMetric(const BasicDistanceMatrix<Value>& m) : n_(m.size()), rows_(std::size_t(std::max<index_t>(n_, 1))) {
     const Value* base = m.lower_triangle().data();
     for (index_t i = 0; i < n_; ++i) rows_[std::size_t(i)] = base + std::size_t(i) * std::size_t(i > 0 ? i - 1 : 0) / 2;
+    if (n_ <= square_limit) {
+      const std::size_t n = std::size_t(n_);
+      square_.resize(n * n);
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) square_[i * n + j] = (*this)(index_t(i), index_t(j));
+    }
   }
   index_t size() const { return n_; }
   Value operator()(index_t i, index_t j) const {
     return i > j ? rows_[std::size_t(i)][j] : (i < j ? rows_[std::size_t(j)][i] : Value(0));
   }
+  // Row v of the square matrix (d(v, v) = 0), or nullptr above square_limit.
+  const Value* row(index_t v) const { return square_.empty() ? nullptr : square_.data() + std::size_t(v) * std::size_t(n_); }
 
  private:
   index_t n_;
   std::vector<const Value*> rows_;
+  std::vector<Value> square_;
 };
 
 template <typename Value>
@@ -224,13 +243,42 @@ class RipsPersistence {
     }
   }
 
+  // Sorts the edges, which collect_edges() gives in increasing index order,
+  // into filtration order: diameter, ties larger index first. An LSD radix
+  // sort on the diameter's bits (non-negative IEEE values order like their
+  // bit patterns), byte by byte; it is stable, so reversing the input first
+  // breaks ties. A byte equal in every edge needs no pass.
+  static void sort_in_filtration_order(std::vector<Simplex>& edges) {
+    using Key = std::conditional_t<sizeof(Value) == 8, std::uint64_t, std::uint32_t>;
+    constexpr int bytes = int(sizeof(Key));
+    auto key = [](const Simplex& e) {
+      Key k;
+      const Value d = e.diameter + Value(0);  // −0 becomes +0
+      std::memcpy(&k, &d, sizeof k);
+      return k;
+    };
+    std::reverse(edges.begin(), edges.end());
+    std::vector<std::array<std::size_t, 256>> counts(bytes, std::array<std::size_t, 256>{});
+    for (const Simplex& e : edges) {
+      const Key k = key(e);
+      for (int b = 0; b < bytes; ++b) ++counts[std::size_t(b)][(k >> (8 * b)) & 0xff];
+    }
+    std::vector<Simplex> buffer(edges.size());
+    for (int b = 0; b < bytes; ++b) {
+      std::array<std::size_t, 256>& count = counts[std::size_t(b)];
+      if (std::find(count.begin(), count.end(), edges.size()) != count.end()) continue;
+      std::size_t start = 0;
+      for (std::size_t& c : count) start += std::exchange(c, start);
+      for (const Simplex& e : edges) buffer[count[(key(e) >> (8 * b)) & 0xff]++] = e;
+      edges.swap(buffer);
+    }
+  }
+
   // Union-find over the edges in filtration order: an edge joining two
   // components kills the younger (all are born at 0); an edge that closes a
   // loop is a column of the degree-1 reduction.
   void compute_h0(std::vector<Simplex>& edges, std::vector<Simplex>& columns, Barcode& bars) {
-    std::sort(edges.begin(), edges.end(), [](const Simplex& a, const Simplex& b) {
-      return a.diameter < b.diameter || (a.diameter == b.diameter && a.index > b.index);
-    });
+    sort_in_filtration_order(edges);
     std::vector<index_t> parent(static_cast<std::size_t>(n_));
     std::iota(parent.begin(), parent.end(), index_t(0));
     auto find = [&](index_t v) {
@@ -249,12 +297,8 @@ class RipsPersistence {
         parent[std::size_t(v)] = u;
         if (e.diameter != 0) bars.bars.push_back(Bar{0, double(e.diameter), {v}, {vs[1], vs[0]}});
       } else if (max_dim_ >= 1) {
-        if (!has_zero_apparent_cofacet(e, 1)) columns.push_back(e);
-        else if (h1_pairs_) {
-          index_t ev[2];
-          simplex_vertices(binomial_, e.index, 1, n_, ev);
-          h1_pairs_->emplace_back(e.index, zero_pivot_cofacet(e, ev, 1).index);
-        }
+        if (!has_zero_apparent_cofacet(e, vs, 1)) columns.push_back(e);
+        else if (h1_pairs_) h1_pairs_->emplace_back(e.index, zero_pivot_cofacet(e, vs, 1).index);
       }
     }
     std::reverse(columns.begin(), columns.end());
@@ -330,6 +374,10 @@ class RipsPersistence {
       }
     } else {
       const index_t lowest = TopOnly ? vs[dim] + 1 : 0;
+      const Value* rows[64];  // d(·, v) for each vertex v of s, when the metric is square
+      const bool square = dist_.row(0) != nullptr;
+      if (square)
+        for (int i = 0; i <= dim; ++i) rows[i] = dist_.row(vs[i]);
       int next = dim;  // highest vertex of s not yet passed
       for (index_t w = n_ - 1; w >= lowest; --w) {
         if (next >= 0 && vs[next] == w) {
@@ -339,7 +387,7 @@ class RipsPersistence {
         Value diameter = s.diameter;
         int i = 0;
         for (; i <= dim; ++i) {
-          const Value d = dist_(w, vs[i]);
+          const Value d = square ? rows[i][w] : dist_(w, vs[i]);
           if (d > cap) break;
           diameter = std::max(diameter, d);
         }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -56,22 +57,36 @@ class BinomialTable {
   std::vector<index_t> table_;
 };
 
+// The largest v <= top with binomial(v, k) <= index. For k = 1 that is
+// min(index, top); for k = 2 it is read off the inverse of v(v-1)/2 = index,
+// v = ⌊(1 + √(1 + 8 index))/2⌋, corrected by one step either way for the
+// rounding of the square root (exact below 2^52); for k >= 3 by bisection.
+// Edges are decoded in every inner loop of H0 and H1, so k <= 2 matters most.
+inline index_t top_vertex(const BinomialTable& binomial, index_t index, int k, index_t top) {
+  if (binomial(top, k) <= index) return top;
+  if (k == 1) return index;
+  if (k == 2 && index < (index_t(1) << 52)) {
+    index_t v = index_t((1.0 + std::sqrt(1.0 + 8.0 * double(index))) / 2.0);
+    while (v > 1 && v * (v - 1) / 2 > index) --v;
+    while (v * (v + 1) / 2 <= index) ++v;
+    return v;
+  }
+  index_t lo = k - 1, hi = top;  // binomial(lo, k) == 0 <= index < binomial(hi, k)
+  while (hi - lo > 1) {
+    const index_t mid = lo + (hi - lo) / 2;
+    if (binomial(mid, k) <= index) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
 // Writes the dim+1 vertices of simplex `index` in ascending order into
 // `vertices` (which must hold dim+1), by peeling off the largest binomial
 // that fits, top vertex first. `n` bounds the top vertex.
 inline void simplex_vertices(const BinomialTable& binomial, index_t index, int dim, index_t n, index_t* vertices) {
   index_t top = n - 1;
   for (int k = dim + 1; k >= 1; --k) {
-    // largest v <= top with binomial(v, k) <= index
-    if (binomial(top, k) > index) {
-      index_t lo = k - 1, hi = top;  // binomial(lo, k) == 0 <= index < binomial(hi, k)
-      while (hi - lo > 1) {
-        const index_t mid = lo + (hi - lo) / 2;
-        if (binomial(mid, k) <= index) lo = mid;
-        else hi = mid;
-      }
-      top = lo;
-    }
+    top = top_vertex(binomial, index, k, top);
     vertices[k - 1] = top;
     index -= binomial(top, k);
     --top;
