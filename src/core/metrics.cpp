@@ -134,8 +134,14 @@ template <int W>
   return v;
 }
 
+// x = 2^(e + e_shift) · f, split for the logarithm below: log x = (e + e_shift)·ln 2 + log f.
 template <int W>
-[[gnu::always_inline]] inline typename Lanes<W>::real log_lanes(typename Lanes<W>::real x) {
+struct LogParts {
+  typename Lanes<W>::real e, log_f;
+};
+
+template <int W, int e_shift>
+[[gnu::always_inline]] inline LogParts<W> log_parts(typename Lanes<W>::real x) {
   using real = typename Lanes<W>::real;
   using bits = typename Lanes<W>::bits;
   // Split x = 2^e · f with f ∈ [√½, √2) by integer arithmetic on the bits:
@@ -147,57 +153,68 @@ template <int W>
   const bits u = (bits)x + offset;
   const real f = (real)((u & mantissa_mask) + sqrt_half_bits);
   // The exponent as a double, without an int64 → double conversion (SSE2 has
-  // none): put it in the mantissa of 2^52 and subtract 2^52.
-  const real e = (real)((u >> 52) | two52_bits) - (4503599627370496.0 + 1023.0);
+  // none): put it in the mantissa of 2^52 and subtract 2^52 (and the bias,
+  // and e_shift, all in one constant).
+  const real e = (real)((u >> 52) | two52_bits) - (4503599627370496.0 + 1023.0 - e_shift);
   const real s = (f - 1.0) / (f + 1.0);
   const real z = s * s;
   // R(z) with log f = 2s + s·z·R(z), R(z) = Σ_{k>=1} 2 z^(k−1)/(2k+1): a degree-6
   // least-squares fit on Chebyshev nodes over z ∈ [0, 0.0295] (our own fit;
   // max |ΔR| 2.6e-15, i.e. < 4e-17 relative in log f), three terms fewer than
   // the Taylor series to the same accuracy.
-  real r = z * 0.0 + 0.14566477938897798;
-  r = r * z + 0.1533575321441046;
+  real r = 0.14566477938897798 * z + 0.1533575321441046;
   r = r * z + 0.1818276398122243;
   r = r * z + 0.22222213041661804;
   r = r * z + 0.28571428611062294;
   r = r * z + 0.3999999999995272;
   r = r * z + 0.6666666666666663;
-  const double ln2_hi = 0x1.62e42fee00000p-1;  // 32 significant bits
-  const double ln2_lo = 0x1.a39ef35793c76p-33;
-  return e * ln2_hi + (e * ln2_lo + (2.0 * s + s * z * r));
+  return {e, (s + s) + s * z * r};
 }
 
-// Σ x log x over a padded row (length a multiple of 2W, padding zeros).
+// ln 2 in a high part with 32 significant bits and the rest.
+constexpr double ln2_hi = 0x1.62e42fee00000p-1, ln2_lo = 0x1.a39ef35793c76p-33;
+
+// Σ x log x over a padded row (length a multiple of 2W, padding zeros), as
+// ln 2 · Σ x e + Σ x log f: the exponents are summed apart and multiplied by
+// ln 2 once.
 template <int W>
 [[gnu::always_inline]] inline double sum_x_log_x(const double* p, std::size_t length) {
   using real = typename Lanes<W>::real;
-  real a0 = {}, a1 = {};
+  real e0 = {}, e1 = {}, f0 = {}, f1 = {};
   for (std::size_t k = 0; k < length; k += 2 * W) {
     const real x0 = load<W>(p + k), x1 = load<W>(p + k + W);
-    a0 += x0 * log_lanes<W>(x0);
-    a1 += x1 * log_lanes<W>(x1);
+    const LogParts<W> l0 = log_parts<W, 0>(x0), l1 = log_parts<W, 0>(x1);
+    e0 += x0 * l0.e;
+    e1 += x1 * l1.e;
+    f0 += x0 * l0.log_f;
+    f1 += x1 * l1.log_f;
   }
-  const real a = a0 + a1;
-  double sum = 0;
-  for (int i = 0; i < W; ++i) sum += a[i];
-  return sum;
+  const real e = e0 + e1, f = f0 + f1;
+  double sum_e = 0, sum_f = 0;
+  for (int i = 0; i < W; ++i) sum_e += e[i], sum_f += f[i];
+  return sum_e * ln2_hi + (sum_e * ln2_lo + sum_f);
 }
 
-// Σ m log m, m = (p + q)/2, over padded rows.
+// Σ m log m, m = (p + q)/2, over padded rows. With s = p + q = 2^(e+1) f,
+// m = 2^e f: the halving is folded into the exponent, and the sums of s are
+// halved once at the end.
 template <int W>
 [[gnu::always_inline]] inline double sum_mean_log_mean(const double* p, const double* q, std::size_t length) {
   using real = typename Lanes<W>::real;
-  real a0 = {}, a1 = {};
+  real e0 = {}, e1 = {}, f0 = {}, f1 = {};
   for (std::size_t k = 0; k < length; k += 2 * W) {
-    const real m0 = (load<W>(p + k) + load<W>(q + k)) * 0.5;
-    const real m1 = (load<W>(p + k + W) + load<W>(q + k + W)) * 0.5;
-    a0 += m0 * log_lanes<W>(m0);
-    a1 += m1 * log_lanes<W>(m1);
+    const real s0 = load<W>(p + k) + load<W>(q + k);
+    const real s1 = load<W>(p + k + W) + load<W>(q + k + W);
+    const LogParts<W> l0 = log_parts<W, -1>(s0), l1 = log_parts<W, -1>(s1);
+    e0 += s0 * l0.e;
+    e1 += s1 * l1.e;
+    f0 += s0 * l0.log_f;
+    f1 += s1 * l1.log_f;
   }
-  const real a = a0 + a1;
-  double sum = 0;
-  for (int i = 0; i < W; ++i) sum += a[i];
-  return sum;
+  const real e = e0 + e1, f = f0 + f1;
+  double sum_e = 0, sum_f = 0;
+  for (int i = 0; i < W; ++i) sum_e += e[i], sum_f += f[i];
+  return 0.5 * (sum_e * ln2_hi + (sum_e * ln2_lo + sum_f));
 }
 
 // The fast half of the pairwise JS: for the n padded rows, half entropies and
@@ -225,28 +242,29 @@ void fast_js_sse2(const double* rows, std::size_t n, std::size_t stride, double*
 }
 
 // Chosen once; VITOPO_SIMD=sse2|avx2|avx512 caps the width (for benchmarks).
-using FastJs = void (*)(const double*, std::size_t, std::size_t, double*);
+struct FastJs {
+  void (*run)(const double* rows, std::size_t n, std::size_t stride, double* D);
+  int lanes;  // doubles per vector: rows are padded to a multiple of 2·lanes
+  const char* name;
+};
 FastJs choose_fast_js() {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
   const char* cap = std::getenv("VITOPO_SIMD");
   const std::string limit = cap ? cap : "avx512";
   __builtin_cpu_init();
-  if (limit == "avx512" && __builtin_cpu_supports("x86-64-v4")) return fast_js_avx512;
-  if (limit != "sse2" && __builtin_cpu_supports("x86-64-v3")) return fast_js_avx2;
+  if (limit == "avx512" && __builtin_cpu_supports("x86-64-v4")) return {fast_js_avx512, 8, "avx512"};
+  if (limit != "sse2" && __builtin_cpu_supports("x86-64-v3")) return {fast_js_avx2, 4, "avx2"};
 #endif
-  return fast_js_sse2;
+  return {fast_js_sse2, 2, "sse2/simd128"};
+}
+const FastJs& fast_js() {
+  static const FastJs chosen = choose_fast_js();
+  return chosen;
 }
 
 }  // namespace
 
-std::string simd_width_in_use() {
-  static const FastJs chosen = choose_fast_js();
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-  if (chosen == fast_js_avx512) return "avx512";
-  if (chosen == fast_js_avx2) return "avx2";
-#endif
-  return chosen == fast_js_sse2 ? "sse2/simd128" : "?";
-}
+std::string simd_width_in_use() { return fast_js().name; }
 
 namespace {
 
@@ -254,14 +272,15 @@ constexpr double accurate_below = 0.01;  // JS divergence, i.e. JS distance 0.1
 
 // The n×n matrix of JS divergences.
 Eigen::MatrixXd js_divergences(const DistributionMatrix& P) {
-  static const FastJs fast_js = choose_fast_js();
+  const FastJs& kernel = fast_js();
   const std::size_t n = std::size_t(P.rows()), width = std::size_t(P.cols());
-  const std::size_t stride = (width + 15) / 16 * 16;  // whole vectors of every width, zero padded
+  const std::size_t step = 2 * std::size_t(kernel.lanes);  // two vectors per loop step
+  const std::size_t stride = (width + step - 1) / step * step;  // zero padded
   std::vector<double> rows(n * stride, 0.0);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t k = 0; k < width; ++k) rows[i * stride + k] = P(Eigen::Index(i), Eigen::Index(k));
   Eigen::MatrixXd D = Eigen::MatrixXd::Zero(Eigen::Index(n), Eigen::Index(n));
-  fast_js(rows.data(), n, stride, D.data());  // fills D(j, i) for j < i (column-major: D.data()[j + i n])
+  kernel.run(rows.data(), n, stride, D.data());  // fills D(j, i) for j < i (column-major: D.data()[j + i n])
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < i; ++j) {
       double js = D(Eigen::Index(j), Eigen::Index(i));
