@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -98,39 +97,47 @@ Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& setti
     return analysis;
   }
 
-  // Each worker takes the next head; results land in their own slot, so the
+  // Each thread takes the next head; results land in their own slot, so the
   // output is the same whatever the number of threads. On errors the one of
-  // the earliest head is rethrown, again independent of scheduling.
-  std::atomic<std::size_t> next{0};
+  // the earliest head is rethrown, again independent of scheduling. The
+  // calling thread works too, and it alone reports progress, after each of its
+  // heads and once all are done: in the page's worker the progress callback
+  // posts a message, which only the thread that owns the worker can do.
+  std::atomic<std::size_t> next{0}, done{0};
   std::atomic<bool> stop{false};
-  std::mutex progress_lock;
-  std::size_t done = 0;
-  bool cancelled = false;
   std::vector<std::exception_ptr> errors(jobs.size());
-  auto work = [&] {
-    while (!stop) {
-      const std::size_t k = next++;
-      if (k >= jobs.size()) return;
-      try {
-        analysis.results[k] = analyze_head(attention, jobs[k].first, jobs[k].second, settings);
-      } catch (...) {
-        errors[k] = std::current_exception();
-        stop = true;
-        return;
-      }
-      std::lock_guard<std::mutex> guard(progress_lock);
-      ++done;
-      if (progress && !cancelled && !progress(done, jobs.size())) {
-        cancelled = true;
-        stop = true;
-      }
+  auto take_head = [&] {  // false when no head is left, or after an error
+    const std::size_t k = next++;
+    if (k >= jobs.size()) return false;
+    try {
+      analysis.results[k] = analyze_head(attention, jobs[k].first, jobs[k].second, settings);
+    } catch (...) {
+      errors[k] = std::current_exception();
+      stop = true;
+      return false;
     }
+    ++done;
+    return true;
   };
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back([&] {
+      while (!stop && take_head()) {
+      }
+    });
+  std::size_t reported = 0;
+  bool cancelled = false;
+  auto report = [&] {
+    const std::size_t now = done;
+    if (!progress || cancelled || now == reported) return;
+    reported = now;
+    if (!progress(now, jobs.size())) cancelled = stop = true;
+  };
+  while (!stop && take_head()) report();
   for (std::thread& thread : pool) thread.join();
   for (const std::exception_ptr& error : errors)
     if (error) std::rethrow_exception(error);
+  report();
   if (cancelled) throw AnalysisCancelled();
   return analysis;
 }

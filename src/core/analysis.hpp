@@ -61,9 +61,10 @@ struct Analysis {
   const HeadAnalysis* find(int layer, int head) const;
 };
 
-// Called after each head with (heads done, heads in total); return false to
-// cancel. With several threads it is called from the worker threads, one at a
-// time (under a lock).
+// Called with (heads done, heads in total) as heads finish; return false to
+// cancel. Always called on the thread that called analyze(): after each head
+// with one thread; with several, after each head the calling thread analysed
+// (it takes its share) and once at the end, so `done` may skip values.
 using AnalysisProgress = std::function<bool(std::size_t done, std::size_t total)>;
 
 struct AnalysisCancelled : std::runtime_error {
@@ -83,7 +84,8 @@ DistanceMatrix to_distance_matrix(const Eigen::MatrixXd& distances);
 HeadAnalysis analyze_head(const AttentionTensor& attention, int layer, int head, const AnalysisSettings& settings);
 
 // Analyses the selected heads on `threads` threads (1: on the calling thread,
-// no thread is started, as in the page's worker; 0: hardware concurrency).
+// no thread is started; 0: hardware concurrency; the calling thread is one of
+// them).
 // The result does not depend on the number of threads. Throws
 // std::out_of_range for a selection outside the tensor, AnalysisCancelled when
 // `progress` returns false, and whatever a head raises (DistributionError,

@@ -2,8 +2,10 @@
 // matrices of diagram distances between heads and layers.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
+#include <thread>
 
 #include "core/analysis.hpp"
 #include "core/analysis_json.hpp"
@@ -75,6 +77,23 @@ TEST_CASE("the result does not depend on the number of threads") {
   const std::string one = to_json_text(analyze(attention, {}, {}, 1));
   CHECK(to_json_text(analyze(attention, {}, {}, 2)) == one);
   CHECK(to_json_text(analyze(attention, {}, {}, 5)) == one);
+}
+
+TEST_CASE("with several threads, progress comes on the calling thread, rises to the total, and cancels") {
+  const AttentionTensor attention = local_attention();
+  const std::thread::id caller = std::this_thread::get_id();
+  std::vector<std::size_t> seen;
+  analyze(attention, {}, {}, 3, [&](std::size_t done, std::size_t total) {
+    CHECK(std::this_thread::get_id() == caller);
+    CHECK(total == 6);
+    seen.push_back(done);
+    return true;
+  });
+  REQUIRE(!seen.empty());
+  CHECK(std::is_sorted(seen.begin(), seen.end()));
+  CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());  // no value twice
+  CHECK(seen.back() == 6);
+  CHECK_THROWS_AS(analyze(attention, {}, {}, 3, [](std::size_t, std::size_t) { return false; }), AnalysisCancelled);
 }
 #endif
 
