@@ -10,6 +10,7 @@ apt_packages=(
   emscripten node-acorn
   libeigen3-dev doctest-dev libhera-dev libboost-dev robin-map-dev
   nlohmann-json3-dev libstb-dev
+  libssl-dev zlib1g-dev
   ripser
   python3-numpy python3-scipy python3-gudhi python3-torch python3-onnx python3-pot
   libopenblas0-serial dataset-fashion-mnist

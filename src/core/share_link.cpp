@@ -1,0 +1,579 @@
+#include "core/share_link.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <sstream>
+
+#include "core/metrics.hpp"
+#include "core/sha256.hpp"
+
+namespace vitopo {
+namespace {
+
+using Kind = ShareLinkError::Kind;
+
+[[noreturn]] void fail(Kind kind, const std::string& message) { throw ShareLinkError(kind, message); }
+
+// The metric codes of format version 1. They are part of the format: a code
+// never changes meaning, new metrics take new codes.
+constexpr Metric metric_codes[] = {Metric::JensenShannon, Metric::JensenShannonDivergence, Metric::SqrtJensenShannon,
+                                   Metric::Hellinger,     Metric::TotalVariation,          Metric::Cosine,
+                                   Metric::Euclidean,     Metric::AttentionGraph};
+constexpr int metric_code_count = int(std::size(metric_codes));
+
+constexpr std::uint8_t flag_columns = 1, flag_drop_cls = 2, flag_seed_compatible = 4;
+constexpr std::uint8_t no_bar = 255;
+constexpr std::uint8_t encoding_float32 = 0, encoding_uint8 = 1;
+
+// Bytes of the record around the name and the pixels.
+constexpr std::size_t head_size = 1 + 16 + 1;           // version, fingerprint, name length
+constexpr std::size_t image_header_size = 1 + 2 + 2 + 1;  // channels, height, width, encoding
+constexpr std::size_t settings_size = 1 + 1 + 1 + 1 + 8 + 8;
+constexpr std::size_t selection_size = 2 + 2 + 8 + 1 + 4;
+constexpr std::size_t checksum_size = 4;
+
+constexpr char prefix[] = "v1=";
+
+std::string number(double x) {
+  std::ostringstream out;
+  out.precision(17);
+  out << x;
+  return out.str();
+}
+
+std::string short_fingerprint(const ModelIdentity& model) { return fingerprint_hex(model).substr(0, 12) + "…"; }
+
+std::string describe(const ModelIdentity& model) {
+  return "\"" + (model.name.empty() ? std::string("unnamed") : model.name) + "\" (SHA-256 " + short_fingerprint(model) + ")";
+}
+
+std::uint32_t float_bits(float x) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &x, 4);
+  return bits;
+}
+
+// The byte k with k / 255.0f == x bit for bit, or -1.
+int exact_byte(float x) {
+  if (!(x >= 0.0f && x <= 1.0f)) return -1;
+  const int k = int(std::lround(double(x) * 255.0));
+  return float_bits(float(k) / 255.0f) == float_bits(x) ? k : -1;
+}
+
+bool is_prime(int p) {
+  if (p < 2) return false;
+  for (int d = 2; d * d <= p; ++d)
+    if (p % d == 0) return false;
+  return true;
+}
+
+int metric_code(Metric metric) {
+  for (int code = 0; code < metric_code_count; ++code)
+    if (metric_codes[code] == metric) return code;
+  fail(Kind::metric, "the metric " + metric_name(metric) + " has no code in share links of version 1");
+}
+
+std::string where_in_image(const ModelInput& image, std::size_t i) {
+  const std::size_t plane = std::size_t(image.height) * std::size_t(image.width);
+  return "channel " + std::to_string(i / plane) + ", row " + std::to_string(i % plane / std::size_t(image.width)) +
+         ", column " + std::to_string(i % std::size_t(image.width));
+}
+
+// `whose`: "the image" or "the link's image", for the message.
+void check_pixels(const ModelInput& image, const std::string& whose) {
+  for (std::size_t i = 0; i < image.pixels.size(); ++i)
+    if (!std::isfinite(image.pixels[i]))
+      fail(Kind::pixels, whose + " has a non-finite value (" + number(image.pixels[i]) + ") at " + where_in_image(image, i));
+}
+
+void check_image_shape(const ModelInput& image) {
+  if (image.channels != 1 && image.channels != 3)
+    fail(Kind::image_size, "the image has " + std::to_string(image.channels) + " channels; a share link holds 1 or 3");
+  if (image.height < 1 || image.width < 1 || image.height > 65535 || image.width > 65535)
+    fail(Kind::image_size, "the image is " + std::to_string(image.height) + " × " + std::to_string(image.width) +
+                               " pixels; a share link holds sides of 1 to 65535");
+  const std::size_t count = std::size_t(image.channels) * std::size_t(image.height) * std::size_t(image.width);
+  if (image.pixels.size() != count)
+    fail(Kind::image_size, "the image has " + std::to_string(image.pixels.size()) + " values, not C × H × W = " +
+                               std::to_string(count));
+}
+
+void check_settings(const AnalysisSettings& s) {
+  if (s.maxdim < 0 || s.maxdim > 254)
+    fail(Kind::settings, "maxdim " + std::to_string(s.maxdim) + " is outside 0 to 254");
+  if (s.modulus < 2 || s.modulus > 255 || !is_prime(s.modulus))
+    fail(Kind::settings, "the modulus " + std::to_string(s.modulus) + " is not a prime between 2 and 251");
+  if (std::isnan(s.threshold) || s.threshold < 0)
+    fail(Kind::settings, "the threshold " + number(s.threshold) + " is not a non-negative number (or +∞)");
+  if (!std::isfinite(s.long_bar_length) || s.long_bar_length < 0)
+    fail(Kind::settings, "the long bar length " + number(s.long_bar_length) + " is not a finite non-negative number");
+  try {
+    s.effective_metric();
+  } catch (const std::invalid_argument& e) {
+    fail(Kind::settings, e.what());
+  }
+}
+
+// What a selection must be whatever the analysis: non-negative indices that
+// fit the record, a bar in a computed dimension, a finite non-negative ε.
+void check_selection_shape(const SharedSelection& s, int maxdim) {
+  if (s.layer < 0 || s.layer > 65535) fail(Kind::layer, "layer " + std::to_string(s.layer) + " is not a layer index");
+  if (s.head < 0 || s.head > 65535) fail(Kind::head, "head " + std::to_string(s.head) + " is not a head index");
+  if (!std::isfinite(s.epsilon) || s.epsilon < 0)
+    fail(Kind::epsilon, "the scale ε = " + number(s.epsilon) + " is not a finite non-negative number");
+  if (s.bar) {
+    if (s.bar->dim < 0 || s.bar->dim > maxdim)
+      fail(Kind::bar, "the selected bar is in dimension " + std::to_string(s.bar->dim) +
+                          ", but the settings compute dimensions 0 to " + std::to_string(maxdim));
+    if (s.bar->index < 0) fail(Kind::bar, "bar index " + std::to_string(s.bar->index) + " is negative");
+  }
+}
+
+class RecordWriter {
+ public:
+  void u8(unsigned v) { bytes.push_back(std::uint8_t(v)); }
+  void u16(unsigned v) { little(v, 2); }
+  void u32(std::uint32_t v) { little(v, 4); }
+  void f32(float x) { u32(float_bits(x)); }
+  void f64(double x) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &x, 8);
+    little(bits, 8);
+  }
+  void raw(std::span<const std::uint8_t> b) { bytes.insert(bytes.end(), b.begin(), b.end()); }
+  std::vector<std::uint8_t> bytes;
+
+ private:
+  void little(std::uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) bytes.push_back(std::uint8_t(v >> (8 * i)));
+  }
+};
+
+// Reads fields the length check has already vouched for.
+class RecordReader {
+ public:
+  explicit RecordReader(std::span<const std::uint8_t> b) : bytes(b) {}
+  unsigned u8() { return unsigned(take(1)[0]); }
+  unsigned u16() { return unsigned(little(2)); }
+  std::uint32_t u32() { return std::uint32_t(little(4)); }
+  float f32() {
+    const std::uint32_t bits = u32();
+    float x;
+    std::memcpy(&x, &bits, 4);
+    return x;
+  }
+  double f64() {
+    const std::uint64_t bits = little(8);
+    double x;
+    std::memcpy(&x, &bits, 8);
+    return x;
+  }
+  std::span<const std::uint8_t> take(std::size_t n) {
+    if (n > bytes.size() - at) fail(Kind::truncated, "the share link ends inside its record");
+    const auto out = bytes.subspan(at, n);
+    at += n;
+    return out;
+  }
+
+ private:
+  std::uint64_t little(int n) {
+    const auto b = take(std::size_t(n));
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v |= std::uint64_t(b[std::size_t(i)]) << (8 * i);
+    return v;
+  }
+  std::span<const std::uint8_t> bytes;
+  std::size_t at = 0;
+};
+
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '-') return 62;
+  if (c == '_') return 63;
+  return -1;
+}
+
+std::string printable(char c) {
+  if (c >= 0x20 && c < 0x7f) return std::string("'") + c + "'";
+  std::ostringstream out;
+  out << "byte 0x" << std::hex << unsigned(std::uint8_t(c));
+  return out.str();
+}
+
+// The bytes of base64url text. A last group of one character holds less than
+// a byte: it can only come from a cut, so it is dropped here and the record's
+// length check reports the truncation. Bits beyond the data in the last
+// character are reported only if the record is otherwise intact.
+struct Base64Decoded {
+  std::vector<std::uint8_t> bytes;
+  bool dangling = false;        // one character left over
+  bool stray_bits = false;      // the last character has bits beyond the data
+};
+
+Base64Decoded decode_base64url(std::string_view text, std::size_t offset) {
+  Base64Decoded out;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (base64_value(text[i]) < 0)
+      fail(Kind::base64, "the share link has " + printable(text[i]) + " at character " + std::to_string(offset + i + 1) +
+                             ", which is not base64url (A-Z, a-z, 0-9, - and _, without padding)");
+  std::size_t usable = text.size();
+  if (usable % 4 == 1) {
+    out.dangling = true;
+    --usable;
+  }
+  out.bytes.reserve(usable / 4 * 3 + 2);
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < usable; ++i) {
+    buffer = (buffer << 6) | std::uint32_t(base64_value(text[i]));
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.bytes.push_back(std::uint8_t(buffer >> bits));
+      buffer &= (1u << bits) - 1;
+    }
+  }
+  out.stray_bits = buffer != 0;
+  return out;
+}
+
+}  // namespace
+
+const char* share_link_error_name(Kind kind) {
+  switch (kind) {
+    case Kind::prefix: return "prefix";
+    case Kind::version: return "version";
+    case Kind::base64: return "base64";
+    case Kind::truncated: return "truncated";
+    case Kind::checksum: return "checksum";
+    case Kind::model: return "model";
+    case Kind::image_size: return "image_size";
+    case Kind::pixels: return "pixels";
+    case Kind::metric: return "metric";
+    case Kind::settings: return "settings";
+    case Kind::layer: return "layer";
+    case Kind::head: return "head";
+    case Kind::bar: return "bar";
+    case Kind::epsilon: return "epsilon";
+  }
+  return "unknown";
+}
+
+ModelIdentity identify_model(std::span<const std::uint8_t> onnx_file, std::string name) {
+  ModelIdentity model;
+  const Sha256Digest digest = sha256(onnx_file);
+  std::copy_n(digest.begin(), model.fingerprint.size(), model.fingerprint.begin());
+  model.name = std::move(name);
+  return model;
+}
+
+std::string fingerprint_hex(const ModelIdentity& model) { return hex(model.fingerprint); }
+
+ModelIdentity model_identity(std::string_view text, std::string name) {
+  ModelIdentity model;
+  if (text.size() != 2 * model.fingerprint.size())
+    throw std::invalid_argument("a model fingerprint is 32 hexadecimal digits, not " + std::to_string(text.size()) +
+                                " characters");
+  auto digit = [&](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    throw std::invalid_argument(std::string("a model fingerprint is hexadecimal; '") + c + "' is not a hex digit");
+  };
+  for (std::size_t i = 0; i < model.fingerprint.size(); ++i)
+    model.fingerprint[i] = std::uint8_t(digit(text[2 * i]) * 16 + digit(text[2 * i + 1]));
+  model.name = std::move(name);
+  return model;
+}
+
+std::uint32_t crc32(std::span<const std::uint8_t> bytes) {
+  // The table of the reflected polynomial, built once (Sarwate's byte-wise method).
+  static const auto table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t n = 0; n < 256; ++n) {
+      std::uint32_t c = n;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[n] = c;
+    }
+    return t;
+  }();
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (const std::uint8_t b : bytes) crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+  return crc ^ 0xFFFFFFFFu;
+}
+
+std::string base64url(std::span<const std::uint8_t> bytes) {
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  out.reserve((bytes.size() * 4 + 2) / 3);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = std::uint32_t(bytes[i]) << 16 | std::uint32_t(bytes[i + 1]) << 8 | bytes[i + 2];
+    for (int k = 3; k >= 0; --k) out.push_back(alphabet[(v >> (6 * k)) & 63]);
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    const std::uint32_t v = std::uint32_t(bytes[i]) << 4;
+    out.push_back(alphabet[v >> 6]);
+    out.push_back(alphabet[v & 63]);
+  } else if (rest == 2) {
+    const std::uint32_t v = (std::uint32_t(bytes[i]) << 8 | bytes[i + 1]) << 2;
+    out.push_back(alphabet[v >> 12]);
+    out.push_back(alphabet[(v >> 6) & 63]);
+    out.push_back(alphabet[v & 63]);
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> share_link_record(const SharedView& view) {
+  check_image_shape(view.image);
+  check_pixels(view.image, "the image");
+  check_settings(view.settings);
+  check_selection_shape(view.selection, view.settings.maxdim);
+
+  RecordWriter w;
+  w.u8(share_link_version);
+  w.raw(view.model.fingerprint);
+  // The name only labels messages: cut it at a character boundary if long.
+  std::string_view name = view.model.name;
+  if (name.size() > share_link_name_limit) {
+    std::size_t cut = share_link_name_limit;
+    while (cut > 0 && (std::uint8_t(name[cut]) & 0xC0) == 0x80) --cut;
+    name = name.substr(0, cut);
+  }
+  w.u8(unsigned(name.size()));
+  w.raw(std::span(reinterpret_cast<const std::uint8_t*>(name.data()), name.size()));
+
+  const ModelInput& image = view.image;
+  w.u8(unsigned(image.channels));
+  w.u16(unsigned(image.height));
+  w.u16(unsigned(image.width));
+  bool bytes_suffice = true;
+  for (const float x : image.pixels)
+    if (exact_byte(x) < 0) {
+      bytes_suffice = false;
+      break;
+    }
+  w.u8(bytes_suffice ? encoding_uint8 : encoding_float32);
+  for (const float x : image.pixels) bytes_suffice ? w.u8(unsigned(exact_byte(x))) : w.f32(x);
+
+  const AnalysisSettings& s = view.settings;
+  w.u8(unsigned(metric_code(s.metric)));
+  w.u8((s.columns ? flag_columns : 0) | (s.drop_cls ? flag_drop_cls : 0) | (s.seed_compatible ? flag_seed_compatible : 0));
+  w.u8(unsigned(s.maxdim));
+  w.u8(unsigned(s.modulus));
+  w.f64(s.threshold);
+  w.f64(s.long_bar_length);
+
+  const SharedSelection& selection = view.selection;
+  w.u16(unsigned(selection.layer));
+  w.u16(unsigned(selection.head));
+  w.f64(selection.epsilon);
+  w.u8(selection.bar ? unsigned(selection.bar->dim) : no_bar);
+  w.u32(selection.bar ? std::uint32_t(selection.bar->index) : 0);
+
+  w.u32(crc32(w.bytes));
+  return std::move(w.bytes);
+}
+
+std::string encode_share_link(const SharedView& view) {
+  std::string link = "#";
+  link += prefix;
+  link += base64url(share_link_record(view));
+  return link;
+}
+
+SharedView read_share_link_record(std::span<const std::uint8_t> record, const LoadedModel& loaded) {
+  const std::size_t size = record.size();
+  if (size < head_size + checksum_size)
+    fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
+                              " bytes, fewer than any link has; copy the whole link");
+  auto stored_checksum = [&] {
+    RecordReader tail(record.subspan(size - checksum_size));
+    return tail.u32();
+  };
+  // Meaningful only once the length is known to be right; it decides, for a
+  // header that makes no sense, between a damaged link and a crafted one.
+  const bool intact = crc32(record.first(size - checksum_size)) == stored_checksum();
+  auto damaged = [&](Kind kind, const std::string& message) {
+    if (intact) fail(kind, message);
+    fail(Kind::checksum, "the share link is damaged (its checksum does not match): it was altered or mistyped");
+  };
+
+  RecordReader r(record);
+  const unsigned version = r.u8();
+  if (version != unsigned(share_link_version))
+    damaged(Kind::version, "the share link's record has version " + std::to_string(version) +
+                               "; this page reads version " + std::to_string(share_link_version));
+
+  SharedView view;
+  const auto fingerprint = r.take(16);
+  std::copy(fingerprint.begin(), fingerprint.end(), view.model.fingerprint.begin());
+  const std::size_t name_size = r.u8();
+  if (name_size > share_link_name_limit)
+    damaged(Kind::model, "the model's name in the link is " + std::to_string(name_size) + " bytes long, more than " +
+                             std::to_string(share_link_name_limit));
+  if (size < head_size + name_size + image_header_size + checksum_size)
+    fail(Kind::truncated, "the share link is cut short: its record ends inside its header (" + std::to_string(size) +
+                              " bytes); copy the whole link");
+  const auto name = r.take(name_size);
+  view.model.name.assign(name.begin(), name.end());
+
+  ModelInput& image = view.image;
+  image.channels = int(r.u8());
+  image.height = int(r.u16());
+  image.width = int(r.u16());
+  const unsigned encoding = r.u8();
+  if (image.channels != 1 && image.channels != 3)
+    damaged(Kind::image_size, "the link's image has " + std::to_string(image.channels) + " channels; a link holds 1 or 3");
+  if (image.height == 0 || image.width == 0)
+    damaged(Kind::image_size, "the link's image is " + std::to_string(image.height) + " × " + std::to_string(image.width) +
+                                  " pixels");
+  if (encoding != encoding_float32 && encoding != encoding_uint8)
+    damaged(Kind::pixels, "the link's pixels have encoding " + std::to_string(encoding) +
+                              ", which version 1 does not define (0 float32, 1 uint8)");
+  const std::size_t count = std::size_t(image.channels) * std::size_t(image.height) * std::size_t(image.width);
+  const std::size_t pixel_bytes = count * (encoding == encoding_float32 ? 4 : 1);
+  const std::size_t declared = head_size + name_size + image_header_size + pixel_bytes + settings_size +
+                               selection_size + checksum_size;
+  if (size < declared)
+    fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
+                              " bytes, but its header declares " + std::to_string(declared) + "; copy the whole link");
+  if (size > declared)
+    fail(Kind::checksum, "the share link is damaged: it has " + std::to_string(size - declared) +
+                             " bytes more than its header declares (" + std::to_string(declared) + ")");
+  if (!intact) {
+    std::ostringstream message;
+    message << "the share link is damaged: its checksum does not match (stored 0x" << std::hex << stored_checksum()
+            << ", computed 0x" << crc32(record.first(size - checksum_size))
+            << "); it was altered or mistyped";
+    fail(Kind::checksum, message.str());
+  }
+
+  // The record is as it was made. Now: is it for this model, and does it make sense?
+  if (view.model.fingerprint != loaded.model.fingerprint)
+    fail(Kind::model, "this share link was made with the model " + describe(view.model) + ", but the loaded model is " +
+                          describe(loaded.model));
+  if (image.channels != loaded.channels || image.height != loaded.height || image.width != loaded.width)
+    fail(Kind::image_size, "the link's image is " + std::to_string(image.channels) + " × " +
+                               std::to_string(image.height) + " × " + std::to_string(image.width) +
+                               " (C × H × W), but the model takes " + std::to_string(loaded.channels) + " × " +
+                               std::to_string(loaded.height) + " × " + std::to_string(loaded.width));
+
+  image.pixels.resize(count);
+  for (float& x : image.pixels) x = encoding == encoding_float32 ? r.f32() : float(r.u8()) / 255.0f;
+  check_pixels(image, "the link's image");
+
+  AnalysisSettings& s = view.settings;
+  const unsigned code = r.u8();
+  if (code >= unsigned(metric_code_count))
+    fail(Kind::metric, "the link's metric code " + std::to_string(code) +
+                           " is not one this page knows (0 to " + std::to_string(metric_code_count - 1) + ")");
+  s.metric = metric_codes[code];
+  const unsigned flags = r.u8();
+  if (flags & ~unsigned(flag_columns | flag_drop_cls | flag_seed_compatible))
+    fail(Kind::settings, "the link's settings set unknown flag bits (0x" + [&] {
+      std::ostringstream out;
+      out << std::hex << flags;
+      return out.str();
+    }() + ")");
+  s.columns = flags & flag_columns;
+  s.drop_cls = flags & flag_drop_cls;
+  s.seed_compatible = flags & flag_seed_compatible;
+  s.maxdim = int(r.u8());
+  s.modulus = int(r.u8());
+  s.threshold = r.f64();
+  s.long_bar_length = r.f64();
+  try {
+    check_settings(s);
+  } catch (const ShareLinkError& e) {
+    fail(e.kind(), std::string("the link's settings: ") + e.what());
+  }
+
+  SharedSelection& selection = view.selection;
+  selection.layer = int(r.u16());
+  selection.head = int(r.u16());
+  selection.epsilon = r.f64();
+  const unsigned bar_dim = r.u8();
+  const std::uint32_t bar_index = r.u32();
+  if (bar_dim == no_bar) {
+    if (bar_index != 0)
+      fail(Kind::bar, "the link selects no bar but gives bar index " + std::to_string(bar_index));
+  } else {
+    if (bar_index > std::uint32_t(std::numeric_limits<int>::max()))
+      fail(Kind::bar, "the link's bar index " + std::to_string(bar_index) + " is out of range");
+    selection.bar = BarRef{int(bar_dim), int(bar_index)};
+  }
+  if (loaded.layers > 0 && selection.layer >= loaded.layers)
+    fail(Kind::layer, "the link selects layer " + std::to_string(selection.layer) + ", but the model has " +
+                          std::to_string(loaded.layers) + " layers (0 to " + std::to_string(loaded.layers - 1) + ")");
+  if (loaded.heads > 0 && selection.head >= loaded.heads)
+    fail(Kind::head, "the link selects head " + std::to_string(selection.head) + ", but the model has " +
+                         std::to_string(loaded.heads) + " heads a layer (0 to " + std::to_string(loaded.heads - 1) + ")");
+  try {
+    check_selection_shape(selection, s.maxdim);
+  } catch (const ShareLinkError& e) {
+    fail(e.kind(), std::string("the link's selection: ") + e.what());
+  }
+  return view;
+}
+
+SharedView decode_share_link(std::string_view fragment, const LoadedModel& loaded) {
+  std::size_t offset = 0;  // of `fragment` in the caller's text, for positions in messages
+  if (const std::size_t hash = fragment.find('#'); hash != std::string_view::npos) {
+    offset = hash + 1;
+    fragment.remove_prefix(hash + 1);
+  }
+  // "v<digits>=": a version this page may or may not read.
+  std::size_t digits = 0;
+  if (!fragment.empty() && fragment[0] == 'v')
+    while (1 + digits < fragment.size() && fragment[1 + digits] >= '0' && fragment[1 + digits] <= '9') ++digits;
+  if (digits == 0 || 1 + digits >= fragment.size() || fragment[1 + digits] != '=') {
+    const std::string start(fragment.substr(0, 12));
+    fail(Kind::prefix, "not a vitopo share link: a share link ends in #v1=…, this one in #" + start +
+                           (fragment.size() > 12 ? "…" : ""));
+  }
+  if (fragment.substr(0, 1 + digits + 1) != prefix)
+    fail(Kind::version, "this share link has version " + std::string(fragment.substr(1, digits)) +
+                            "; this page reads version " + std::to_string(share_link_version) + " links");
+  const std::size_t body_at = std::size(prefix) - 1;
+  const Base64Decoded decoded = decode_base64url(fragment.substr(body_at), offset + body_at);
+  SharedView view = read_share_link_record(decoded.bytes, loaded);
+  if (decoded.dangling)
+    fail(Kind::base64, "the share link has one character too many at its end: it was altered");
+  if (decoded.stray_bits)
+    fail(Kind::base64, "the share link's last character carries bits beyond its data: it was altered");
+  return view;
+}
+
+void check_selection(const SharedSelection& selection, const Analysis& analysis) {
+  if (selection.layer < 0 || selection.layer >= analysis.layers)
+    fail(Kind::layer, "layer " + std::to_string(selection.layer) + " is not in the analysis (layers 0 to " +
+                          std::to_string(analysis.layers - 1) + ")");
+  if (selection.head < 0 || selection.head >= analysis.heads)
+    fail(Kind::head, "head " + std::to_string(selection.head) + " is not in the analysis (heads 0 to " +
+                         std::to_string(analysis.heads - 1) + ")");
+  const HeadAnalysis* head = analysis.find(selection.layer, selection.head);
+  if (!head)
+    fail(Kind::head, "layer " + std::to_string(selection.layer) + " head " + std::to_string(selection.head) +
+                         " was not analysed");
+  if (!std::isfinite(selection.epsilon) || selection.epsilon < 0)
+    fail(Kind::epsilon, "the scale ε = " + number(selection.epsilon) + " is not a finite non-negative number");
+  if (selection.bar) {
+    const BarRef bar = *selection.bar;
+    const auto& barcodes = head->persistence.barcodes;
+    const std::string which = "layer " + std::to_string(selection.layer) + " head " + std::to_string(selection.head);
+    if (bar.dim < 0 || bar.dim >= int(barcodes.size()))
+      fail(Kind::bar, "the selected bar is in H" + std::to_string(bar.dim) + ", but " + which + " has diagrams H0 to H" +
+                          std::to_string(int(barcodes.size()) - 1));
+    const std::size_t bars = barcodes[std::size_t(bar.dim)].bars.size();
+    if (bar.index < 0 || std::size_t(bar.index) >= bars)
+      fail(Kind::bar, "the selected bar is H" + std::to_string(bar.dim) + " bar " + std::to_string(bar.index) + ", but " +
+                          which + " has " + std::to_string(bars) + " H" + std::to_string(bar.dim) + " bars");
+  }
+}
+
+}  // namespace vitopo

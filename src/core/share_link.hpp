@@ -1,0 +1,158 @@
+// Share links (DESIGN.md, "Share link"): a URL fragment "#v1=" followed by the
+// base64url (RFC 4648, section 5, without padding) of one binary record that
+// holds everything an analysis depends on: the model's identity, the image
+// exactly as it was fed to the model, the settings, and the selection (layer,
+// head, ε, bar). Opening the link feeds the same pixels to the same model and
+// analyses them with the same settings, so it reproduces the same numbers.
+//
+// The record, version 1 (all numbers little-endian):
+//   size       field
+//   1          format version, 1
+//   16         the model's fingerprint: the first 16 bytes of SHA-256 of its ONNX file
+//   1          n, the length of the model's name (at most 64)
+//   n          the model's name, UTF-8 (only for messages)
+//   1          channels C (1 or 3)
+//   2, 2       height H, width W
+//   1          pixel encoding: 0 float32, 1 uint8 (byte k is the float k / 255.0f)
+//   C·H·W·4    pixels, C × H × W as the model's `pixels` input, float32 or uint8
+//    or C·H·W
+//   1          metric code: 0 js, 1 js-divergence, 2 sqrt-js, 3 hellinger,
+//              4 total-variation, 5 cosine, 6 euclidean, 7 attention-graph
+//   1          flags: bit 0 columns, bit 1 drop CLS, bit 2 seed-compatible; the other bits 0
+//   1          maxdim
+//   1          modulus (a prime, 2..251)
+//   8          threshold (float64; +∞ means the enclosing radius)
+//   8          long bar length (float64)
+//   2, 2       layer, head
+//   8          ε (float64)
+//   1          bar dimension, or 255 for no bar
+//   4          bar index (0 when there is no bar)
+//   4          CRC-32 (ISO-HDLC, as zlib and PNG) of every byte before it
+// uint8 pixels are chosen only when every value is exactly some k / 255.0f, so
+// either encoding gives back bit-identical floats. A 28 × 28 gray image takes
+// 3.2 KB as float32 (4.3 KB of link text) and 0.8 KB as uint8.
+//
+// Decoding is strict: every way a link can be wrong is a ShareLinkError of its
+// own kind with a message saying what and where, and nothing is guessed.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/analysis.hpp"
+
+namespace vitopo {
+
+inline constexpr int share_link_version = 1;
+inline constexpr std::size_t share_link_name_limit = 64;  // bytes of the model's name kept in a link
+
+// Which model a link was made with. The fingerprint names the exact ONNX
+// bytes: the same file runs the same computation, and any retraining or
+// re-export changes it.
+struct ModelIdentity {
+  std::array<std::uint8_t, 16> fingerprint{};  // SHA-256 of the ONNX file, first 16 bytes
+  std::string name;                            // the model's name, for messages only
+};
+
+ModelIdentity identify_model(std::span<const std::uint8_t> onnx_file, std::string name);
+// The fingerprint as 32 lower-case hexadecimal digits, and back (throws
+// std::invalid_argument for anything but 32 hexadecimal digits).
+std::string fingerprint_hex(const ModelIdentity& model);
+ModelIdentity model_identity(std::string_view fingerprint_hex, std::string name);
+
+// The image as the model's `pixels` input takes it, batch 1: C × H × W.
+struct ModelInput {
+  int channels = 0, height = 0, width = 0;
+  std::vector<float> pixels;
+};
+
+// Bar `index` of the selected head's diagram in dimension `dim`, in the
+// order of the analysis JSON's "diagrams".
+struct BarRef {
+  int dim = 0;
+  int index = 0;
+  friend bool operator==(const BarRef&, const BarRef&) = default;
+};
+
+struct SharedSelection {
+  int layer = 0;
+  int head = 0;
+  double epsilon = 0;
+  std::optional<BarRef> bar;
+};
+
+// Everything a share link carries.
+struct SharedView {
+  ModelIdentity model;
+  ModelInput image;
+  AnalysisSettings settings;
+  SharedSelection selection;
+};
+
+// The model the page has loaded, which a link must have been made with.
+struct LoadedModel {
+  ModelIdentity model;
+  int channels = 0, height = 0, width = 0;  // its input
+  int layers = 0, heads = 0;                // 0 when the model does not declare them
+};
+
+class ShareLinkError : public std::runtime_error {
+ public:
+  enum class Kind {
+    prefix,      // not "#v1=..."
+    version,     // a version this code does not read
+    base64,      // a character outside base64url, or bits beyond the data
+    truncated,   // shorter than its header declares
+    checksum,    // CRC-32 mismatch or extra bytes: altered or mistyped
+    model,       // made with another model
+    image_size,  // the image's C × H × W is not the model's input
+    pixels,      // a non-finite pixel, or an unknown pixel encoding
+    metric,      // an unknown metric code
+    settings,    // flags, modulus, threshold, long bar length, or a metric seed-compatible mode refuses
+    layer,
+    head,
+    bar,
+    epsilon,
+  };
+  ShareLinkError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+// "prefix", "version", "base64", ... as in the enum.
+const char* share_link_error_name(ShareLinkError::Kind kind);
+
+// "#v1=..." for `view`. Throws ShareLinkError for a view no link could
+// reopen (a non-finite pixel, bad settings, a negative ε...), with the
+// message decoding would give.
+std::string encode_share_link(const SharedView& view);
+
+// Reads a link made for `loaded`: `fragment` is "#v1=...", "v1=..." or a
+// whole URL ending in "#v1=...". Checks, in order: prefix and version,
+// base64url, length, checksum, then the model, the image's size and pixels,
+// the settings, and layer, head, bar dimension and ε against the model.
+// Whether the bar exists depends on the analysis: see check_selection().
+SharedView decode_share_link(std::string_view fragment, const LoadedModel& loaded);
+
+// Checks a selection against an analysis: the head was analysed, the bar is
+// in its diagram, ε is finite and non-negative. Throws ShareLinkError.
+void check_selection(const SharedSelection& selection, const Analysis& analysis);
+
+// The wire format underneath, for tests and tools.
+std::vector<std::uint8_t> share_link_record(const SharedView& view);
+SharedView read_share_link_record(std::span<const std::uint8_t> record, const LoadedModel& loaded);
+std::string base64url(std::span<const std::uint8_t> bytes);
+// CRC-32/ISO-HDLC: reflected polynomial 0xEDB88320, initial value and final
+// XOR 0xFFFFFFFF (ITU-T V.42; the CRC of zlib, gzip and PNG).
+std::uint32_t crc32(std::span<const std::uint8_t> bytes);
+
+}  // namespace vitopo

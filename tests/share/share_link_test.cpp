@@ -1,0 +1,440 @@
+// Share links (src/core/share_link.hpp): a link reopens bit for bit what it
+// was made from, and every way a link can be wrong has its own error. The
+// image is a real sample preprocessed for the real default model, identified
+// by the SHA-256 of its ONNX file.
+#include <doctest/doctest.h>
+
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#include <stb/stb_image.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/analysis.hpp"
+#include "core/attention.hpp"
+#include "core/onnx_model.hpp"
+#include "core/preprocess.hpp"
+#include "core/sha256.hpp"
+#include "core/share_link.hpp"
+
+using vitopo::BarRef;
+using vitopo::LoadedModel;
+using vitopo::ShareLinkError;
+using vitopo::SharedView;
+using Kind = vitopo::ShareLinkError::Kind;
+
+namespace {
+
+const std::string source_dir = VITOPO_SOURCE_DIR;
+
+std::vector<std::uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The default model as the page loads it, and what a link is checked against.
+struct DefaultModel {
+  std::vector<std::uint8_t> onnx = read_file(source_dir + "/models/vitopo-fmnist.onnx");
+  vitopo::ModelSpec spec = vitopo::read_model_spec(onnx);
+  vitopo::ModelIdentity identity = vitopo::identify_model(onnx, spec.name);
+
+  LoadedModel loaded() const {
+    return {identity, spec.input.channels, spec.input.height, spec.input.width, spec.layers, spec.heads};
+  }
+};
+
+const DefaultModel& default_model() {
+  static const DefaultModel model;
+  return model;
+}
+
+// A sample of the gallery, preprocessed for the default model as the page does.
+vitopo::ModelInput sample_input(const std::string& file) {
+  const std::vector<std::uint8_t> png = read_file(source_dir + "/web/samples/" + file);
+  int w = 0, h = 0, n = 0;
+  stbi_uc* rgba = stbi_load_from_memory(png.data(), int(png.size()), &w, &h, &n, 4);
+  REQUIRE(rgba != nullptr);
+  const vitopo::ModelImage image = vitopo::preprocess_image(
+      std::span<const std::uint8_t>(rgba, std::size_t(w) * std::size_t(h) * 4), w, h, default_model().spec.input);
+  stbi_image_free(rgba);
+  return {image.channels, image.height, image.width, image.pixels};
+}
+
+SharedView sample_view() {
+  SharedView view;
+  view.model = default_model().identity;
+  view.image = sample_input("coat-6.png");
+  view.settings.metric = vitopo::Metric::Hellinger;
+  view.settings.drop_cls = true;
+  view.settings.maxdim = 2;
+  view.settings.threshold = 0.75;
+  view.settings.modulus = 3;
+  view.settings.long_bar_length = 0.125;
+  view.selection = {3, 2, 0.3141592653589793, BarRef{1, 4}};
+  return view;
+}
+
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+void require_same(const SharedView& a, const SharedView& b) {
+  CHECK(a.model.fingerprint == b.model.fingerprint);
+  CHECK(a.model.name == b.model.name);
+  CHECK(a.image.channels == b.image.channels);
+  CHECK(a.image.height == b.image.height);
+  CHECK(a.image.width == b.image.width);
+  CHECK_MESSAGE(same_bits(a.image.pixels, b.image.pixels), "the pixels come back bit for bit");
+  const vitopo::AnalysisSettings &s = a.settings, &t = b.settings;
+  CHECK(s.metric == t.metric);
+  CHECK(s.columns == t.columns);
+  CHECK(s.drop_cls == t.drop_cls);
+  CHECK(s.seed_compatible == t.seed_compatible);
+  CHECK(s.maxdim == t.maxdim);
+  CHECK(std::memcmp(&s.threshold, &t.threshold, sizeof(double)) == 0);
+  CHECK(std::memcmp(&s.long_bar_length, &t.long_bar_length, sizeof(double)) == 0);
+  CHECK(s.modulus == t.modulus);
+  CHECK(a.selection.layer == b.selection.layer);
+  CHECK(a.selection.head == b.selection.head);
+  CHECK(std::memcmp(&a.selection.epsilon, &b.selection.epsilon, sizeof(double)) == 0);
+  CHECK(a.selection.bar == b.selection.bar);
+}
+
+// The record of a link, changed at `offset` and sealed with a fresh CRC-32,
+// as someone crafting a link would do: only the field's own check can catch it.
+std::string crafted(std::vector<std::uint8_t> record, std::size_t offset, std::vector<std::uint8_t> bytes) {
+  std::copy(bytes.begin(), bytes.end(), record.begin() + std::ptrdiff_t(offset));
+  const std::uint32_t crc = vitopo::crc32(std::span(record).first(record.size() - 4));
+  for (int i = 0; i < 4; ++i) record[record.size() - 4 + std::size_t(i)] = std::uint8_t(crc >> (8 * i));
+  return "#v1=" + vitopo::base64url(record);
+}
+
+std::vector<std::uint8_t> f64_bytes(double x) {
+  std::vector<std::uint8_t> out(8);
+  std::memcpy(out.data(), &x, 8);  // little-endian on every target vitopo builds for
+  return out;
+}
+
+// Offsets of the fields after the pixels (share_link.hpp's table).
+struct Layout {
+  std::size_t pixels, settings, selection;
+};
+Layout layout_of(const SharedView& view, std::size_t bytes_per_pixel) {
+  const std::size_t pixels = 18 + view.model.name.size() + 6;
+  const std::size_t settings = pixels + view.image.pixels.size() * bytes_per_pixel;
+  return {pixels, settings, settings + 20};
+}
+
+Kind kind_of(const std::string& link, const LoadedModel& loaded) {
+  try {
+    vitopo::decode_share_link(link, loaded);
+  } catch (const ShareLinkError& e) {
+    return e.kind();
+  }
+  FAIL("the link was accepted: " << link.substr(0, 40));
+  return Kind::prefix;
+}
+
+std::string message_of(const std::string& link, const LoadedModel& loaded) {
+  try {
+    vitopo::decode_share_link(link, loaded);
+  } catch (const ShareLinkError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+}  // namespace
+
+TEST_CASE("a link reopens the sample's model input, settings and selection bit for bit") {
+  const SharedView view = sample_view();
+  REQUIRE(view.image.pixels.size() == 28 * 28);
+  const std::string link = vitopo::encode_share_link(view);
+  CHECK(link.rfind("#v1=", 0) == 0);
+  require_same(vitopo::decode_share_link(link, default_model().loaded()), view);
+  // As a whole URL, too: only the fragment counts.
+  require_same(vitopo::decode_share_link("http://127.0.0.1:8000/?x=1" + link, default_model().loaded()), view);
+  // The preprocessed sample is not all multiples of 1/255, so it travels as float32.
+  const std::vector<std::uint8_t> record = vitopo::share_link_record(view);
+  CHECK(record.size() == 18 + view.model.name.size() + 6 + 4 * 784 + 20 + 17 + 4);
+  CHECK(link.size() == 4 + (record.size() * 4 + 2) / 3);
+}
+
+TEST_CASE("every setting and selection comes back, and no bar stays no bar") {
+  for (const vitopo::Metric metric : vitopo::all_metrics())
+    for (int flags = 0; flags < 8; ++flags) {
+      SharedView view = sample_view();
+      view.settings.metric = metric;
+      view.settings.columns = flags & 1;
+      view.settings.drop_cls = flags & 2;
+      view.settings.seed_compatible = (flags & 4) && metric == vitopo::Metric::JensenShannon;
+      view.settings.threshold = flags & 1 ? vitopo::infinity : 0.5;
+      view.selection.bar = flags & 2 ? std::optional<BarRef>() : BarRef{flags % 3, 1000 + flags};
+      CAPTURE(vitopo::metric_name(metric));
+      CAPTURE(flags);
+      require_same(vitopo::decode_share_link(vitopo::encode_share_link(view), default_model().loaded()), view);
+    }
+}
+
+TEST_CASE("an image whose values are all k/255 travels as one byte a pixel, still bit for bit") {
+  SharedView view = sample_view();
+  for (std::size_t i = 0; i < view.image.pixels.size(); ++i) view.image.pixels[i] = float(i * 37 % 256) / 255.0f;
+  const std::vector<std::uint8_t> record = vitopo::share_link_record(view);
+  CHECK(record.size() == 18 + view.model.name.size() + 6 + 784 + 20 + 17 + 4);
+  require_same(vitopo::read_share_link_record(record, default_model().loaded()), view);
+
+  // One value that is not some k/255 (here 0.5), or a negative zero, and the
+  // image travels as float32, keeping that value's exact bits.
+  for (const float odd : {0.5f, -0.0f, std::nextafter(1.0f / 255.0f, 1.0f)}) {
+    SharedView v = view;
+    v.image.pixels[100] = odd;
+    const std::vector<std::uint8_t> r = vitopo::share_link_record(v);
+    CHECK(r.size() == 18 + v.model.name.size() + 6 + 4 * 784 + 20 + 17 + 4);
+    require_same(vitopo::read_share_link_record(r, default_model().loaded()), v);
+  }
+}
+
+TEST_CASE("the model is named by the SHA-256 of its ONNX file; a long name is cut at a character") {
+  const DefaultModel& m = default_model();
+  const vitopo::Sha256Digest digest = vitopo::sha256(m.onnx);
+  CHECK(vitopo::fingerprint_hex(m.identity) == vitopo::hex(digest).substr(0, 32));
+  CHECK(vitopo::fingerprint_hex(vitopo::model_identity(vitopo::fingerprint_hex(m.identity), "x")) ==
+        vitopo::fingerprint_hex(m.identity));
+  CHECK_THROWS_AS(vitopo::model_identity("abc", "x"), std::invalid_argument);
+  CHECK_THROWS_AS(vitopo::model_identity(std::string(31, '0') + "g", "x"), std::invalid_argument);
+
+  SharedView view = sample_view();
+  view.model.name = std::string(63, 'a') + "é";  // é is two bytes: the 64-byte cut would split it
+  const SharedView back = vitopo::decode_share_link(vitopo::encode_share_link(view), default_model().loaded());
+  CHECK(back.model.name == std::string(63, 'a'));
+}
+
+TEST_CASE("a link made with another model says which model it needs") {
+  const SharedView view = sample_view();
+  LoadedModel other = default_model().loaded();
+  other.model = vitopo::identify_model(std::vector<std::uint8_t>{1, 2, 3}, "another ViT");
+  const std::string link = vitopo::encode_share_link(view);
+  CHECK(kind_of(link, other) == Kind::model);
+  const std::string message = message_of(link, other);
+  CHECK(message.find('"' + view.model.name + '"') != std::string::npos);
+  CHECK(message.find(vitopo::fingerprint_hex(view.model).substr(0, 12)) != std::string::npos);
+  CHECK(message.find("\"another ViT\"") != std::string::npos);
+}
+
+TEST_CASE("prefix, version and base64url are checked before anything else") {
+  const LoadedModel loaded = default_model().loaded();
+  const std::string link = vitopo::encode_share_link(sample_view());
+  const std::string body = link.substr(4);
+  for (const std::string& text : {std::string(), std::string("#"), std::string("#foo"), std::string("#v=abc"),
+                                  std::string("#x1=") + body, std::string("#v1") + body, std::string("#V1=") + body})
+    CHECK_MESSAGE(kind_of(text, loaded) == Kind::prefix, text.substr(0, 12));
+  CHECK(kind_of("#v2=" + body, loaded) == Kind::version);
+  CHECK(message_of("#v2=" + body, loaded).find("version 2") != std::string::npos);
+  CHECK(kind_of("#v10=" + body, loaded) == Kind::version);
+
+  std::string starred = link;
+  starred[57] = '*';
+  CHECK(kind_of(starred, loaded) == Kind::base64);
+  CHECK(message_of(starred, loaded).find("'*' at character 58") != std::string::npos);
+  CHECK(kind_of(link + "==", loaded) == Kind::base64);
+  CHECK(kind_of(link.substr(0, 100) + "+" + link.substr(101), loaded) == Kind::base64);  // base64, not base64url
+}
+
+TEST_CASE("a link cut anywhere says it was cut short") {
+  const LoadedModel loaded = default_model().loaded();
+  const std::string link = vitopo::encode_share_link(sample_view());
+  for (std::size_t length = 4; length < link.size(); length += length < 80 ? 1 : 97) {
+    CAPTURE(length);
+    CHECK(kind_of(link.substr(0, length), loaded) == Kind::truncated);
+  }
+  for (std::size_t cut = 1; cut <= 8; ++cut) CHECK(kind_of(link.substr(0, link.size() - cut), loaded) == Kind::truncated);
+  CHECK(message_of(link.substr(0, 2000), loaded).find("cut short") != std::string::npos);
+}
+
+TEST_CASE("a changed byte anywhere after the header fails the checksum") {
+  const LoadedModel loaded = default_model().loaded();
+  const SharedView view = sample_view();
+  const std::vector<std::uint8_t> record = vitopo::share_link_record(view);
+  const std::size_t header = layout_of(view, 4).pixels;
+  // Every byte of the fingerprint, the name, the pixels, the settings, the
+  // selection and the CRC itself.
+  for (std::size_t at = 1; at < record.size(); ++at) {
+    if (at >= 17 && at < header) continue;  // the size fields: below
+    std::vector<std::uint8_t> changed = record;
+    changed[at] ^= 0x10;
+    CAPTURE(at);
+    CHECK(kind_of("#v1=" + vitopo::base64url(changed), loaded) == Kind::checksum);
+  }
+  // The header's own fields: a changed version, name length, size or
+  // encoding is caught too, as damage or, when it makes the link look longer
+  // than it is, as a cut.
+  for (std::size_t at : {std::size_t(0), std::size_t(17), header - 6, header - 5, header - 4, header - 3, header - 2, header - 1}) {
+    for (const std::uint8_t flip : {0x01, 0x02, 0x80}) {
+      std::vector<std::uint8_t> changed = record;
+      changed[at] ^= flip;
+      CAPTURE(at);
+      CAPTURE(int(flip));
+      const Kind kind = kind_of("#v1=" + vitopo::base64url(changed), loaded);
+      CHECK((kind == Kind::checksum || kind == Kind::truncated));
+    }
+  }
+  // Bytes appended to a whole record.
+  std::vector<std::uint8_t> longer = record;
+  longer.push_back(0);
+  CHECK(kind_of("#v1=" + vitopo::base64url(longer), loaded) == Kind::checksum);
+  // Characters appended to the text: one after whole groups of four is less
+  // than a byte (base64url), otherwise they add bytes the header does not declare.
+  const std::string link = "#v1=" + vitopo::base64url(record);
+  for (const std::string extra : {"A", "AA", "AAA", "AAAA"}) {
+    CAPTURE(extra);
+    const std::size_t chars = link.size() - 4 + extra.size();
+    const std::size_t bytes = (chars - (chars % 4 == 1 ? 1 : 0)) * 6 / 8;
+    CHECK(kind_of(link + extra, loaded) == (bytes == record.size() ? Kind::base64 : Kind::checksum));
+  }
+  // A last character changed only in the 4 bits beyond the data: with one
+  // byte in the last group, that character is A, Q, g or w (low bits 0).
+  SharedView odd = view;
+  while (vitopo::share_link_record(odd).size() % 3 != 1) odd.model.name += "+";
+  std::string stray = vitopo::encode_share_link(odd);
+  REQUIRE(std::string("AQgw").find(stray.back()) != std::string::npos);
+  ++stray.back();
+  CHECK(kind_of(stray, loaded) == Kind::base64);
+}
+
+TEST_CASE("a crafted link with a valid checksum is still checked field by field") {
+  const DefaultModel& m = default_model();
+  const LoadedModel loaded = m.loaded();
+  const SharedView view = sample_view();
+  const std::vector<std::uint8_t> record = vitopo::share_link_record(view);
+  const Layout at = layout_of(view, 4);
+
+  CHECK(kind_of(crafted(record, 0, {2}), loaded) == Kind::version);
+  CHECK(kind_of(crafted(record, at.pixels - 1, {9}), loaded) == Kind::pixels);  // pixel encoding 9
+
+  // A NaN and an infinity among the pixels, named by channel, row and column.
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  std::vector<std::uint8_t> bits(4);
+  std::memcpy(bits.data(), &nan, 4);
+  const std::size_t pixel = 5 * 28 + 7;
+  CHECK(kind_of(crafted(record, at.pixels + 4 * pixel, bits), loaded) == Kind::pixels);
+  CHECK(message_of(crafted(record, at.pixels + 4 * pixel, bits), loaded).find("channel 0, row 5, column 7") !=
+        std::string::npos);
+  std::memcpy(bits.data(), &inf, 4);
+  CHECK(kind_of(crafted(record, at.pixels, bits), loaded) == Kind::pixels);
+
+  // Settings: metric 8 is unknown, flag bit 3 is undefined, 4 is not prime,
+  // 0 is not a modulus, a NaN or negative threshold, a NaN long bar length,
+  // seed-compatible mode with hellinger.
+  CHECK(kind_of(crafted(record, at.settings, {8}), loaded) == Kind::metric);
+  CHECK(message_of(crafted(record, at.settings, {200}), loaded).find("metric code 200") != std::string::npos);
+  CHECK(kind_of(crafted(record, at.settings + 1, {8}), loaded) == Kind::settings);
+  CHECK(kind_of(crafted(record, at.settings + 3, {4}), loaded) == Kind::settings);
+  CHECK(kind_of(crafted(record, at.settings + 3, {0}), loaded) == Kind::settings);
+  CHECK(kind_of(crafted(record, at.settings + 4, f64_bytes(std::nan(""))), loaded) == Kind::settings);
+  CHECK(kind_of(crafted(record, at.settings + 4, f64_bytes(-1)), loaded) == Kind::settings);
+  CHECK(kind_of(crafted(record, at.settings + 12, f64_bytes(std::nan(""))), loaded) == Kind::settings);
+  CHECK(kind_of(crafted(record, at.settings + 1, {4}), loaded) == Kind::settings);  // seed-compatible + hellinger
+
+  // Selection: layer and head past the model's, a bar above maxdim, a bar
+  // index with no bar, ε negative, NaN or infinite.
+  REQUIRE(m.spec.layers > 0);
+  REQUIRE(m.spec.heads > 0);
+  CHECK(kind_of(crafted(record, at.selection, {std::uint8_t(m.spec.layers), 0}), loaded) == Kind::layer);
+  CHECK(message_of(crafted(record, at.selection, {std::uint8_t(m.spec.layers), 0}), loaded)
+            .find("layer " + std::to_string(m.spec.layers) + ", but the model has " + std::to_string(m.spec.layers)) !=
+        std::string::npos);
+  CHECK(kind_of(crafted(record, at.selection + 2, {0xff, 0xff}), loaded) == Kind::head);
+  CHECK(kind_of(crafted(record, at.selection + 12, {3}), loaded) == Kind::bar);     // maxdim is 2
+  CHECK(kind_of(crafted(record, at.selection + 12, {255}), loaded) == Kind::bar);   // no bar, index 4
+  CHECK(kind_of(crafted(record, at.selection + 13, {0xff, 0xff, 0xff, 0xff}), loaded) == Kind::bar);
+  for (const double epsilon : {-0.5, std::nan(""), vitopo::infinity})
+    CHECK(kind_of(crafted(record, at.selection + 4, f64_bytes(epsilon)), loaded) == Kind::epsilon);
+
+  // The image must be the model's input size.
+  LoadedModel rgb = loaded;
+  rgb.channels = 3;
+  CHECK(kind_of(vitopo::encode_share_link(view), rgb) == Kind::image_size);
+  LoadedModel larger = loaded;
+  larger.width = 32;
+  CHECK(message_of(vitopo::encode_share_link(view), larger).find("1 × 28 × 28") != std::string::npos);
+}
+
+TEST_CASE("a view no link could reopen is refused when the link is made, with decoding's error") {
+  auto kind_of_encoding = [](const SharedView& view) {
+    try {
+      vitopo::encode_share_link(view);
+    } catch (const ShareLinkError& e) {
+      return e.kind();
+    }
+    FAIL("encoded");
+    return Kind::prefix;
+  };
+  SharedView view = sample_view();
+  view.image.pixels[3] = std::numeric_limits<float>::quiet_NaN();
+  CHECK(kind_of_encoding(view) == Kind::pixels);
+  view = sample_view();
+  view.image.pixels.pop_back();
+  CHECK(kind_of_encoding(view) == Kind::image_size);
+  view = sample_view();
+  view.settings.modulus = 256;
+  CHECK(kind_of_encoding(view) == Kind::settings);
+  view = sample_view();
+  view.settings.seed_compatible = true;  // with hellinger
+  CHECK(kind_of_encoding(view) == Kind::settings);
+  view = sample_view();
+  view.selection.epsilon = -1e-9;
+  CHECK(kind_of_encoding(view) == Kind::epsilon);
+  view = sample_view();
+  view.selection.bar = BarRef{3, 0};
+  CHECK(kind_of_encoding(view) == Kind::bar);
+  view = sample_view();
+  view.selection.layer = 70000;
+  CHECK(kind_of_encoding(view) == Kind::layer);
+}
+
+TEST_CASE("a selection is checked against the analysis: the head exists and so does the bar") {
+  // A real analysis of random row-stochastic attention, 2 layers × 2 heads × 12 tokens.
+  std::mt19937 random(11);
+  std::uniform_real_distribution<float> uniform(0.01f, 1.0f);
+  const int L = 2, H = 2, T = 12;
+  std::vector<float> data(std::size_t(L * H * T * T));
+  for (float& x : data) x = uniform(random);
+  const std::int64_t shape[4] = {L, H, T, T};
+  vitopo::AnalysisSettings settings;
+  const vitopo::Analysis analysis =
+      vitopo::analyze(vitopo::AttentionTensor::from_buffer(std::span<const float>(data), shape), settings);
+  const auto& h1 = analysis.find(1, 0)->persistence.barcodes.at(1).bars;
+  REQUIRE(!h1.empty());
+  const int last = int(h1.size()) - 1;
+
+  vitopo::check_selection({1, 0, 0.2, BarRef{1, last}}, analysis);
+  vitopo::check_selection({1, 1, 0.0, std::nullopt}, analysis);
+  auto kind = [&](const vitopo::SharedSelection& s) {
+    try {
+      vitopo::check_selection(s, analysis);
+    } catch (const ShareLinkError& e) {
+      return e.kind();
+    }
+    FAIL("accepted");
+    return Kind::prefix;
+  };
+  CHECK(kind({1, 0, 0.2, BarRef{1, last + 1}}) == Kind::bar);
+  CHECK(kind({1, 0, 0.2, BarRef{2, 0}}) == Kind::bar);
+  CHECK(kind({2, 0, 0.2, std::nullopt}) == Kind::layer);
+  CHECK(kind({0, 2, 0.2, std::nullopt}) == Kind::head);
+  CHECK(kind({0, 0, -1, std::nullopt}) == Kind::epsilon);
+  try {
+    vitopo::check_selection({1, 0, 0.2, BarRef{1, last + 1}}, analysis);
+  } catch (const ShareLinkError& e) {
+    CHECK(std::string(e.what()) == "the selected bar is H1 bar " + std::to_string(last + 1) +
+                                       ", but layer 1 head 0 has " + std::to_string(h1.size()) + " H1 bars");
+  }
+}
