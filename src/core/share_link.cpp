@@ -24,7 +24,7 @@ constexpr int metric_code_count = int(std::size(metric_codes));
 
 constexpr std::uint8_t flag_columns = 1, flag_drop_cls = 2, flag_seed_compatible = 4;
 constexpr std::uint8_t no_bar = 255;
-constexpr std::uint8_t encoding_float32 = 0, encoding_uint8 = 1;
+constexpr std::uint8_t encoding_float32 = 0, encoding_uint8 = 1, encoding_mixed = 2;
 
 // Bytes of the record around the name and the pixels.
 constexpr std::size_t head_size = 1 + 16 + 1;           // version, fingerprint, name length
@@ -351,14 +351,23 @@ std::vector<std::uint8_t> share_link_record(const SharedView& view) {
   w.u8(unsigned(image.channels));
   w.u16(unsigned(image.height));
   w.u16(unsigned(image.width));
-  bool bytes_suffice = true;
-  for (const float x : image.pixels)
-    if (exact_byte(x) < 0) {
-      bytes_suffice = false;
-      break;
-    }
-  w.u8(bytes_suffice ? encoding_uint8 : encoding_float32);
-  for (const float x : image.pixels) bytes_suffice ? w.u8(unsigned(exact_byte(x))) : w.f32(x);
+  // The smallest of the three encodings that give back the same bits.
+  const std::size_t count = image.pixels.size();
+  std::size_t exact = 0;
+  for (const float x : image.pixels) exact += exact_byte(x) >= 0;
+  const std::size_t mixed_size = (count + 7) / 8 + exact + 4 * (count - exact);
+  const std::uint8_t encoding = exact == count ? encoding_uint8 : mixed_size < 4 * count ? encoding_mixed : encoding_float32;
+  w.u8(encoding);
+  if (encoding == encoding_mixed) {
+    std::vector<std::uint8_t> bitmap((count + 7) / 8, 0);
+    for (std::size_t i = 0; i < count; ++i)
+      if (exact_byte(image.pixels[i]) >= 0) bitmap[i / 8] |= std::uint8_t(1u << (i % 8));
+    w.raw(bitmap);
+  }
+  for (const float x : image.pixels) {
+    const int k = encoding == encoding_float32 ? -1 : exact_byte(x);
+    k >= 0 ? w.u8(unsigned(k)) : w.f32(x);
+  }
 
   const AnalysisSettings& s = view.settings;
   w.u8(unsigned(metric_code(s.metric)));
@@ -386,7 +395,11 @@ std::string encode_share_link(const SharedView& view) {
   return link;
 }
 
-SharedView read_share_link_record(std::span<const std::uint8_t> record, const LoadedModel& loaded) {
+namespace {
+
+// The record's fields; without `loaded`, only up to the model's identity,
+// once the record is known to be intact.
+SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel* loaded_model) {
   const std::size_t size = record.size();
   if (size < head_size + checksum_size)
     fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
@@ -432,11 +445,24 @@ SharedView read_share_link_record(std::span<const std::uint8_t> record, const Lo
   if (image.height == 0 || image.width == 0)
     damaged(Kind::image_size, "the link's image is " + std::to_string(image.height) + " × " + std::to_string(image.width) +
                                   " pixels");
-  if (encoding != encoding_float32 && encoding != encoding_uint8)
+  if (encoding != encoding_float32 && encoding != encoding_uint8 && encoding != encoding_mixed)
     damaged(Kind::pixels, "the link's pixels have encoding " + std::to_string(encoding) +
-                              ", which version 1 does not define (0 float32, 1 uint8)");
+                              ", which version 1 does not define (0 float32, 1 uint8, 2 mixed)");
   const std::size_t count = std::size_t(image.channels) * std::size_t(image.height) * std::size_t(image.width);
-  const std::size_t pixel_bytes = count * (encoding == encoding_float32 ? 4 : 1);
+  std::size_t pixel_bytes = count * (encoding == encoding_float32 ? 4 : 1);
+  std::span<const std::uint8_t> bitmap;  // mixed: bit i set when pixel i is a byte k (k / 255.0f)
+  if (encoding == encoding_mixed) {
+    const std::size_t bitmap_size = (count + 7) / 8;
+    if (size < head_size + name_size + image_header_size + bitmap_size + checksum_size)
+      fail(Kind::truncated, "the share link is cut short: its record ends inside the map of its pixels (" +
+                                std::to_string(size) + " bytes); copy the whole link");
+    bitmap = r.take(bitmap_size);
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < count; ++i) bytes += (bitmap[i / 8] >> (i % 8)) & 1;
+    if (count % 8 != 0 && (bitmap.back() >> (count % 8)) != 0)
+      damaged(Kind::pixels, "the map of the link's pixels marks pixels beyond the image");
+    pixel_bytes = bitmap_size + bytes + 4 * (count - bytes);
+  }
   const std::size_t declared = head_size + name_size + image_header_size + pixel_bytes + settings_size +
                                selection_size + checksum_size;
   if (size < declared)
@@ -454,6 +480,8 @@ SharedView read_share_link_record(std::span<const std::uint8_t> record, const Lo
   }
 
   // The record is as it was made. Now: is it for this model, and does it make sense?
+  if (!loaded_model) return view;
+  const LoadedModel& loaded = *loaded_model;
   if (view.model.fingerprint != loaded.model.fingerprint)
     fail(Kind::model, "this share link was made with the model " + describe(view.model) + ", but the loaded model is " +
                           describe(loaded.model));
@@ -464,7 +492,10 @@ SharedView read_share_link_record(std::span<const std::uint8_t> record, const Lo
                                std::to_string(loaded.height) + " × " + std::to_string(loaded.width));
 
   image.pixels.resize(count);
-  for (float& x : image.pixels) x = encoding == encoding_float32 ? r.f32() : float(r.u8()) / 255.0f;
+  for (std::size_t i = 0; i < count; ++i) {
+    const bool byte = encoding == encoding_uint8 || (encoding == encoding_mixed && ((bitmap[i / 8] >> (i % 8)) & 1));
+    image.pixels[i] = byte ? float(r.u8()) / 255.0f : r.f32();
+  }
   check_pixels(image, "the link's image");
 
   AnalysisSettings& s = view.settings;
@@ -521,7 +552,7 @@ SharedView read_share_link_record(std::span<const std::uint8_t> record, const Lo
   return view;
 }
 
-SharedView decode_share_link(std::string_view fragment, const LoadedModel& loaded) {
+Base64Decoded record_of_link(std::string_view fragment) {
   std::size_t offset = 0;  // of `fragment` in the caller's text, for positions in messages
   if (const std::size_t hash = fragment.find('#'); hash != std::string_view::npos) {
     offset = hash + 1;
@@ -540,13 +571,35 @@ SharedView decode_share_link(std::string_view fragment, const LoadedModel& loade
     fail(Kind::version, "this share link has version " + std::string(fragment.substr(1, digits)) +
                             "; this page reads version " + std::to_string(share_link_version) + " links");
   const std::size_t body_at = std::size(prefix) - 1;
-  const Base64Decoded decoded = decode_base64url(fragment.substr(body_at), offset + body_at);
-  SharedView view = read_share_link_record(decoded.bytes, loaded);
+  return decode_base64url(fragment.substr(body_at), offset + body_at);
+}
+
+// After the record: text that the record does not account for.
+void check_link_ends(const Base64Decoded& decoded) {
   if (decoded.dangling)
     fail(Kind::base64, "the share link has one character too many at its end: it was altered");
   if (decoded.stray_bits)
     fail(Kind::base64, "the share link's last character carries bits beyond its data: it was altered");
+}
+
+}  // namespace
+
+SharedView read_share_link_record(std::span<const std::uint8_t> record, const LoadedModel& loaded) {
+  return parse_record(record, &loaded);
+}
+
+SharedView decode_share_link(std::string_view fragment, const LoadedModel& loaded) {
+  const Base64Decoded decoded = record_of_link(fragment);
+  SharedView view = parse_record(decoded.bytes, &loaded);
+  check_link_ends(decoded);
   return view;
+}
+
+ModelIdentity share_link_model(std::string_view fragment) {
+  const Base64Decoded decoded = record_of_link(fragment);
+  SharedView view = parse_record(decoded.bytes, nullptr);
+  check_link_ends(decoded);
+  return view.model;
 }
 
 void check_selection(const SharedSelection& selection, const Analysis& analysis) {

@@ -123,14 +123,29 @@ std::vector<std::uint8_t> f64_bytes(double x) {
   return out;
 }
 
-// Offsets of the fields after the pixels (share_link.hpp's table).
+// Offsets in a record (share_link.hpp's table): the pixels follow the name
+// and the image header; the settings (20 bytes) and the selection (17) come
+// last, before the CRC (4).
 struct Layout {
   std::size_t pixels, settings, selection;
 };
-Layout layout_of(const SharedView& view, std::size_t bytes_per_pixel) {
-  const std::size_t pixels = 18 + view.model.name.size() + 6;
-  const std::size_t settings = pixels + view.image.pixels.size() * bytes_per_pixel;
-  return {pixels, settings, settings + 20};
+Layout layout_of(const SharedView& view, const std::vector<std::uint8_t>& record) {
+  return {18 + view.model.name.size() + 6, record.size() - 4 - 17 - 20, record.size() - 4 - 17};
+}
+
+// Whether x is exactly k / 255.0f for a byte k.
+bool is_byte(float x) {
+  const long k = std::lround(double(x) * 255.0);
+  const float y = float(k) / 255.0f;
+  return k >= 0 && k <= 255 && std::memcmp(&x, &y, 4) == 0;
+}
+
+// The sample with every pixel nudged up to the next float that is not some
+// k / 255: it travels as float32.
+SharedView float_view() {
+  SharedView view = sample_view();
+  for (float& x : view.image.pixels) do x = std::nextafter(x, 2.0f); while (is_byte(x));
+  return view;
 }
 
 Kind kind_of(const std::string& link, const LoadedModel& loaded) {
@@ -162,9 +177,15 @@ TEST_CASE("a link reopens the sample's model input, settings and selection bit f
   require_same(vitopo::decode_share_link(link, default_model().loaded()), view);
   // As a whole URL, too: only the fragment counts.
   require_same(vitopo::decode_share_link("http://127.0.0.1:8000/?x=1" + link, default_model().loaded()), view);
-  // The preprocessed sample is not all multiples of 1/255, so it travels as float32.
+  // Most of the preprocessed sample's values are some k/255 (the background's
+  // zeros, untouched gray levels), not all: it travels mixed, a map of 98 bytes
+  // then one byte for each such value and four for each other.
+  const std::size_t bytes = std::size_t(std::count_if(view.image.pixels.begin(), view.image.pixels.end(), is_byte));
+  CHECK(bytes > 392);
+  CHECK(bytes < 784);
   const std::vector<std::uint8_t> record = vitopo::share_link_record(view);
-  CHECK(record.size() == 18 + view.model.name.size() + 6 + 4 * 784 + 20 + 17 + 4);
+  CHECK(record[layout_of(view, record).pixels - 1] == 2);
+  CHECK(record.size() == 18 + view.model.name.size() + 6 + 98 + bytes + 4 * (784 - bytes) + 20 + 17 + 4);
   CHECK(link.size() == 4 + (record.size() * 4 + 2) / 3);
 }
 
@@ -184,22 +205,40 @@ TEST_CASE("every setting and selection comes back, and no bar stays no bar") {
     }
 }
 
-TEST_CASE("an image whose values are all k/255 travels as one byte a pixel, still bit for bit") {
+TEST_CASE("each pixel encoding gives back the same bits: uint8, mixed and float32") {
+  const std::size_t head = 18 + sample_view().model.name.size() + 6, tail = 20 + 17 + 4;
   SharedView view = sample_view();
   for (std::size_t i = 0; i < view.image.pixels.size(); ++i) view.image.pixels[i] = float(i * 37 % 256) / 255.0f;
-  const std::vector<std::uint8_t> record = vitopo::share_link_record(view);
-  CHECK(record.size() == 18 + view.model.name.size() + 6 + 784 + 20 + 17 + 4);
+  std::vector<std::uint8_t> record = vitopo::share_link_record(view);
+  CHECK(record[head - 1] == 1);
+  CHECK(record.size() == head + 784 + tail);
   require_same(vitopo::read_share_link_record(record, default_model().loaded()), view);
 
-  // One value that is not some k/255 (here 0.5), or a negative zero, and the
-  // image travels as float32, keeping that value's exact bits.
+  // One value that is not some k/255 (0.5, a negative zero, the float after
+  // 1/255): mixed, keeping that value's exact bits.
   for (const float odd : {0.5f, -0.0f, std::nextafter(1.0f / 255.0f, 1.0f)}) {
     SharedView v = view;
     v.image.pixels[100] = odd;
-    const std::vector<std::uint8_t> r = vitopo::share_link_record(v);
-    CHECK(r.size() == 18 + v.model.name.size() + 6 + 4 * 784 + 20 + 17 + 4);
-    require_same(vitopo::read_share_link_record(r, default_model().loaded()), v);
+    record = vitopo::share_link_record(v);
+    CHECK(record[head - 1] == 2);
+    CHECK(record.size() == head + 98 + 783 + 4 + tail);
+    require_same(vitopo::read_share_link_record(record, default_model().loaded()), v);
   }
+
+  // No value is some k/255: float32.
+  view = float_view();
+  record = vitopo::share_link_record(view);
+  CHECK(record[head - 1] == 0);
+  CHECK(record.size() == head + 4 * 784 + tail);
+  require_same(vitopo::read_share_link_record(record, default_model().loaded()), view);
+
+  // Mixed only while it is smaller than float32: 98 + e + 4·(784 − e) < 4·784 from e = 33 byte values on.
+  view = float_view();
+  for (int i = 0; i < 32; ++i) view.image.pixels[std::size_t(i)] = 0.0f;  // 98 + 32 + 4·752 = 3138 > 3136
+  CHECK(vitopo::share_link_record(view)[head - 1] == 0);
+  view.image.pixels[32] = 0.0f;                                          // 98 + 33 + 4·751 = 3135 < 3136
+  CHECK(vitopo::share_link_record(view)[head - 1] == 2);
+  require_same(vitopo::read_share_link_record(vitopo::share_link_record(view), default_model().loaded()), view);
 }
 
 TEST_CASE("the model is named by the SHA-256 of its ONNX file; a long name is cut at a character") {
@@ -227,6 +266,11 @@ TEST_CASE("a link made with another model says which model it needs") {
   CHECK(message.find('"' + view.model.name + '"') != std::string::npos);
   CHECK(message.find(vitopo::fingerprint_hex(view.model).substr(0, 12)) != std::string::npos);
   CHECK(message.find("\"another ViT\"") != std::string::npos);
+  // The model it needs can be read without the model, once the link is intact.
+  const vitopo::ModelIdentity needs = vitopo::share_link_model(link);
+  CHECK(vitopo::fingerprint_hex(needs) == vitopo::fingerprint_hex(view.model));
+  CHECK(needs.name == view.model.name);
+  CHECK_THROWS_AS(vitopo::share_link_model(link.substr(0, 500)), ShareLinkError);
 }
 
 TEST_CASE("prefix, version and base64url are checked before anything else") {
@@ -251,32 +295,36 @@ TEST_CASE("prefix, version and base64url are checked before anything else") {
 TEST_CASE("a link cut anywhere says it was cut short") {
   const LoadedModel loaded = default_model().loaded();
   const std::string link = vitopo::encode_share_link(sample_view());
-  for (std::size_t length = 4; length < link.size(); length += length < 80 ? 1 : 97) {
+  for (std::size_t length = 4; length < link.size(); ++length) {
     CAPTURE(length);
     CHECK(kind_of(link.substr(0, length), loaded) == Kind::truncated);
   }
   for (std::size_t cut = 1; cut <= 8; ++cut) CHECK(kind_of(link.substr(0, link.size() - cut), loaded) == Kind::truncated);
-  CHECK(message_of(link.substr(0, 2000), loaded).find("cut short") != std::string::npos);
+  CHECK(message_of(link.substr(0, link.size() / 2), loaded).find("cut short") != std::string::npos);
 }
 
-TEST_CASE("a changed byte anywhere after the header fails the checksum") {
+TEST_CASE("a changed byte anywhere fails the checksum, or reads as a cut where it sets a size") {
   const LoadedModel loaded = default_model().loaded();
   const SharedView view = sample_view();
   const std::vector<std::uint8_t> record = vitopo::share_link_record(view);
-  const std::size_t header = layout_of(view, 4).pixels;
+  const std::size_t pixels = layout_of(view, record).pixels;
+  REQUIRE(record[pixels - 1] == 2);  // mixed: the pixel map sets sizes too
+  const std::size_t map_end = pixels + 98;
   // Every byte of the fingerprint, the name, the pixels, the settings, the
   // selection and the CRC itself.
   for (std::size_t at = 1; at < record.size(); ++at) {
-    if (at >= 17 && at < header) continue;  // the size fields: below
+    if (at == 17 || (at >= pixels - 6 && at < map_end)) continue;  // the size fields: below
     std::vector<std::uint8_t> changed = record;
     changed[at] ^= 0x10;
     CAPTURE(at);
     CHECK(kind_of("#v1=" + vitopo::base64url(changed), loaded) == Kind::checksum);
   }
-  // The header's own fields: a changed version, name length, size or
-  // encoding is caught too, as damage or, when it makes the link look longer
-  // than it is, as a cut.
-  for (std::size_t at : {std::size_t(0), std::size_t(17), header - 6, header - 5, header - 4, header - 3, header - 2, header - 1}) {
+  // The fields that set the record's size (the version, the name's length,
+  // the image's size and encoding, the pixel map): a change is caught too,
+  // as damage or, when it makes the record look longer than it is, as a cut.
+  std::vector<std::size_t> sizes = {0, 17};
+  for (std::size_t at = pixels - 6; at < map_end; ++at) sizes.push_back(at);
+  for (const std::size_t at : sizes) {
     for (const std::uint8_t flip : {0x01, 0x02, 0x80}) {
       std::vector<std::uint8_t> changed = record;
       changed[at] ^= flip;
@@ -312,9 +360,10 @@ TEST_CASE("a changed byte anywhere after the header fails the checksum") {
 TEST_CASE("a crafted link with a valid checksum is still checked field by field") {
   const DefaultModel& m = default_model();
   const LoadedModel loaded = m.loaded();
-  const SharedView view = sample_view();
+  const SharedView view = float_view();
   const std::vector<std::uint8_t> record = vitopo::share_link_record(view);
-  const Layout at = layout_of(view, 4);
+  const Layout at = layout_of(view, record);
+  REQUIRE(record[at.pixels - 1] == 0);
 
   CHECK(kind_of(crafted(record, 0, {2}), loaded) == Kind::version);
   CHECK(kind_of(crafted(record, at.pixels - 1, {9}), loaded) == Kind::pixels);  // pixel encoding 9
@@ -329,6 +378,32 @@ TEST_CASE("a crafted link with a valid checksum is still checked field by field"
         std::string::npos);
   std::memcpy(bits.data(), &inf, 4);
   CHECK(kind_of(crafted(record, at.pixels, bits), loaded) == Kind::pixels);
+
+  // The same in the mixed encoding: the first pixel that is a float32 made NaN.
+  {
+    const SharedView mixed = sample_view();
+    const std::vector<std::uint8_t> r = vitopo::share_link_record(mixed);
+    REQUIRE(r[at.pixels - 1] == 2);
+    std::size_t offset = at.pixels + 98, first = 0;
+    while (is_byte(mixed.image.pixels[first])) ++first, ++offset;
+    std::memcpy(bits.data(), &nan, 4);
+    CHECK(message_of(crafted(r, offset, bits), loaded) ==
+          "the link's image has a non-finite value (nan) at channel 0, row " + std::to_string(first / 28) + ", column " +
+              std::to_string(first % 28));
+  }
+
+  // A pixel map that marks pixels beyond the image (a 5 × 5 image: 25 bits of 32).
+  {
+    SharedView small = view;
+    small.image = {1, 5, 5, std::vector<float>(25, 0.0f)};
+    for (int i = 0; i < 5; ++i) small.image.pixels[std::size_t(i)] = 0.5f;
+    LoadedModel small_model = loaded;
+    small_model.height = small_model.width = 5;
+    const std::vector<std::uint8_t> r = vitopo::share_link_record(small);
+    REQUIRE(r[at.pixels - 1] == 2);
+    require_same(vitopo::read_share_link_record(r, small_model), small);
+    CHECK(kind_of(crafted(r, at.pixels + 3, {std::uint8_t(r[at.pixels + 3] | 0x80)}), small_model) == Kind::pixels);
+  }
 
   // Settings: metric 8 is unknown, flag bit 3 is undefined, 4 is not prime,
   // 0 is not a modulus, a NaN or negative threshold, a NaN long bar length,
