@@ -90,7 +90,53 @@ export class AppBridge {
   selection() {
     return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_selection())));
   }
+
+  // Share links (src/app/bridge_share_link.cpp; the core's src/core/share_link.hpp).
+  // A selection is {layer, head, epsilon, bar: {dim, index} | null}.
+
+  // The first 16 bytes of the SHA-256 of ONNX bytes, in hex: the model's name in a link.
+  modelFingerprint(bytes) {
+    return this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_model_fingerprint(heap.array(bytes), bytes.byteLength)))).fingerprint;
+  }
+
+  // "#v1=…" for what the app shows, made with `model` {fingerprint, name}.
+  shareLink(model) {
+    return this.#call((heap, m) => shareReply(heap.readString(m._vitopo_bridge_share_link(heap.string(JSON.stringify(model)))))).link;
+  }
+
+  // Reads a link for `model` {fingerprint, name, channels, height, width, layers, heads}:
+  // {image, settings, selection, model, pixels: Float32Array, dims: [1, C, H, W]}.
+  // Throws the core's message, with `kind` (and `needs`, the model a link for another model needs).
+  openShareLink(link, model) {
+    return this.#call((heap, m) => {
+      const reply = shareReply(heap.readString(m._vitopo_bridge_open_share_link(heap.string(link), heap.string(JSON.stringify(model)))));
+      const { channels, height, width } = reply.image;
+      const pixels = heap.readFloat32(m._vitopo_bridge_share_link_pixels(), channels * height * width);
+      return { ...reply, pixels, dims: [1, channels, height, width] };
+    });
+  }
+
+  // Throws unless `selection` exists in the analysis (vitopo.analysis/1 text).
+  checkSelection(analysisText, { layer, head, epsilon, bar }) {
+    this.#call((heap, m) => shareReply(heap.readString(m._vitopo_bridge_check_selection(heap.string(analysisText),
+      layer, head, bar ? bar.dim : -1, bar ? bar.index : 0, epsilon))));
+  }
+
+  // Selects a head, a bar and ε in the analysis shown; returns the selection.
+  select({ layer, head, epsilon, bar }) {
+    return this.#call((heap, m) => shareReply(heap.readString(m._vitopo_bridge_select(layer, head,
+      bar ? bar.dim : -1, bar ? bar.index : 0, epsilon)))).selection;
+  }
 }
+
+// Like unwrap, keeping the reply's `kind` and `needs` on the Error.
+function shareReply(reply) {
+  const value = JSON.parse(reply);
+  if (!value.ok) throw Object.assign(new Error(value.error), { kind: value.kind, needs: value.needs });
+  return value;
+}
+
+const NO_VIEWS_NO_LINKS = 'Share links need the views, which could not start in this browser (no WebGL2).';
 
 // Stands in for the app when the views cannot run: the data flow and the page
 // API work the same.
@@ -106,4 +152,9 @@ export class NoViews {
   setSettings() {}
   takeIntents() { return []; }
   selection() { return null; }
+  modelFingerprint() { return null; }
+  shareLink() { return null; }
+  openShareLink() { throw new Error(NO_VIEWS_NO_LINKS); }
+  checkSelection() { throw new Error(NO_VIEWS_NO_LINKS); }
+  select() { throw new Error(NO_VIEWS_NO_LINKS); }
 }

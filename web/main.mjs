@@ -1,6 +1,6 @@
 // Boots the page: the core module, the views (app module), the analysis
-// worker, the default model, then the first sample, so the page opens with a
-// sample already analysed.
+// worker, the default model, then the share link in the URL if there is one,
+// else the first sample, so the page opens with something already analysed.
 import createVitopoCore from './vitopo_core.mjs';
 import { CoreModule } from './core.mjs';
 import { AnalysisClient } from './analysis_client.mjs';
@@ -8,6 +8,7 @@ import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
 import { attachImageInputs, buildGallery } from './image_input.mjs';
 import { Pipeline } from './pipeline.mjs';
 import { installPageApi } from './page_api.mjs';
+import { ShareLinks, linkInUrl } from './share_link.mjs';
 import { StatusArea } from './status.mjs';
 
 const DEFAULT_MODEL = 'models/vitopo-fmnist.onnx';
@@ -62,7 +63,8 @@ async function boot() {
   const core = await CoreModule.instantiate(createVitopoCore);
   const views = await startViews();
   const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status });
-  installPageApi(pipeline, ready);
+  const links = new ShareLinks({ pipeline, status, views });
+  installPageApi(pipeline, ready, links);
 
   const quiet = (promise) => promise.catch(() => {});  // errors are already shown in the page
   const picker = document.getElementById('image-file');
@@ -88,15 +90,25 @@ async function boot() {
     'load-sample': ({ sample }) => samples[sample] &&
       quiet(pipeline.loadImage(samples[sample].url, { sampleLabel: samples[sample].label ?? -1 })),
     'export-analysis': () => pipeline.current && download('vitopo-analysis.json', pipeline.current.analysisText),
-    'copy-share-link': () => status.info('Share links are not available yet.'),
+    'copy-share-link': () => links.copy(),
+  });
+  // A link pasted into the address bar of the open page.
+  window.addEventListener('hashchange', () => {
+    const link = linkInUrl();
+    if (link) quiet(links.open(link));
   });
 
   const response = await fetch(DEFAULT_MODEL);
   if (!response.ok) throw new Error(`Could not load the default model ${DEFAULT_MODEL}: HTTP ${response.status}`);
   await pipeline.loadModel(new Uint8Array(await response.arrayBuffer()), DEFAULT_MODEL.split('/').pop());
-  if (samples.length > 0) {
+  // A bad link leaves the page on the first sample, with the link's message shown.
+  let linkError = null;
+  const link = linkInUrl();
+  const opened = link !== null && await links.open(link).then(() => true, (e) => { linkError = e; return false; });
+  if (!opened && samples.length > 0) {
     await pipeline.loadImage(samples[0].url, { sampleLabel: samples[0].label ?? -1 });
   }
+  if (linkError) links.showError(linkError);
 }
 
 boot().then(() => resolveReady(window.vitopo), (e) => {

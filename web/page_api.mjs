@@ -8,15 +8,22 @@
 //   vitopo.attention()                 {shape: [L, H, T, T], data: Float32Array}, or null
 //   vitopo.settings()                  the current settings (the analysis JSON's "settings")
 //   await vitopo.settings(patch)       re-analyses with the patch applied; the new analysis
-//   vitopo.shareLink()                 null until share links are built
+//   vitopo.shareLink()                 the page's URL with #v1=… for the current image, settings,
+//                                      layer/head, ε and bar (null when nothing is analysed)
 // and, beyond the contract:
-//   await vitopo.loadModel(blob|url)   a user's ONNX model, checked against the contract
+//   await vitopo.openShareLink(link)   opens a link (URL or #v1=…): {analysis, selection};
+//                                      rejects with the link's message, the page as it was
+//   vitopo.selection()                 {layer, head, epsilon, bar: {dim, index} | null}, or null
+//   vitopo.select(patch)               selects e.g. {layer: 2, head: 1, epsilon: 0.3, bar: {dim: 1, index: 0}}
+//                                      in the current analysis; the new selection (throws if absent)
+//   await vitopo.loadModel(blob|url)   a user's ONNX model, checked against the contract;
+//                                      opens a link that was waiting for that model
 //   vitopo.prediction()                {index, label, probability, probabilities}, or null
 //   vitopo.model()                     the model spec, or null
 //   vitopo.cancel()                    stops a running analysis (true if one was running)
 import { fetchBlob } from './image_input.mjs';
 
-export function installPageApi(pipeline, ready) {
+export function installPageApi(pipeline, ready, links) {
   const copy = (value) => (value == null ? null : structuredClone(value));
   const api = {
     ready,
@@ -27,10 +34,24 @@ export function installPageApi(pipeline, ready) {
       return a ? { shape: [...a.shape], data: new Float32Array(a.data) } : null;
     },
     settings: (patch) => (patch === undefined ? copy(pipeline.settings) : pipeline.reanalyse(patch)),
-    shareLink: () => null,
+    shareLink: () => links.url(),
+    openShareLink: (link) => links.open(String(link)),
+    selection: () => (pipeline.current ? selection(pipeline.views.selection()) : null),
+    select: (patch) => {
+      const current = selection(pipeline.views.selection());
+      if (!current || !pipeline.current) throw new Error('Nothing is analysed yet.');
+      try {
+        return pipeline.views.select({ ...current, ...patch });
+      } catch (e) {
+        links.showError(e);
+        throw e;
+      }
+    },
     loadModel: async (source) => {
       const blob = typeof source === 'string' || source instanceof URL ? await fetchBlob(String(source)) : source;
-      return pipeline.loadModel(new Uint8Array(await blob.arrayBuffer()), blob.name || 'the model');
+      const spec = await pipeline.loadModel(new Uint8Array(await blob.arrayBuffer()), blob.name || 'the model');
+      await links.afterModelLoaded().catch(() => {});  // a failure is shown in the page
+      return spec;
     },
     prediction: () => copy(pipeline.current?.prediction),
     model: () => copy(pipeline.model?.spec),
@@ -38,4 +59,11 @@ export function installPageApi(pipeline, ready) {
   };
   window.vitopo = Object.freeze(api);
   return api;
+}
+
+// The views' selection with `bar: null` for no bar.
+function selection(s) {
+  if (!s) return null;
+  const bar = s.bar && s.bar.dim >= 0 && s.bar.index >= 0 ? { dim: s.bar.dim, index: s.bar.index } : null;
+  return { layer: s.layer, head: s.head, epsilon: s.epsilon, bar };
 }

@@ -6,6 +6,7 @@
 import { decodeImage, fetchBlob, InputError } from './image_input.mjs';
 import { ModelSession, predict } from './model_session.mjs';
 import { Cancelled } from './analysis_client.mjs';
+import { shareLinkError } from './share_link.mjs';
 
 export class Pipeline {
   constructor({ core, analysis, views, status }) {
@@ -31,7 +32,8 @@ export class Pipeline {
       throw new InputError(`${name}: ${e.message}`);  // the validator's message, as it is
     }
     try {
-      return { session: await ModelSession.create(bytes, spec), spec, name };
+      // The fingerprint names the model in share links (null without the views).
+      return { session: await ModelSession.create(bytes, spec), spec, name, fingerprint: this.views.modelFingerprint(bytes) };
     } catch (e) {
       throw new InputError(`${name} passed the contract check but ONNX Runtime cannot load it: ${e.message}`);
     }
@@ -50,12 +52,24 @@ export class Pipeline {
 
   // Runs the whole flow on a decoded image with a model and settings, and
   // returns the candidate result without committing it.
+  // An image from a share link carries its model input: it goes to the model
+  // as it is, without preprocessing.
   async #analyse(generation, model, image, settings, meta) {
     let input;
-    try {
-      input = this.core.preprocess(image, model.spec);
-    } catch (e) {
-      throw new InputError(`${image.name || 'The image'} cannot be prepared for the model: ${e.message}`);
+    if (image.modelInput) {
+      input = image.modelInput;
+      const [, c, h, w] = input.dims;
+      const wanted = model.spec.input;
+      if (c !== wanted.channels || h !== wanted.height || w !== wanted.width) {
+        throw new InputError(`${image.name} is the input of another model (${c} × ${h} × ${w}); ${model.name} takes ` +
+          `${wanted.channels} × ${wanted.height} × ${wanted.width}. Open an image file for it.`);
+      }
+    } else {
+      try {
+        input = this.core.preprocess(image, model.spec);
+      } catch (e) {
+        throw new InputError(`${image.name || 'The image'} cannot be prepared for the model: ${e.message}`);
+      }
     }
     this.#superseded(generation);
     this.#progress('running the model');
@@ -186,6 +200,48 @@ export class Pipeline {
       this.#commit(this.model, result);
       return result.analysis;
     });
+  }
+
+  // Opens a share link (#v1=…) made with the loaded model: its pixels go to the
+  // model as they are, analysed with its settings; only once the link's head
+  // and bar are found in that analysis is anything replaced, then the
+  // selection and ε are restored. Resolves to {analysis, selection}. A bad
+  // link rejects with the core's message (and its `kind`), the page as it was.
+  openShareLink(link) {
+    return this.#request(async (generation) => {
+      const model = this.model;
+      if (!model) throw new InputError('No model is loaded yet.');
+      const spec = model.spec;
+      let shared;
+      try {
+        shared = this.views.openShareLink(link, { fingerprint: model.fingerprint ?? '', name: this.#modelName(model),
+          channels: spec.input.channels, height: spec.input.height, width: spec.input.width, layers: spec.layers, heads: spec.heads });
+      } catch (e) {
+        throw shareLinkError(e);
+      }
+      const settings = this.core.checkSettings(shared.settings);
+      const image = { name: 'The shared image', modelInput: { pixels: shared.pixels, dims: shared.dims }, display: null };
+      const result = await this.#analyse(generation, model, image, settings, { name: 'Shared link', sampleLabel: -1 });
+      try {
+        this.views.checkSelection(result.analysisText, shared.selection);
+      } catch (e) {
+        throw shareLinkError(e, "The link's selection is not in its analysis: ");
+      }
+      this.#commit(model, result);
+      this.views.select(shared.selection);
+      return { analysis: result.analysis, selection: shared.selection };
+    });
+  }
+
+  // "#v1=…" for the committed image and settings and the views' selection;
+  // null when nothing is analysed (or without the views).
+  shareLinkFragment() {
+    if (!this.current || !this.model?.fingerprint) return null;
+    return this.views.shareLink({ fingerprint: this.model.fingerprint, name: this.#modelName(this.model) });
+  }
+
+  #modelName(model) {
+    return model.spec.name || model.name;
   }
 
   // Stops the running request at its next step (the worker is terminated at

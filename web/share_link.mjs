@@ -1,0 +1,101 @@
+// Share links on the page (DESIGN.md, "Share link"): the URL of what is shown,
+// opening a URL's #v1=… (at boot and on hashchange), and the "Copy link"
+// action. The encoding and every check are the core's (src/core/share_link.hpp),
+// reached through the app module (src/app/bridge_share_link.cpp); the pipeline
+// feeds a link's pixels to the model (Pipeline.openShareLink).
+import { InputError } from './image_input.mjs';
+
+// The error a page shows for a bad link: the core's message as a sentence,
+// keeping its `kind` ("checksum", "truncated", "model", …) and, for a link made
+// with another model, `needs` ({fingerprint, name} of that model).
+export function shareLinkError(e, lead = '') {
+  const text = String(e.message ?? e);
+  const sentence = lead ? lead + text : text.charAt(0).toUpperCase() + text.slice(1);
+  const hint = e.kind === 'model' ? '. Load that model with “Model…” and the link opens.' : '';
+  return Object.assign(new InputError(sentence + hint), { kind: e.kind ?? 'other', needs: e.needs ?? null });
+}
+
+// The URL's share link, or null: any non-empty fragment is taken for one, so
+// that a mangled link is reported rather than ignored.
+export function linkInUrl() {
+  return location.hash.length > 1 ? location.hash : null;
+}
+
+export class ShareLinks {
+  constructor({ pipeline, status, views }) {
+    this.pipeline = pipeline;
+    this.status = status;
+    this.views = views;
+    this.pending = null;  // {link, fingerprint}: a link waiting for the model it was made with
+    this.box = null;      // the text box that shows a link the clipboard refused
+  }
+
+  // The full URL of what the page shows, or null when nothing is analysed.
+  url() {
+    const fragment = this.pipeline.shareLinkFragment();
+    return fragment ? location.href.split('#')[0] + fragment : null;
+  }
+
+  // Opens a link (the pipeline shows any error, and keeps what the page had).
+  // A link made with another model is kept until that model is loaded.
+  async open(link) {
+    try {
+      const opened = await this.pipeline.openShareLink(link);
+      this.pending = null;
+      return opened;
+    } catch (e) {
+      if (e.kind === 'model' && e.needs) this.pending = { link, fingerprint: e.needs.fingerprint };
+      throw e;
+    }
+  }
+
+  // After a model is loaded: opens the link that was waiting for it, if any.
+  async afterModelLoaded() {
+    const pending = this.pending;
+    if (!pending || pending.fingerprint !== this.pipeline.model?.fingerprint) return null;
+    return this.open(pending.link);
+  }
+
+  // Shows `error` again (a later success, such as the fallback sample, clears errors).
+  showError(error) {
+    const message = error.message ?? String(error);
+    this.status.fail(message);
+    this.views.setStatus('', message);
+  }
+
+  // Copies the URL to the clipboard; if the browser refuses, shows it in a box
+  // to copy by hand. Resolves to the URL (null when nothing is analysed).
+  async copy() {
+    const url = this.url();
+    if (!url) {
+      this.#say('Nothing to share yet: analyse an image first.');
+      return null;
+    }
+    try {
+      await navigator.clipboard.writeText(url);
+      this.#say(`Share link copied to the clipboard (${url.length} characters).`);
+    } catch {
+      this.#showInBox(url);
+      this.#say('The browser did not allow the clipboard: the link is selected in the box beside this message; copy it from there.');
+    }
+    return url;
+  }
+
+  #say(message) {
+    this.status.info(message);
+    this.views.setStatus(message, '');
+  }
+
+  #showInBox(url) {
+    if (!this.box) {
+      this.box = Object.assign(document.createElement('input'), { id: 'share-link', readOnly: true, title: 'share link' });
+      this.box.style.cssText = 'flex: 0 1 28vw; min-width: 8em; font: inherit; background: #111; color: inherit; border: 1px solid #555;';
+      this.box.addEventListener('blur', () => { this.box.hidden = true; });
+      document.getElementById('state').after(this.box);
+    }
+    this.box.value = url;
+    this.box.hidden = false;
+    this.box.focus();
+    this.box.select();
+  }
+}
