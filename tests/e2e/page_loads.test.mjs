@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { openPage } from './harness.mjs';
 
 test('the page loads with WebGL2, vitopo.ready resolves and a sample is already analysed', async () => {
-  const { page, log, close } = await openPage();
+  const { page, server, log, close } = await openPage();
   try {
     const state = await page.evaluate(() => {
       const probe = document.createElement('canvas').getContext('webgl2');
@@ -32,7 +32,7 @@ test('the page loads with WebGL2, vitopo.ready resolves and a sample is already 
     for (const name of ['ready', 'loadImage', 'analysis', 'attention', 'settings', 'shareLink']) {
       assert.ok(state.api.includes(name), `vitopo.${name} exists`);
     }
-    assert.equal(state.share, null);
+    assert.ok(state.share.startsWith(`${server.url}#v1=`), 'vitopo.shareLink() is the page URL with #v1=…');
     assert.equal(state.schema, 'vitopo.analysis/1');
     const [L, H, T, T2] = state.shape;
     assert.equal(T, T2);
