@@ -1,10 +1,14 @@
 // The analysis worker: runs the core's analysis of every head off the UI
 // thread, in its own instance of the core module (vitopo_core.wasm), and posts
 // progress as heads finish. It is terminated to cancel.
-import createVitopoCore from './vitopo_core.mjs';
 import { CoreModule } from './core.mjs';
 
-const core = CoreModule.instantiate(createVitopoCore);
+// Heads are analysed on as many threads as the machine has cores, up to 8
+// (one is this worker's own), with the threaded module: it needs shared
+// memory, so only when the page is cross-origin isolated.
+const threads = self.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)) : 1;
+const core = import(threads > 1 ? './vitopo_core_threaded.mjs' : './vitopo_core.mjs')
+  .then(({ default: factory }) => CoreModule.instantiate(factory, { threads }));
 
 self.onmessage = async ({ data }) => {
   if (data.type !== 'analyse') return;

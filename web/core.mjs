@@ -1,18 +1,25 @@
-// The core module (vitopo_core.wasm, built from src/app/worker): the science
+// The core module (vitopo_core.wasm or vitopo_core_threaded.wasm, src/app/worker): the science
 // without a UI, used on the main thread to validate a model and preprocess an
 // image, and in the analysis worker to analyse every head.
 import { WasmHeap, unwrap } from './wasm_memory.mjs';
 
 export class CoreModule {
-  static async instantiate(factory) {
+  // `threads`: how many threads analyse() may use; more than 1 needs the
+  // threaded module (vitopo_core_threaded.mjs), which makes its pool of
+  // threads − 1 pthreads now, as one cannot start later while analyse() blocks.
+  static async instantiate(factory, { threads = 1 } = {}) {
     const progress = { callback: null };
-    const module = await factory({ onProgress: (done, total) => progress.callback?.(done, total) });
-    return new CoreModule(module, progress);
+    const module = await factory({
+      onProgress: (done, total) => progress.callback?.(done, total),
+      analysisPoolSize: threads - 1,
+    });
+    return new CoreModule(module, progress, threads);
   }
 
-  constructor(module, progress) {
+  constructor(module, progress, threads) {
     this.module = module;
     this.progress = progress;
+    this.threads = threads;
   }
 
   #call(body) {
@@ -66,7 +73,7 @@ export class CoreModule {
       const s = heap.string(JSON.stringify(settings ?? {}));
       this.progress.callback = onProgress;
       try {
-        const reply = heap.readString(this.module._vitopo_core_analyse(p, shape[0], shape[1], shape[2], s));
+        const reply = heap.readString(this.module._vitopo_core_analyse(p, shape[0], shape[1], shape[2], s, this.threads));
         if (!reply.startsWith('{"ok":true')) unwrap(reply);
         return reply.slice('{"ok":true,"analysis":'.length, -1);
       } finally {

@@ -51,11 +51,12 @@ export class WasmHeap {
     const bytes = this.bytes;
     let end = p;
     while (bytes[end] !== 0) end++;
-    return decoder.decode(bytes.subarray(p, end));
+    // A copy: TextDecoder refuses views of shared memory (a threaded module's).
+    return decoder.decode(bytes.slice(p, end));
   }
 
   readFloat32(p, count) {
-    return new Float32Array(this.bytes.buffer.slice(p, p + 4 * count));
+    return new Float32Array(this.bytes.slice(p, p + 4 * count).buffer);  // a copy, never shared
   }
 
   release() {

@@ -66,6 +66,8 @@ export async function openPage({ viewport = { width: 1400, height: 900 } } = {})
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   // Generous: the tests share two cores with builds and training runs.
   context.setDefaultTimeout(TIMEOUT);
+  const requests = [];  // every URL the page and its workers fetched
+  context.on('request', (r) => requests.push(r.url()));
   const page = await context.newPage();
   const log = [];
   page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
@@ -82,7 +84,7 @@ export async function openPage({ viewport = { width: 1400, height: 900 } } = {})
     await close();
     throw new Error(`${e.message}\npage log:\n${log.join('\n')}`);
   }
-  return { page, browser, server, log, close };
+  return { page, browser, server, log, requests, close };
 }
 
 // The samples the page offers: [{file, label, name, url}] from samples.json.

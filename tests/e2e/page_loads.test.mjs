@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { openPage } from './harness.mjs';
 
 test('the page loads with WebGL2, vitopo.ready resolves and a sample is already analysed', async () => {
-  const { page, server, log, close } = await openPage();
+  const { page, server, log, requests, close } = await openPage();
   try {
     const state = await page.evaluate(() => {
       const probe = document.createElement('canvas').getContext('webgl2');
@@ -38,6 +38,12 @@ test('the page loads with WebGL2, vitopo.ready resolves and a sample is already 
     assert.equal(T, T2);
     assert.equal(state.dataLength, L * H * T * T);
     assert.equal(state.heads, L * H, 'every head of every layer is analysed');
+    // The analysis worker analyses on min(cores, 8) threads: with 2 or more,
+    // its threaded module starts that many minus one pthreads, each from
+    // vitopo_core_threaded.worker.js.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const pthreads = requests.filter((url) => url.endsWith('/vitopo_core_threaded.worker.js')).length;
+    assert.equal(pthreads, Math.min(cores, 8) - 1, `pthread workers started on ${cores} cores`);
   } finally {
     await close();
   }

@@ -8,6 +8,7 @@
 // until the next call, so no C++ exception ever crosses into JS.
 #include <emscripten/emscripten.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -167,16 +168,18 @@ EMSCRIPTEN_KEEPALIVE const float* vitopo_core_preprocessed() { return preprocess
 
 // Analyses every head of an L×H×T×T float32 attention tensor with the given
 // settings (the analysis JSON's "settings", possibly partial). The reply is
-// {"ok":true,"analysis":<vitopo.analysis/1>} or the core's message. Progress
-// goes to Module.onProgress after every head.
+// {"ok":true,"analysis":<vitopo.analysis/1>} or the core's message. Heads are
+// analysed on `threads` threads (at most the module's analysisPoolSize + 1; the
+// calling one is among them). Progress goes to Module.onProgress as heads finish.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_analyse(const float* data, int layers, int heads, int tokens,
-                                                      const char* settings_json) {
+                                                      const char* settings_json, int threads) {
   try {
     const std::int64_t shape[4] = {layers, heads, tokens, tokens};
     const std::size_t count = std::size_t(layers) * std::size_t(heads) * std::size_t(tokens) * std::size_t(tokens);
     const vitopo::AttentionTensor attention = vitopo::AttentionTensor::from_buffer(std::span<const float>(data, count), shape);
     const vitopo::AnalysisSettings settings = settings_from_json(nlohmann::json::parse(settings_json));
-    const vitopo::Analysis analysis = vitopo::analyze(attention, settings, {}, 1, [](std::size_t done, std::size_t total) {
+    const vitopo::Analysis analysis = vitopo::analyze(attention, settings, {}, unsigned(std::max(threads, 1)),
+                                                      [](std::size_t done, std::size_t total) {
       vitopo_report_progress(int(done), int(total));
       return true;
     });
