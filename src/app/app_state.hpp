@@ -209,6 +209,7 @@ struct Selection {
 // The scale ε shared by every view, and the sweep of the play button.
 struct Scale {
   double epsilon = 0;
+  bool chosen = false;         // ε was set (by a view, a link or the page API), not yet defaulted
   bool playing = false;
   double play_seconds = 6;     // one sweep from 0 to the largest finite death
 };

@@ -176,6 +176,7 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_select(int layer, int head, int b
     ++state.selection.revision;
     state.scale.playing = false;
     state.scale.epsilon = s.epsilon;
+    state.scale.chosen = true;
     return ok({{"selection", selection_json(s)}});
   });
 }

@@ -148,7 +148,7 @@ void advance_scale(AppState& state, float seconds) {
     // A new head: a scale where the skeleton shows structure, unless ε is already inside its range.
     // The median H0 death: half of the merges have happened, so the
     // components are neither all single tokens nor one blob.
-    if (!(scale.epsilon > 0 && scale.epsilon <= head.scale_limit)) {
+    if (!(scale.chosen && scale.epsilon >= 0 && scale.epsilon <= head.scale_limit)) {
       std::vector<double> deaths;
       if (!head.persistence.barcodes.empty())
         for (const auto& bar : head.persistence.barcodes[0].bars)
@@ -159,6 +159,7 @@ void advance_scale(AppState& state, float seconds) {
         std::nth_element(deaths.begin(), deaths.begin() + std::ptrdiff_t(deaths.size() / 2), deaths.end());
         scale.epsilon = deaths[deaths.size() / 2];
       }
+      scale.chosen = true;
     }
     seen_revision = head.revision;
   }

@@ -119,6 +119,12 @@ test('a share link reopens the same analysis, attention and selection in a fresh
     const pasted = await pageState(page);
     assert.deepEqual(pasted.analysis, made.analysis);
     assert.deepEqual(pasted.selection, made.selection);
+
+    // ε = 0 is a scale like any other (the skeleton has no edges): it is kept, not defaulted.
+    await page.evaluate(() => window.vitopo.select({ layer: 1, head: 2, epsilon: 0, bar: null }));
+    await frames(page);
+    assert.equal((await page.evaluate(() => window.vitopo.selection())).epsilon, 0);
+    assert.ok(record(await page.evaluate(() => window.vitopo.shareLink())).length > 0);
     assert.deepEqual(log.filter((line) => line.startsWith('[pageerror]')), []);
   } finally {
     await close();
