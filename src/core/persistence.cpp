@@ -181,8 +181,10 @@ class RipsPersistence {
     std::vector<Simplex> edges = collect_edges();
     check_memory(edges, memory_budget, requested_dim);
 
+    // Up to H1 the edges are not needed after H0, so the columns of degree 1
+    // (a subsequence of them) take their place rather than a second vector.
     std::vector<Simplex> columns;
-    compute_h0(edges, columns, out.barcodes[0]);
+    compute_h0(edges, columns, out.barcodes[0], /*in_place=*/max_dim_ <= 1);
     std::vector<Simplex> simplices, next_simplices;
     if (max_dim_ >= 2) simplices = std::move(edges);  // the 1-simplices the triangles grow from
     edges = std::vector<Simplex>();
@@ -277,7 +279,9 @@ class RipsPersistence {
   // Union-find over the edges in filtration order: an edge joining two
   // components kills the younger (all are born at 0); an edge that closes a
   // loop is a column of the degree-1 reduction.
-  void compute_h0(std::vector<Simplex>& edges, std::vector<Simplex>& columns, Barcode& bars) {
+  // With in_place, the columns are gathered at the front of `edges` (each is
+  // written at or before the edge being read) and `edges` is left empty.
+  void compute_h0(std::vector<Simplex>& edges, std::vector<Simplex>& columns, Barcode& bars, bool in_place) {
     sort_in_filtration_order(edges);
     std::vector<index_t> parent(static_cast<std::size_t>(n_));
     std::iota(parent.begin(), parent.end(), index_t(0));
@@ -289,6 +293,7 @@ class RipsPersistence {
       return v;
     };
     index_t vs[2];
+    std::size_t kept = 0;
     for (const auto& e : edges) {
       simplex_vertices(binomial_, e.index, 1, n_, vs);
       index_t u = find(vs[0]), v = find(vs[1]);
@@ -297,9 +302,18 @@ class RipsPersistence {
         parent[std::size_t(v)] = u;
         if (e.diameter != 0) bars.bars.push_back(Bar{0, double(e.diameter), {v}, {vs[1], vs[0]}});
       } else if (max_dim_ >= 1) {
-        if (!has_zero_apparent_cofacet(e, vs, 1)) columns.push_back(e);
-        else if (h1_pairs_) h1_pairs_->emplace_back(e.index, zero_pivot_cofacet(e, vs, 1).index);
+        if (!has_zero_apparent_cofacet(e, vs, 1)) {
+          if (in_place) edges[kept++] = e;
+          else columns.push_back(e);
+        } else if (h1_pairs_) {
+          h1_pairs_->emplace_back(e.index, zero_pivot_cofacet(e, vs, 1).index);
+        }
       }
+    }
+    if (in_place) {
+      edges.resize(kept);
+      columns.swap(edges);
+      edges.clear();
     }
     std::reverse(columns.begin(), columns.end());
     for (index_t v = 0; v < n_; ++v)
