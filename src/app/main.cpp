@@ -203,10 +203,43 @@ void announce_selection(AppState& state, double now) {
   state.raise(intent);
 }
 
+// Whether to draw this animation frame. Redrawing a page where nothing moves
+// only spends the user's battery, so after a second without input, change or
+// animation the views are drawn 4 times a second (what is driven by time,
+// such as announcing a settled ε, still advances), until something happens.
+bool worth_drawing(const AppState& state, bool input) {
+  static double last_active = 0, last_drawn = 0;
+  static std::uint64_t last_mark = 0;
+  const double now = emscripten_get_now() / 1000.0;
+  // Every change the bridge or a view makes bumps one of these.
+  std::uint64_t mark = state.model_revision;
+  for (std::uint64_t r : {state.image.revision, state.attention.revision, state.analysis.revision,
+                          state.status.revision, state.settings_revision, state.selection.revision,
+                          std::uint64_t(state.selection.layer), std::uint64_t(state.selection.head),
+                          std::uint64_t(state.progress.done)})
+    mark = mark * 1000003u + r;
+  double epsilon = state.scale.epsilon;
+  std::uint64_t epsilon_bits = 0;
+  std::memcpy(&epsilon_bits, &epsilon, sizeof epsilon_bits);
+  mark = mark * 1000003u + epsilon_bits;
+  if (input || mark != last_mark || state.scale.playing || state.progress.running || !state.intents.empty()) {
+    last_active = now;
+    last_mark = mark;
+  }
+  if (now - last_active > 1.0 && now - last_drawn < 0.25) return false;
+  last_drawn = now;
+  return true;
+}
+
 void frame() {
   AppState& state = app_state();
   SDL_Event event;
-  while (SDL_PollEvent(&event)) ImGui_ImplSDL2_ProcessEvent(&event);
+  bool input = false;
+  while (SDL_PollEvent(&event)) {
+    ImGui_ImplSDL2_ProcessEvent(&event);
+    input = true;
+  }
+  if (!worth_drawing(state, input)) return;
 
   follow_canvas_size();
   const float dpr = float(emscripten_get_device_pixel_ratio());

@@ -44,6 +44,27 @@ test('the page loads with WebGL2, vitopo.ready resolves and a sample is already 
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     const pthreads = requests.filter((url) => url.endsWith('/vitopo_core_threaded.worker.js')).length;
     assert.equal(pthreads, Math.min(cores, 8) - 1, `pthread workers started on ${cores} cores`);
+
+    // Idle, the app draws a few frames a second, not every animation frame;
+    // input brings it back to every frame. (Frames counted by WebGL clears.)
+    const framesIn = (ms) => page.evaluate((wait) => new Promise((resolve) => {
+      const proto = WebGL2RenderingContext.prototype;
+      const clear = proto.clear;
+      let n = 0;
+      proto.clear = function (...args) { n++; return clear.apply(this, args); };
+      setTimeout(() => { proto.clear = clear; resolve(n); }, wait);
+    }), ms);
+    await page.waitForTimeout(1500);
+    const idle = await framesIn(1000);
+    assert.ok(idle >= 1 && idle <= 6, `idle: ${idle} frames in a second`);
+    const box = await page.locator('#canvas').boundingBox();
+    const moving = framesIn(600);
+    for (let i = 0; i < 12; i++) {
+      await page.mouse.move(box.x + 100 + 20 * i, box.y + 100);
+      await page.waitForTimeout(40);
+    }
+    const active = await moving;
+    assert.ok(active > idle, `moving the mouse: ${active} frames in 0.6 s, idle ${idle} in 1 s`);
   } finally {
     await close();
   }
