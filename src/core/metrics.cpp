@@ -176,47 +176,34 @@ template <int W, int e_shift>
 // ln 2 in a high part with 32 significant bits and the rest.
 constexpr double ln2_hi = 0x1.62e42fee00000p-1, ln2_lo = 0x1.a39ef35793c76p-33;
 
-// Σ x log x over a padded row (length a multiple of 2W, padding zeros), as
+// Σ x log x over padded rows (length a multiple of 2W, padding zeros), as
 // ln 2 · Σ x e + Σ x log f: the exponents are summed apart and multiplied by
-// ln 2 once.
+// ln 2 once. With q, Σ m log m for m = (p + q)/2: with s = p + q = 2^(e+1) f,
+// m = 2^e f, so the halving is folded into the exponent, and the sums of s
+// are halved once at the end.
 template <int W>
-[[gnu::always_inline]] inline double sum_x_log_x(const double* p, std::size_t length) {
+[[gnu::always_inline]] inline double sum_x_log_x(const double* p, const double* q, std::size_t length) {
   using real = typename Lanes<W>::real;
   real e0 = {}, e1 = {}, f0 = {}, f1 = {};
+  auto add = [&](real& e, real& f, const real x, const LogParts<W> l) {
+    e += x * l.e;
+    f += x * l.log_f;
+  };
   for (std::size_t k = 0; k < length; k += 2 * W) {
-    const real x0 = load<W>(p + k), x1 = load<W>(p + k + W);
-    const LogParts<W> l0 = log_parts<W, 0>(x0), l1 = log_parts<W, 0>(x1);
-    e0 += x0 * l0.e;
-    e1 += x1 * l1.e;
-    f0 += x0 * l0.log_f;
-    f1 += x1 * l1.log_f;
+    if (q) {
+      const real s0 = load<W>(p + k) + load<W>(q + k), s1 = load<W>(p + k + W) + load<W>(q + k + W);
+      add(e0, f0, s0, log_parts<W, -1>(s0));
+      add(e1, f1, s1, log_parts<W, -1>(s1));
+    } else {
+      const real x0 = load<W>(p + k), x1 = load<W>(p + k + W);
+      add(e0, f0, x0, log_parts<W, 0>(x0));
+      add(e1, f1, x1, log_parts<W, 0>(x1));
+    }
   }
   const real e = e0 + e1, f = f0 + f1;
   double sum_e = 0, sum_f = 0;
   for (int i = 0; i < W; ++i) sum_e += e[i], sum_f += f[i];
-  return sum_e * ln2_hi + (sum_e * ln2_lo + sum_f);
-}
-
-// Σ m log m, m = (p + q)/2, over padded rows. With s = p + q = 2^(e+1) f,
-// m = 2^e f: the halving is folded into the exponent, and the sums of s are
-// halved once at the end.
-template <int W>
-[[gnu::always_inline]] inline double sum_mean_log_mean(const double* p, const double* q, std::size_t length) {
-  using real = typename Lanes<W>::real;
-  real e0 = {}, e1 = {}, f0 = {}, f1 = {};
-  for (std::size_t k = 0; k < length; k += 2 * W) {
-    const real s0 = load<W>(p + k) + load<W>(q + k);
-    const real s1 = load<W>(p + k + W) + load<W>(q + k + W);
-    const LogParts<W> l0 = log_parts<W, -1>(s0), l1 = log_parts<W, -1>(s1);
-    e0 += s0 * l0.e;
-    e1 += s1 * l1.e;
-    f0 += s0 * l0.log_f;
-    f1 += s1 * l1.log_f;
-  }
-  const real e = e0 + e1, f = f0 + f1;
-  double sum_e = 0, sum_f = 0;
-  for (int i = 0; i < W; ++i) sum_e += e[i], sum_f += f[i];
-  return 0.5 * (sum_e * ln2_hi + (sum_e * ln2_lo + sum_f));
+  return (q ? 0.5 : 1.0) * (sum_e * ln2_hi + (sum_e * ln2_lo + sum_f));
 }
 
 // The fast half of the pairwise JS: for the n padded rows, half entropies and
@@ -225,10 +212,10 @@ template <int W>
 template <int W>
 [[gnu::always_inline]] inline void fast_js_lanes(const double* rows, std::size_t n, std::size_t stride, double* D) {
   std::vector<double> half_entropy(n);
-  for (std::size_t i = 0; i < n; ++i) half_entropy[i] = 0.5 * sum_x_log_x<W>(rows + i * stride, stride);
+  for (std::size_t i = 0; i < n; ++i) half_entropy[i] = 0.5 * sum_x_log_x<W>(rows + i * stride, nullptr, stride);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < i; ++j)
-      D[i * n + j] = half_entropy[i] + half_entropy[j] - sum_mean_log_mean<W>(rows + i * stride, rows + j * stride, stride);
+      D[i * n + j] = half_entropy[i] + half_entropy[j] - sum_x_log_x<W>(rows + i * stride, rows + j * stride, stride);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
