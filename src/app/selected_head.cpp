@@ -147,7 +147,7 @@ const vitopo::Layout& selected_head_force_layout(const AppState& state) {
   selected_head(state);
   if (cache.ready && cache.force_epsilon != state.scale.epsilon) {
     try {
-      cache.force = vitopo::force_layout(cache.distances, state.scale.epsilon);
+      cache.force = vitopo::force_layout(cache.distances, state.scale.epsilon, cache.mds);
       cache.force_epsilon = state.scale.epsilon;
     } catch (const std::exception& e) {
       cache.error = e.what();

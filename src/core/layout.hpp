@@ -26,5 +26,8 @@ Layout mds_layout(const Eigen::MatrixXd& distances);
 // with a linearly cooling step, starting from the MDS layout. Same input,
 // same output, on every platform that rounds like IEEE 754.
 Layout force_layout(const Eigen::MatrixXd& distances, double epsilon, int iterations = 200);
+// The same from a given start, which must be mds_layout(distances) for the
+// same result (a caller that lays out one matrix at many ε computes it once).
+Layout force_layout(const Eigen::MatrixXd& distances, double epsilon, const Layout& start, int iterations = 200);
 
 }  // namespace vitopo

@@ -75,4 +75,6 @@ TEST_CASE("the force layout is deterministic and keeps skeleton neighbours close
   CHECK(a.allFinite());
   const double near = (a.row(1) - a.row(2)).norm(), far = (a.row(1) - a.row(4)).norm();
   CHECK(near < far);
+  CHECK(force_layout(five_points(), 2, mds_layout(five_points())) == a);  // the app passes its cached MDS start
+  CHECK_THROWS_AS(force_layout(five_points(), 2, Layout::Zero(4, 2)), std::invalid_argument);
 }
