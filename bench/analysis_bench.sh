@@ -85,7 +85,7 @@ cpu_n1 = float(n1['distances_cpu_s']) + float(n1['analyze_cpu_s'])
 cpu_s1 = float(s1['distances_cpu_s']) + float(s1['analyze_cpu_s'])
 print(f"  native 1 thread {n1['simd']}: distances {float(n1['distances_cpu_s']):.3f} s, analyze {float(n1['analyze_cpu_s']):.3f} s")
 print(f"  native 1 thread sse2: distances {float(s1['distances_cpu_s']):.3f} s, analyze {float(s1['analyze_cpu_s']):.3f} s")
-print(f"  wasm 1 thread: one pass of distances + analyze {float(w1['pass_cpu_s']):.3f} s "
+print(f"  wasm 1 thread: one pass of distances + analyze {float(w1['pass_cpu_s']):.3f} s, V8's compiler threads included "
       f"(ratio {float(w1['pass_cpu_s']) / cpu_n1:.2f} to native {n1['simd']}, {float(w1['pass_cpu_s']) / cpu_s1:.2f} to sse2)")
 seed_cpu = float(seed["cpu_per_head"])
 print(f"  seed pipeline: {seed_cpu:.3f} s per head; native 1 thread {n1['simd']}: "
