@@ -5,6 +5,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 
 namespace vitopo {
@@ -119,12 +120,6 @@ Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& setti
     ++done;
     return true;
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back([&] {
-      while (!stop && take_head()) {
-      }
-    });
   std::size_t reported = 0;
   bool cancelled = false;
   auto report = [&] {
@@ -133,8 +128,32 @@ Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& setti
     reported = now;
     if (!progress(now, jobs.size())) cancelled = stop = true;
   };
-  while (!stop && take_head()) report();
-  for (std::thread& thread : pool) thread.join();
+  std::vector<std::thread> pool;
+  {
+    // The pool is joined however this block is left (a throwing callback).
+    struct JoinAll {
+      std::vector<std::thread>& pool;
+      ~JoinAll() {
+        for (std::thread& thread : pool) thread.join();
+      }
+    } join_all{pool};
+    try {
+      for (unsigned t = 1; t < threads; ++t) {
+        try {
+          pool.emplace_back([&] {
+            while (!stop && take_head()) {
+            }
+          });
+        } catch (const std::system_error&) {
+          break;  // no more threads to be had (a full wasm pthread pool): go on with fewer
+        }
+      }
+      while (!stop && take_head()) report();
+    } catch (...) {
+      stop = true;
+      throw;
+    }
+  }
   for (const std::exception_ptr& error : errors)
     if (error) std::rethrow_exception(error);
   report();

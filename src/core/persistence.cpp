@@ -43,7 +43,8 @@ namespace engine {
 // Enumerating cofacets reads d(w, v) for every w against the few vertices v of
 // one simplex; in the triangle those reads stride across rows. Up to
 // `square_limit` points the matrix is also kept square, so that each of them
-// is one contiguous row (at most 32 MiB in float, twice the triangle).
+// is one contiguous row (at most 16 MiB in float and 32 MiB in double, twice
+// the triangle).
 template <typename Value>
 class DenseMetric {
  public:

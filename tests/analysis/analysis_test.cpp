@@ -94,6 +94,9 @@ TEST_CASE("with several threads, progress comes on the calling thread, rises to 
   CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());  // no value twice
   CHECK(seen.back() == 6);
   CHECK_THROWS_AS(analyze(attention, {}, {}, 3, [](std::size_t, std::size_t) { return false; }), AnalysisCancelled);
+  // A callback that throws stops the analysis; the pool is joined, not abandoned.
+  CHECK_THROWS_AS(analyze(attention, {}, {}, 3, [](std::size_t, std::size_t) -> bool { throw std::runtime_error("stop"); }),
+                  std::runtime_error);
 }
 #endif
 
