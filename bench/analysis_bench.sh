@@ -26,7 +26,7 @@ export NODE_PATH=/usr/share/nodejs
 
 [ -f "$native/build.ninja" ] || cmake -S "$root" -B "$native" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 [ -f "$wasm/build.ninja" ] || emcmake cmake -S "$root" -B "$wasm" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DVITOPO_BUILD_APP=OFF >/dev/null
+  -DVITOPO_BUILD_APP=OFF "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch" >/dev/null
 ninja -C "$native" -j2 vitopo_core >/dev/null
 ninja -C "$wasm" -j2 vitopo_core vitopo_core_threaded >/dev/null
 g++ -std=c++20 -O3 -DNDEBUG -I"$root/src" -isystem /usr/include/eigen3 -isystem "$native/include-shim" \

@@ -71,7 +71,7 @@ TEST_CASE("analyze covers every head in (layer, head) order, or just the selecte
   CHECK_THROWS_AS(analyze(attention, {}, {0, 3}), std::out_of_range);
 }
 
-#ifndef __EMSCRIPTEN__
+#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
 TEST_CASE("the result does not depend on the number of threads") {
   const AttentionTensor attention = local_attention();
   const std::string one = to_json_text(analyze(attention, {}, {}, 1));
