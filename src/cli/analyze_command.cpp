@@ -19,18 +19,8 @@ const char* usage =
     "           attention-graph\n";
 
 int run(const Args& args) {
-  for (const std::string& arg : args)
-    if (arg == "--help" || arg == "-h") {
-      std::cout << usage;
-      return 0;
-    }
   AttentionOptions options;
-  try {
-    options.parse(args);
-  } catch (const UsageError& e) {
-    std::cerr << "vitopo analyze: " << e.what() << "\n" << usage;
-    return 2;
-  }
+  if (auto exit = read_command_line("analyze", usage, args, [&] { options.parse(args); })) return *exit;
   return run_reporting_bad_input("analyze", [&] {
     const AttentionTensor attention = read_attention_npy(options.input);
     const Analysis analysis = analyze(attention, options.settings, options.selection, options.threads);

@@ -112,6 +112,26 @@ struct AttentionOptions {
   }
 };
 
+// The opening of `vitopo <command>`: --help (or -h) anywhere prints `usage`
+// and stops with 0; otherwise `parse()` reads the arguments, and a UsageError
+// it throws is printed with the usage and stops with 2. Returns the exit code
+// to stop with, or nothing when the command goes on.
+template <class Parse>
+std::optional<int> read_command_line(const char* command, const char* usage, const Args& args, Parse&& parse) {
+  for (const std::string& arg : args)
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage;
+      return 0;
+    }
+  try {
+    parse();
+  } catch (const UsageError& e) {
+    std::cerr << "vitopo " << command << ": " << e.what() << "\n" << usage;
+    return 2;
+  }
+  return std::nullopt;
+}
+
 // Runs the body of `vitopo <command>`. An error the input caused (a bad .npy,
 // tensor, row, matrix, analysis file or argument) is printed as
 // "vitopo <command>: message" and gives exit code 2; the body's own result otherwise.

@@ -13,15 +13,10 @@ const char* usage =
     "  prints {\"kind\", \"order\", \"dim\", \"heads\": [{\"layer\", \"head\", \"distance\"}]}, null for +inf\n";
 
 int run(const Args& args) {
-  for (const std::string& arg : args)
-    if (arg == "--help" || arg == "-h") {
-      std::cout << usage;
-      return 0;
-    }
   std::vector<std::string> files;
   DiagramDistance how;
   int dim = 1;
-  try {
+  const auto parse = [&] {
     for (std::size_t i = 0; i < args.size(); ++i) {
       const std::string& arg = args[i];
       auto value = [&]() -> const std::string& {
@@ -47,10 +42,8 @@ int run(const Args& args) {
       }
     }
     if (files.size() != 2) throw UsageError("need exactly two analysis files");
-  } catch (const UsageError& e) {
-    std::cerr << "vitopo compare: " << e.what() << "\n" << usage;
-    return 2;
-  }
+  };
+  if (auto exit = read_command_line("compare", usage, args, parse)) return *exit;
   return run_reporting_bad_input("compare", [&] {
     const Analysis a = read_analysis_json(files[0]);
     const Analysis b = read_analysis_json(files[1]);

@@ -13,20 +13,14 @@ const char* usage =
     "                       [--seed-compatible] --out D.npy\n";
 
 int run(const Args& args) {
-  for (const std::string& arg : args)
-    if (arg == "--help" || arg == "-h") {
-      std::cout << usage;
-      return 0;
-    }
   AttentionOptions options;
-  try {
-    options.parse(args);
-    if (options.selection.layer < 0 || options.selection.head < 0) throw UsageError("--layer and --head are required");
-    if (options.out.empty()) throw UsageError("--out D.npy is required");
-  } catch (const UsageError& e) {
-    std::cerr << "vitopo distance: " << e.what() << "\n" << usage;
-    return 2;
-  }
+  if (auto exit = read_command_line("distance", usage, args, [&] {
+        options.parse(args);
+        if (options.selection.layer < 0 || options.selection.head < 0)
+          throw UsageError("--layer and --head are required");
+        if (options.out.empty()) throw UsageError("--out D.npy is required");
+      }))
+    return *exit;
   return run_reporting_bad_input("distance", [&] {
     const AttentionTensor attention = read_attention_npy(options.input);
     const Eigen::MatrixXd D =
