@@ -4,7 +4,7 @@ set(CMAKE_CXX_FLAGS_RELEASE "-O3 -DNDEBUG")
 
 # em++ does not search /usr/include, and adding it whole would let glibc headers
 # shadow Emscripten's. So each header-only library gets a folder of its own in
-# the build tree that holds just a link to it (TOOLCHAIN.md).
+# the build tree that holds just a link to it (docs/toolchain.md).
 set(VITOPO_SHIM "${CMAKE_BINARY_DIR}/include-shim")
 file(MAKE_DIRECTORY "${VITOPO_SHIM}")
 foreach(lib doctest nlohmann tsl hera boost stb)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Export the trained ViT to ONNX following vitopo's model contract (DESIGN.md).
+"""Export the trained ViT to ONNX following vitopo's model contract (docs/contracts.md).
 
     /usr/bin/python3 models/export.py [--checkpoint build/model-training/last.pt]
 

@@ -61,7 +61,7 @@ fetch_source() {  # name, directory glob that proves it's there
 }
 fetch_source imgui 'imgui-*/imgui.cpp'
 fetch_source libsdl2 'libsdl2-*/src/SDL.c'
-# ripser's Debian patch archive 404s (TOOLCHAIN.md): take the .orig tarball ourselves.
+# ripser's Debian patch archive 404s (docs/toolchain.md): take the .orig tarball ourselves.
 if [ ! -f "$third/ripser/ripser.cpp" ]; then
   echo "setup: fetching source package ripser"
   (cd "$third" && apt-get source --download-only -q ripser >/dev/null 2>&1 || true)

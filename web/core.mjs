@@ -31,7 +31,7 @@ export class CoreModule {
     }
   }
 
-  // Checks ONNX bytes against the model contract (DESIGN.md). Returns the
+  // Checks ONNX bytes against the model contract (docs/contracts.md). Returns the
   // model spec; throws the validator's message when the contract is broken.
   validateModel(bytes) {
     return this.#call((heap) => {

@@ -1,5 +1,5 @@
 // The model session: ONNX Runtime Web (wasm backend) running a vitopo model.
-// The model's contract (DESIGN.md) is checked by the core's validator before a
+// The model's contract (docs/contracts.md) is checked by the core's validator before a
 // session is made; this module only runs it.
 import * as ort from './ort/ort.wasm.min.mjs';
 

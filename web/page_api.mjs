@@ -1,4 +1,4 @@
-// window.vitopo: the page API for automation and tests (DESIGN.md, README).
+// window.vitopo: the page API for automation and tests (docs/contracts.md, README).
 //
 //   await vitopo.ready                 resolves when the default model is loaded and
 //                                      the first sample analysed (rejects if boot fails)

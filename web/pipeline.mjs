@@ -1,4 +1,4 @@
-// The page's one-way data flow (DESIGN.md):
+// The page's one-way data flow (docs/architecture.md):
 //   image → model input (core) → ONNX Runtime (JS) → attention → analysis (worker) → views
 // Each step validates before anything is replaced: a bad image, a broken
 // model or bad settings leave the previous analysis, model and settings

@@ -1,4 +1,4 @@
-// Share links on the page (DESIGN.md, "Share link"): the URL of what is shown,
+// Share links on the page (docs/contracts.md): the URL of what is shown,
 // opening a URL's #v1=… (at boot and on hashchange), and the "Copy link"
 // action. The encoding and every check are the core's (src/core/share_link.hpp),
 // reached through the app module (src/app/bridge_share_link.cpp); the pipeline

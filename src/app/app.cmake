@@ -1,6 +1,6 @@
 # The page's app module (wasm build only): SDL2 and Dear ImGui built from the
 # Debian source packages in third_party/, the views, the shaders, and the
-# `vitopo_app.mjs` + `.wasm` ES module that web/ loads (TOOLCHAIN.md).
+# `vitopo_app.mjs` + `.wasm` ES module that web/ loads (docs/toolchain.md).
 #
 # The module is an ES6 factory, `createVitopoApp({canvas})`; the canvas must
 # have id="canvas" (SDL's default selector). Exported C functions: _main,

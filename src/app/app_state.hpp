@@ -1,7 +1,7 @@
 // The page's application state: the one plain struct every view reads and
 // the bridge (src/app/bridge*.cpp, called from JS) fills.
 //
-// Data flows one way (DESIGN.md): JS hands the model, the image, the attention
+// Data flows one way (docs/architecture.md): JS hands the model, the image, the attention
 // tensor and the worker's analysis into this state through the bridge; the
 // views draw from it every frame and raise Intents; the bridge drains
 // `intents` each frame and turns them into JS calls (reanalyse in the worker,
@@ -29,7 +29,7 @@ namespace vitopo::app {
 
 // ---------------------------------------------------------------- inputs ---
 
-// What the app needs from the model's metadata (DESIGN.md "Model" contract).
+// What the app needs from the model's metadata (docs/contracts.md, "The model contract").
 struct ModelInfo {
   std::string name;                 // e.g. "vit-fashion-mnist"
   int input_width = 0;              // pixels the model sees
@@ -90,7 +90,7 @@ struct AttentionTensor {
   }
 };
 
-// The distance between two tokens' distributions (DESIGN.md "The science").
+// The distance between two tokens' distributions (docs/science.md, "Metrics").
 enum class Metric : int {
   JensenShannon = 0,         // scipy.spatial.distance.jensenshannon, natural log (default)
   JensenShannonDivergence,   // JS distance squared

@@ -248,7 +248,7 @@ void frame() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
-  if (!(io.DeltaTime > 0)) io.DeltaTime = 1.0f / 1000.0f;  // the 1.86 SDL backend can report 0 (TOOLCHAIN.md)
+  if (!(io.DeltaTime > 0)) io.DeltaTime = 1.0f / 1000.0f;  // the 1.86 SDL backend can report 0 (docs/toolchain.md)
   ImGui::NewFrame();
   render::begin_frame();
 

@@ -1,4 +1,4 @@
-// The analysis JSON, schema "vitopo.analysis/1" (DESIGN.md, "Contracts"):
+// The analysis JSON, schema "vitopo.analysis/1" (docs/contracts.md):
 //   {"schema": "vitopo.analysis/1",
 //    "settings": {"metric", "columns", "drop_cls", "seed_compatible", "maxdim",
 //                 "threshold" (null: enclosing radius), "modulus", "long_bar_length"},

@@ -1,6 +1,6 @@
 // The attention of one image: for each layer and head a T×T row-stochastic
 // matrix A = softmax(QKᵀ/√d). Token 0 is CLS; patch (r, c) is token
-// 1 + r·cols + c (DESIGN.md, "The science, exactly").
+// 1 + r·cols + c (docs/science.md, "Attention").
 #pragma once
 
 #include <cstddef>

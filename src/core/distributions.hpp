@@ -1,6 +1,6 @@
 // From attention to probability distributions, one per token.
 //
-// The steps, in this order (DESIGN.md, "Distributions"):
+// The steps, in this order (docs/science.md, "Distributions"):
 //   1. view: token i's distribution is row i of A (default), or column i
 //      (the key side) when `columns` is set;
 //   2. drop CLS: remove token 0 both as a point and as a coordinate;

@@ -1,4 +1,4 @@
-// Distances between token distributions (DESIGN.md, "Jensen–Shannon distance").
+// Distances between token distributions (docs/science.md, "Metrics").
 //
 // For distributions p, q (each summing to 1) and m = (p + q)/2, natural log:
 //   js               sqrt(JS(p, q)), JS(p, q) = (KL(p‖m) + KL(q‖m))/2;

@@ -1,4 +1,4 @@
-// The model contract (DESIGN.md, "Model"): reads an ONNX file's graph inputs,
+// The model contract (docs/contracts.md): reads an ONNX file's graph inputs,
 // outputs and metadata, checks them against what vitopo needs, and returns the
 // model's description, or every way in which the file breaks the contract.
 //

@@ -2,7 +2,7 @@
 
 usage: seed_pipeline.py VITOPO DATA_DIR
 
-The seed's notebooks (DESIGN.md, "The science, exactly") built, for each
+The seed's notebooks (docs/science.md, "Distributions") built, for each
 head, token distributions from the attention rows, a scipy jensenshannon
 double loop, a GUDHI RipsComplex on that matrix and its persistence. The seed
 also applied a second softmax exp(A)/Σexp(A) and took sqrt() of the JS

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes variants of a vitopo model that break the model contract (DESIGN.md),
+"""Writes variants of a vitopo model that break the model contract (docs/contracts.md),
 for the page's bad-input test:
 
     /usr/bin/python3 break_model.py MODEL.onnx OUT_DIR

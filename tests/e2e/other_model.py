@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes another ViT that follows vitopo's model contract (DESIGN.md) but is
+"""Writes another ViT that follows vitopo's model contract (docs/contracts.md) but is
 not the default model: RGB 32x32 input, patch 8 (a 4x4 grid + CLS = 17
 tokens), 2 layers of 3 heads, 5 classes, light background, random weights
 (seeded). The page must run any such model, not only its own.

@@ -1,4 +1,4 @@
-// Share links in the page (DESIGN.md, "Share link"): vitopo.shareLink() of a
+// Share links in the page (docs/contracts.md): vitopo.shareLink() of a
 // sample with changed settings and a selected head, bar and ε, opened in a
 // fresh browser context, gives the same analysis JSON, the same attention bit
 // for bit and the same selection. A tampered, a truncated and a foreign link
