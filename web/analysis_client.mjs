@@ -1,7 +1,9 @@
 // The main-thread side of the analysis worker: hands it an attention tensor
 // and settings, relays its progress, and cancels by terminating it. A fresh
 // worker starts on the next request, which is cheaper and more robust than a
-// cancel flag polled from the hot loop.
+// cancel flag polled from the hot loop. A worker that dies (out of memory, a
+// trap) is replaced the same way: the request fails with a sentence, and the
+// page keeps what it had.
 
 export class Cancelled extends Error {
   constructor() {
@@ -10,12 +12,18 @@ export class Cancelled extends Error {
   }
 }
 
+// What the page says when the worker itself failed, whatever the browser's words.
+export const WORKER_FAILED = 'The analysis stopped: its worker ran out of memory or failed, and has been restarted. ' +
+  'The previous analysis is still shown; try fewer dimensions (H0, H1) or a smaller threshold.';
+
 export class AnalysisClient {
   constructor(url = new URL('./analysis_worker.mjs', import.meta.url)) {
     this.url = url;
     this.worker = null;
     this.pending = null;   // {id, resolve, reject, onProgress}
     this.nextId = 1;
+    this.restarts = 0;     // workers replaced after a failure
+    this.threads = null;   // how many threads the last analysis ran on
   }
 
   #start() {
@@ -23,16 +31,27 @@ export class AnalysisClient {
     worker.onmessage = ({ data }) => {
       const job = this.pending;
       if (!job || data.id !== job.id) return;
-      if (data.type === 'progress') job.onProgress?.(data.done, data.total);
-      else if (data.type === 'result') { this.pending = null; job.resolve(data); }
-      else if (data.type === 'error') { this.pending = null; job.reject(new Error(data.message)); }
+      if (data.type === 'progress') {
+        job.onProgress?.(data.done, data.total);
+      } else if (data.type === 'result') {
+        this.pending = null;
+        this.threads = data.threads;
+        job.resolve(data);
+      } else if (data.type === 'error') {
+        this.pending = null;
+        if (data.fatal) this.#replace();
+        job.reject(new Error(data.fatal ? WORKER_FAILED : data.message));
+      }
     };
-    worker.onerror = (e) => {
-      e.preventDefault?.();
-      this.#stop();
-      this.pending?.reject(new Error(`The analysis worker failed: ${e.message ?? 'could not start'}`));
+    const died = (e) => {
+      e?.preventDefault?.();
+      const job = this.pending;
       this.pending = null;
+      this.#replace();
+      job?.reject(new Error(WORKER_FAILED));
     };
+    worker.onerror = died;
+    worker.onmessageerror = died;
     return worker;
   }
 
@@ -41,13 +60,19 @@ export class AnalysisClient {
     this.worker = null;
   }
 
+  #replace() {
+    this.#stop();
+    ++this.restarts;
+  }
+
   get busy() {
     return this.pending !== null;
   }
 
-  // Analyses every head. Resolves to {json: string, seconds} (vitopo.analysis/1);
-  // rejects with Cancelled when cancel() is called or another analysis starts,
-  // and with Error(core's message) for bad settings or a bad tensor.
+  // Analyses every head. Resolves to {bytes: Uint8Array (the core's analysis
+  // record), settings, heads, threads}; rejects with Cancelled when cancel()
+  // is called or another analysis starts, and with Error(message) for bad
+  // settings, a bad tensor or a failed worker.
   analyse(attention, settings, onProgress) {
     this.cancel();
     this.worker ??= this.#start();

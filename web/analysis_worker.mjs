@@ -1,6 +1,7 @@
 // The analysis worker: runs the core's analysis of every head off the UI
-// thread, in its own instance of the core module (vitopo_core.wasm), and posts
-// progress as heads finish. It is terminated to cancel.
+// thread, in its own instance of the core module, and posts progress as heads
+// finish. The result is the core's binary analysis record, transferred, not
+// copied. It is terminated to cancel, and replaced when it fails.
 import { CoreModule } from './core.mjs';
 
 // Heads are analysed on as many threads as the machine has cores, up to 8
@@ -15,10 +16,13 @@ self.onmessage = async ({ data }) => {
   const { id } = data;
   try {
     const module = await core;
-    const json = module.analyse(data.shape, data.data, data.settings,
+    const { bytes, settings, heads } = module.analyse(data.shape, data.data, data.settings,
       (done, total) => self.postMessage({ type: 'progress', id, done, total }));
-    self.postMessage({ type: 'result', id, json });
+    self.postMessage({ type: 'result', id, bytes, settings, heads, threads }, [bytes.buffer]);
   } catch (e) {
-    self.postMessage({ type: 'error', id, message: e.message ?? String(e) });
+    // A trap (out of memory, out of bounds) leaves the module unusable: the
+    // client replaces this worker.
+    const fatal = e instanceof WebAssembly.RuntimeError || e instanceof RangeError;
+    self.postMessage({ type: 'error', id, fatal, message: e.message ?? String(e) });
   }
 };

@@ -1,7 +1,8 @@
 // The app module (vitopo_app.wasm: the ImGui/SDL2/WebGL2 views) and the
 // bridge functions that hand it data (src/app/bridge.cpp). When the browser
 // has no WebGL2 or the module fails to start, the page keeps working without
-// the views (NoViews), and says why.
+// the views (NoViews): the analysis, the page API and share links are the
+// core module's and need no views.
 import { WasmHeap, unwrap } from './wasm_memory.mjs';
 
 export function hasWebGL2() {
@@ -40,28 +41,26 @@ export class AppBridge {
     this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_model(heap.string(JSON.stringify(spec))))));
   }
 
-  // pixels: the model input (Float32Array, C×H×W); original: the decoded
-  // image for display {rgba, width, height} (image_input.mjs keeps it small).
-  setImage({ name, pixels, dims, original, sampleLabel = -1 }) {
+  // A workspace entry (web/workspace.mjs), complete; it becomes current.
+  addEntry(entry) {
     this.#call((heap, m) => {
-      const [, c, h, w] = dims;
-      const hasOriginal = !!original && original.width > 0 && original.height > 0;
-      const rgba = hasOriginal ? heap.array(new Uint8Array(original.rgba.buffer, original.rgba.byteOffset, original.rgba.byteLength)) : 0;
-      unwrap(heap.readString(m._vitopo_bridge_set_image(heap.string(name ?? ''), w, h, c, heap.array(pixels),
-        hasOriginal ? original.width : 0, hasOriginal ? original.height : 0, rgba, sampleLabel)));
+      const [, c, h, w] = entry.input.dims;
+      const display = entry.image?.display;
+      const hasDisplay = !!display && display.width > 0 && display.height > 0;
+      const rgba = hasDisplay ? heap.array(new Uint8Array(display.rgba.buffer, display.rgba.byteOffset, display.rgba.byteLength)) : 0;
+      const [L, H, T] = entry.attention.shape;
+      const probabilities = Float32Array.from(entry.prediction.probabilities);
+      unwrap(heap.readString(m._vitopo_bridge_add_entry(entry.id, heap.string(entry.name ?? ''), heap.string(entry.model.fingerprint ?? ''),
+        entry.sampleLabel ?? -1, heap.array(entry.input.pixels), c, h, w,
+        rgba, hasDisplay ? display.width : 0, hasDisplay ? display.height : 0,
+        heap.array(entry.attention.data), L, H, T,
+        heap.array(entry.analysisBytes), entry.analysisBytes.byteLength,
+        heap.array(probabilities), probabilities.length, entry.prediction.index)));
     });
   }
 
-  setAttention({ shape, data }) {
-    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_attention(heap.array(data), shape[0], shape[1], shape[2]))));
-  }
-
-  setAnalysis(text) {
-    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_analysis(heap.string(text)))));
-  }
-
-  setPrediction(probabilities) {
-    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_prediction(heap.array(Float32Array.from(probabilities)), probabilities.length))));
+  removeEntry(id) {
+    this.module._vitopo_bridge_remove_entry(id);
   }
 
   setProgress(running, done, total, stage) {
@@ -76,85 +75,61 @@ export class AppBridge {
     this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_samples(heap.string(JSON.stringify(samples))))));
   }
 
-  setSettings(settings) {
-    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_settings(heap.string(JSON.stringify(settings))))));
+  // The name of every intent the views can raise for the page.
+  pageIntents() {
+    return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_page_intents()))).intents;
   }
 
   // The views' intents since the last call: [{kind, ...}].
   takeIntents() {
-    const list = JSON.parse(this.#call((heap, m) => heap.readString(m._vitopo_bridge_take_intents())));
-    if (!Array.isArray(list)) throw new Error(list.error ?? 'the app returned no intent list');
-    return list;
+    return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_take_intents()))).intents;
   }
 
+  // {layer, head, epsilon, bar: {dim, index} | null}
   selection() {
-    return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_selection())));
+    const { layer, head, epsilon, bar } = unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_selection())));
+    return { layer, head, epsilon, bar };
   }
 
-  // Share links (src/app/bridge_share_link.cpp; the core's src/core/share_link.hpp).
-  // A selection is {layer, head, epsilon, bar: {dim, index} | null}.
-
-  // The first 16 bytes of the SHA-256 of ONNX bytes, in hex: the model's name in a link.
-  modelFingerprint(bytes) {
-    return this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_model_fingerprint(heap.array(bytes), bytes.byteLength)))).fingerprint;
-  }
-
-  // "#v1=…" for what the app shows, made with `model` {fingerprint, name}.
-  shareLink(model) {
-    return this.#call((heap, m) => shareReply(heap.readString(m._vitopo_bridge_share_link(heap.string(JSON.stringify(model)))))).link;
-  }
-
-  // Reads a link for `model` {fingerprint, name, channels, height, width, layers, heads}:
-  // {image, settings, selection, model, pixels: Float32Array, dims: [1, C, H, W]}.
-  // Throws the core's message, with `kind` (and `needs`, the model a link for another model needs).
-  openShareLink(link, model) {
-    return this.#call((heap, m) => {
-      const reply = shareReply(heap.readString(m._vitopo_bridge_open_share_link(heap.string(link), heap.string(JSON.stringify(model)))));
-      const { channels, height, width } = reply.image;
-      const pixels = heap.readFloat32(m._vitopo_bridge_share_link_pixels(), channels * height * width);
-      return { ...reply, pixels, dims: [1, channels, height, width] };
-    });
-  }
-
-  // Throws unless `selection` exists in the analysis (vitopo.analysis/1 text).
-  checkSelection(analysisText, { layer, head, epsilon, bar }) {
-    this.#call((heap, m) => shareReply(heap.readString(m._vitopo_bridge_check_selection(heap.string(analysisText),
-      layer, head, bar ? bar.dim : -1, bar ? bar.index : 0, epsilon))));
-  }
-
-  // Selects a head, a bar and ε in the analysis shown; returns the selection.
+  // Selects a head, a bar and ε in the current entry; returns the selection.
   select({ layer, head, epsilon, bar }) {
-    return this.#call((heap, m) => shareReply(heap.readString(m._vitopo_bridge_select(layer, head,
+    return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_select(layer, head,
       bar ? bar.dim : -1, bar ? bar.index : 0, epsilon)))).selection;
   }
 }
 
-// Like unwrap, keeping the reply's `kind` and `needs` on the Error.
-function shareReply(reply) {
-  const value = JSON.parse(reply);
-  if (!value.ok) throw Object.assign(new Error(value.error), { kind: value.kind, needs: value.needs });
-  return value;
-}
-
-const NO_VIEWS_NO_LINKS = 'Share links need the views, which could not start in this browser (no WebGL2).';
-
-// Stands in for the app when the views cannot run: the data flow and the page
-// API work the same.
+// Stands in for the views when they cannot run. It keeps the selection the
+// views would keep, with their ε policy (the core's default ε unless the user
+// set one), so links made here reopen the same view elsewhere.
 export class NoViews {
+  constructor(core) {
+    this.core = core;
+    this.current = null;      // the current workspace entry
+    this.chosen = null;       // {layer, head, epsilon, bar}
+    this.userEpsilon = false;
+  }
+
   setModel() {}
-  setImage() {}
-  setAttention() {}
-  setAnalysis() {}
-  setPrediction() {}
+  addEntry(entry) {
+    this.current = entry;
+    const [L, H] = entry.attention.shape;
+    const layer = this.chosen && this.chosen.layer < L ? this.chosen.layer : 0;
+    const head = this.chosen && this.chosen.head < H ? this.chosen.head : 0;
+    const epsilon = this.userEpsilon ? this.chosen.epsilon : this.core.defaultEpsilon(entry.analysisBytes, layer, head);
+    this.chosen = { layer, head, epsilon, bar: null };  // a new image clears the bar
+  }
+  removeEntry() {}
   setProgress() {}
   setStatus() {}
   setSamples() {}
-  setSettings() {}
+  pageIntents() { return []; }
   takeIntents() { return []; }
-  selection() { return null; }
-  modelFingerprint() { return null; }
-  shareLink() { return null; }
-  openShareLink() { throw new Error(NO_VIEWS_NO_LINKS); }
-  checkSelection() { throw new Error(NO_VIEWS_NO_LINKS); }
-  select() { throw new Error(NO_VIEWS_NO_LINKS); }
+  selection() { return this.chosen ? structuredClone(this.chosen) : null; }
+  select(selection) {
+    if (!this.current) throw new Error('Nothing is analysed yet.');
+    this.core.checkSelection(this.current.analysisBytes, selection);
+    this.chosen = structuredClone(selection);
+    this.userEpsilon = true;
+    return structuredClone(selection);
+  }
 }

@@ -1,6 +1,8 @@
-// The core module (vitopo_core.wasm or vitopo_core_threaded.wasm, src/app/worker): the science
-// without a UI, used on the main thread to validate a model and preprocess an
-// image, and in the analysis worker to analyse every head.
+// The core module (vitopo_core.wasm or vitopo_core_threaded.wasm, src/app/worker):
+// the science and its codecs without a UI. The main thread uses it to check a
+// model, preprocess an image, turn an analysis record into JSON and make and
+// read share links; the analysis worker uses it to analyse every head. None
+// of it needs the views, so all of it works without WebGL2.
 import { WasmHeap, unwrap } from './wasm_memory.mjs';
 
 export class CoreModule {
@@ -25,60 +27,103 @@ export class CoreModule {
   #call(body) {
     const heap = new WasmHeap(this.module, this.module._vitopo_core_alloc, this.module._vitopo_core_free);
     try {
-      return body(heap);
+      return body(heap, this.module);
     } finally {
       heap.release();
     }
   }
 
-  // Checks ONNX bytes against the model contract (docs/contracts.md). Returns the
-  // model spec; throws the validator's message when the contract is broken.
+  // The binary result of the last call (a copy).
+  #result(heap) {
+    return heap.readBytes(this.module._vitopo_core_result(), this.module._vitopo_core_result_size());
+  }
+
+  // Checks ONNX bytes against the model contract (docs/contracts.md). Returns
+  // {spec, fingerprint}; throws the validator's message when the contract is broken.
   validateModel(bytes) {
-    return this.#call((heap) => {
-      const p = heap.array(bytes);
-      return unwrap(heap.readString(this.module._vitopo_core_validate_model(p, bytes.byteLength))).spec;
+    return this.#call((heap, m) => {
+      const { spec, fingerprint } = unwrap(heap.readString(m._vitopo_core_validate_model(heap.array(bytes), bytes.byteLength)));
+      return { spec, fingerprint };
     });
   }
 
   // The model input for a decoded image ({rgba, width, height}), preprocessed
   // as the model's metadata says. Returns {pixels: Float32Array, dims: [1, C, H, W]}.
   preprocess(image, spec) {
-    return this.#call((heap) => {
+    return this.#call((heap, m) => {
       const rgba = heap.array(new Uint8Array(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength));
-      const specJson = heap.string(JSON.stringify(spec));
-      const reply = unwrap(heap.readString(
-        this.module._vitopo_core_preprocess(rgba, image.width, image.height, specJson)));
-      const count = reply.dims.reduce((a, b) => a * b, 1);
-      const pixels = heap.readFloat32(this.module._vitopo_core_preprocessed(), count);
-      return { pixels, dims: reply.dims };
+      const reply = unwrap(heap.readString(m._vitopo_core_preprocess(rgba, image.width, image.height, heap.string(JSON.stringify(spec)))));
+      return { pixels: new Float32Array(this.#result(heap).buffer), dims: reply.dims };
     });
   }
 
   // The analysis settings the core uses when none are given (analysis JSON "settings").
   defaultSettings() {
-    return unwrap(this.#call((heap) => heap.readString(this.module._vitopo_core_default_settings()))).settings;
+    return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_core_default_settings()))).settings;
   }
 
   // Settings completed and checked as an analysis would read them; throws the core's message.
   checkSettings(settings) {
-    return this.#call((heap) => unwrap(heap.readString(this.module._vitopo_core_check_settings(heap.string(JSON.stringify(settings)))))).settings;
+    return this.#call((heap, m) => unwrap(heap.readString(m._vitopo_core_check_settings(heap.string(JSON.stringify(settings)))))).settings;
   }
 
   // Analyses every head of an attention tensor [L, H, T, T] (Float32Array).
-  // Returns the analysis JSON text (vitopo.analysis/1); throws the core's message.
+  // Returns {bytes: Uint8Array (the core's analysis record), settings, heads};
+  // throws the core's message.
   analyse(shape, data, settings, onProgress) {
     if (shape.length !== 4) throw new Error(`the attention tensor must have shape [L, H, T, T], not [${shape}]`);
-    return this.#call((heap) => {
+    return this.#call((heap, m) => {
       const p = heap.array(data);
       const s = heap.string(JSON.stringify(settings ?? {}));
       this.progress.callback = onProgress;
       try {
-        const reply = heap.readString(this.module._vitopo_core_analyse(p, shape[0], shape[1], shape[2], s, this.threads));
-        if (!reply.startsWith('{"ok":true')) unwrap(reply);
-        return reply.slice('{"ok":true,"analysis":'.length, -1);
+        const reply = unwrap(heap.readString(m._vitopo_core_analyse(p, shape[0], shape[1], shape[2], s, this.threads)));
+        return { bytes: this.#result(heap), settings: reply.settings, heads: reply.heads };
       } finally {
         this.progress.callback = null;
       }
+    });
+  }
+
+  // The analysis JSON text (vitopo.analysis/1) of an analysis record.
+  analysisJson(bytes) {
+    return this.#call((heap, m) => {
+      const text = heap.readString(m._vitopo_core_analysis_json(heap.array(bytes), bytes.byteLength));
+      if (text.startsWith('{"ok":false') || text.startsWith('{"error"')) unwrap(text);
+      return text;
+    });
+  }
+
+  // The views' default ε for a head of an analysis record.
+  defaultEpsilon(bytes, layer, head) {
+    return this.#call((heap, m) => unwrap(heap.readString(m._vitopo_core_default_epsilon(heap.array(bytes), bytes.byteLength, layer, head)))).epsilon;
+  }
+
+  // Throws (with the link error's `kind`) unless `selection` {layer, head,
+  // epsilon, bar: {dim, index} | null} is in the analysis record.
+  checkSelection(bytes, selection) {
+    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_core_check_selection(heap.array(bytes), bytes.byteLength,
+      heap.string(JSON.stringify(selection))))));
+  }
+
+  // "#v1=…" for a model input {pixels, dims}, an analysis record and a selection,
+  // made with `model` {fingerprint, name}.
+  shareLink(model, input, bytes, selection) {
+    return this.#call((heap, m) => {
+      const [, c, h, w] = input.dims;
+      return unwrap(heap.readString(m._vitopo_core_share_link(heap.string(JSON.stringify(model)), heap.array(input.pixels),
+        c, h, w, heap.array(bytes), bytes.byteLength, heap.string(JSON.stringify(selection))))).link;
+    });
+  }
+
+  // Reads a link for `model` {fingerprint, name, channels, height, width, layers, heads}:
+  // {image, settings, selection, model, pixels: Float32Array, dims: [1, C, H, W]}.
+  // Throws the core's message, with `kind` (and `needs`, the model a link for another model needs).
+  openShareLink(link, model) {
+    return this.#call((heap, m) => {
+      const reply = unwrap(heap.readString(m._vitopo_core_open_share_link(heap.string(link), heap.string(JSON.stringify(model)))));
+      const { channels, height, width } = reply.image;
+      return { ...reply, pixels: new Float32Array(this.#result(heap).buffer), dims: [1, channels, height, width] };
     });
   }
 }

@@ -20,32 +20,40 @@ const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectR
 ready.catch(() => {});  // boot errors are shown in the page; callers of vitopo.ready see them too
 window.vitopo = { ready };  // replaced by the whole API once the pipeline exists
 
-// Views that fail must not take the page down: the page API works without them.
-async function startViews() {
+// Views that fail must not take the page down: the page API and share links work without them.
+async function startViews(core) {
   const canvas = document.getElementById('canvas');
   if (!hasWebGL2()) {
     status.fail('This browser has no WebGL2, so the views cannot be drawn. The analysis still runs: see vitopo.analysis().');
-    return new NoViews();
+    return new NoViews(core);
   }
   try {
     return await AppBridge.load(canvas);
   } catch (e) {
     console.error(e);
     status.fail(`The views could not start: ${e.message ?? e}`);
-    return new NoViews();
+    return new NoViews(core);
   }
 }
 
-// Turns the views' intents into actions, once per animation frame.
+// Turns the views' intents into actions, once per animation frame. Every
+// intent the views can raise must have an action: a missing one stops the
+// page from starting, and an unknown one at run time is reported, never
+// dropped.
 function pollIntents(pipeline, actions) {
+  const missing = pipeline.views.pageIntents().filter((kind) => !(kind in actions));
+  if (missing.length) throw new Error(`the page has no action for the views' intents ${missing.join(', ')}`);
   const frame = () => {
-    let intents = [];
     try {
-      intents = pipeline.views.takeIntents();
+      for (const intent of pipeline.views.takeIntents()) {
+        const action = actions[intent.kind];
+        if (!action) throw new Error(`the views raised an intent the page does not know: ${JSON.stringify(intent.kind)}`);
+        action(intent);
+      }
     } catch (e) {
       console.error(e);
+      status.fail(`Internal error: ${e.message ?? e}`);
     }
-    for (const intent of intents) actions[intent.kind]?.(intent);
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
@@ -61,7 +69,7 @@ function download(name, text) {
 async function boot() {
   status.working('starting');
   const core = await CoreModule.instantiate(createVitopoCore);
-  const views = await startViews();
+  const views = await startViews(core);
   const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status });
   const links = new ShareLinks({ pipeline, status, views });
   installPageApi(pipeline, ready, links);
@@ -89,7 +97,9 @@ async function boot() {
     'open-image': () => picker.click(),
     'load-sample': ({ sample }) => samples[sample] &&
       quiet(pipeline.loadImage(samples[sample].url, { sampleLabel: samples[sample].label ?? -1 })),
-    'export-analysis': () => pipeline.current && download('vitopo-analysis.json', pipeline.current.analysisText),
+    'export-analysis': () => pipeline.current &&
+      download(`${(pipeline.current.name || 'image').replace(/\.[^.]*$/, '')}-analysis.json`,
+        JSON.stringify(pipeline.analysisOf(pipeline.current))),
     'copy-share-link': () => links.copy(),
   });
   // A link pasted into the address bar of the open page.

@@ -21,6 +21,8 @@
 //   vitopo.prediction()                {index, label, probability, probabilities}, or null
 //   vitopo.model()                     the model spec, or null
 //   vitopo.cancel()                    stops a running analysis (true if one was running)
+//   vitopo.workspace()                 the analyses the page holds: [{id, name, model, layers,
+//                                      heads, tokens, current}], oldest first
 import { fetchBlob } from './image_input.mjs';
 
 export function installPageApi(pipeline, ready, links) {
@@ -28,7 +30,7 @@ export function installPageApi(pipeline, ready, links) {
   const api = {
     ready,
     loadImage: (source) => pipeline.loadImage(source),
-    analysis: () => copy(pipeline.current?.analysis),
+    analysis: () => (pipeline.current ? copy(pipeline.analysisOf(pipeline.current)) : null),
     attention: () => {
       const a = pipeline.current?.attention;
       return a ? { shape: [...a.shape], data: new Float32Array(a.data) } : null;
@@ -37,6 +39,7 @@ export function installPageApi(pipeline, ready, links) {
     shareLink: () => links.url(),
     openShareLink: (link) => links.open(String(link)),
     selection: () => (pipeline.current ? selection(pipeline.views.selection()) : null),
+    workspace: () => pipeline.workspace.list(),
     select: (patch) => {
       const current = selection(pipeline.views.selection());
       if (!current || !pipeline.current) throw new Error('Nothing is analysed yet.');

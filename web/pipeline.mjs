@@ -1,12 +1,14 @@
 // The page's one-way data flow (docs/architecture.md):
-//   image → model input (core) → ONNX Runtime (JS) → attention → analysis (worker) → views
+//   image → model input (core) → ONNX Runtime (JS) → attention → analysis (worker) → workspace → views
 // Each step validates before anything is replaced: a bad image, a broken
 // model or bad settings leave the previous analysis, model and settings
-// exactly as they were. Only a complete, successful run is committed.
+// exactly as they were. Only a complete, successful run is committed, as a
+// new workspace entry; the worker's analysis record reaches the views once.
 import { decodeImage, fetchBlob, InputError } from './image_input.mjs';
 import { ModelSession, predict } from './model_session.mjs';
 import { Cancelled } from './analysis_client.mjs';
 import { shareLinkError } from './share_link.mjs';
+import { Workspace } from './workspace.mjs';
 
 export class Pipeline {
   constructor({ core, analysis, views, status }) {
@@ -14,8 +16,8 @@ export class Pipeline {
     this.analysis = analysis;  // AnalysisClient (the worker)
     this.views = views;        // AppBridge or NoViews
     this.status = status;      // StatusArea
-    this.model = null;         // {session, spec, name}
-    this.current = null;       // the committed result, see #commit
+    this.model = null;         // {session, spec, name, fingerprint}
+    this.workspace = new Workspace();
     this.settings = core.defaultSettings();
     this.generation = 0;       // a newer request (or cancel) supersedes older ones
     this.running = 0;          // the generation of the request in flight, 0 when idle
@@ -25,15 +27,15 @@ export class Pipeline {
   // Validates ONNX bytes against the contract and makes a session. Throws the
   // validator's message, unchanged, when the contract is broken.
   async #session(bytes, name) {
-    let spec;
+    let spec, fingerprint;
     try {
-      spec = this.core.validateModel(bytes);
+      ({ spec, fingerprint } = this.core.validateModel(bytes));
     } catch (e) {
       throw new InputError(`${name}: ${e.message}`);  // the validator's message, as it is
     }
     try {
-      // The fingerprint names the model in share links (null without the views).
-      return { session: await ModelSession.create(bytes, spec), spec, name, fingerprint: this.views.modelFingerprint(bytes) };
+      // The fingerprint names the model in share links.
+      return { session: await ModelSession.create(bytes, spec), spec, name, fingerprint };
     } catch (e) {
       throw new InputError(`${name} passed the contract check but ONNX Runtime cannot load it: ${e.message}`);
     }
@@ -83,11 +85,10 @@ export class Pipeline {
     this.#superseded(generation);
     this.#progress('analysing heads', 0, attention.shape[0] * attention.shape[1]);
     const started = performance.now();
-    const { json } = await this.analysis.analyse(attention, settings,
+    const { bytes, settings: used, heads } = await this.analysis.analyse(attention, settings,
       (done, total) => generation === this.generation && this.#progress('analysing heads', done, total));
     this.#superseded(generation);
-    const parsed = JSON.parse(json);
-    return { analysisText: json, analysis: parsed, settings: parsed.settings, seconds: (performance.now() - started) / 1000 };
+    return { analysisBytes: bytes, settings: used, heads, seconds: (performance.now() - started) / 1000 };
   }
 
   #progress(stage, done = 0, total = 0) {
@@ -100,29 +101,45 @@ export class Pipeline {
     this.views.setProgress(false, 0, 0, '');
   }
 
-  // Hands a complete result to the views, then makes it the page's state.
-  #commit(model, result) {
+  // The committed analysis the views show, or null.
+  get current() {
+    return this.workspace.current;
+  }
+
+  // The analysis JSON (vitopo.analysis/1) of an entry, made from its record once.
+  analysisOf(entry) {
+    entry.analysisJson ??= JSON.parse(this.core.analysisJson(entry.analysisBytes));
+    return entry.analysisJson;
+  }
+
+  // Makes a complete result a workspace entry (replacing `replaces`, an
+  // entry id, when given) and hands it to the views, once.
+  #commit(model, result, { replaces = 0 } = {}) {
     const modelChanged = this.model !== model;
     if (modelChanged) this.views.setModel(model.spec);
-    if (modelChanged || result.image !== this.current?.image) {
-      this.views.setImage({ name: result.name, pixels: result.input.pixels, dims: result.input.dims,
-        original: result.image.display, sampleLabel: result.sampleLabel ?? -1 });
+    const entry = {
+      name: result.name, model: { fingerprint: model.fingerprint, name: this.#modelName(model) },
+      sampleLabel: result.sampleLabel ?? -1, image: result.image, input: result.input, attention: result.attention,
+      logits: result.logits, prediction: result.prediction, analysisBytes: result.analysisBytes, settings: result.settings,
+    };
+    if (replaces) {
+      this.workspace.remove(replaces);
+      this.views.removeEntry(replaces);
     }
-    if (result.attention !== this.current?.attention) {
-      this.views.setAttention(result.attention);
-      this.views.setPrediction(result.prediction.probabilities);
-    }
-    this.views.setAnalysis(result.analysisText);
+    const evicted = this.workspace.add(entry);
+    for (const old of evicted) this.views.removeEntry(old.id);
+    this.views.addEntry(entry);
     if (modelChanged && this.model) this.model.session.release();
     this.model = model;
-    this.current = result;
     this.settings = result.settings;
     const p = result.prediction;
+    const dropped = evicted.length ? ` To stay within memory, the workspace let go of ${evicted.map((e) => e.name).join(', ')}.` : '';
     const message = (modelChanged ? `Model ${model.name} loaded. ` : '') + `${result.name}: ${p.label} (${(100 * p.probability).toFixed(1)}%), ` +
-      `${result.analysis.heads.length} heads analysed in ${result.seconds.toFixed(2)} s`;
+      `${result.heads} heads analysed in ${result.seconds.toFixed(2)} s.${dropped}`;
     this.status.clearError();
     this.status.info(message);
     this.views.setStatus(message, '');
+    return entry;
   }
 
   // Runs `body` as the newest request. Errors are shown in the page and
@@ -163,7 +180,8 @@ export class Pipeline {
         return model.spec;
       }
       const c = this.current;
-      const result = await this.#analyse(generation, model, c.image, this.settings,
+      const image = c.image ?? { name: c.name, modelInput: c.input, display: null };
+      const result = await this.#analyse(generation, model, image, this.settings,
         { name: c.name, sampleLabel: c.sampleLabel });
       this.#commit(model, result);
       return model.spec;
@@ -181,8 +199,7 @@ export class Pipeline {
       this.#superseded(generation);
       const model = this.model;
       const result = await this.#analyse(generation, model, image, this.settings, { name: image.name || 'image', sampleLabel });
-      this.#commit(model, result);
-      return result.analysis;
+      return this.analysisOf(this.#commit(model, result));
     });
   }
 
@@ -191,14 +208,13 @@ export class Pipeline {
   reanalyse(patch) {
     return this.#request(async (generation) => {
       const settings = this.core.checkSettings({ ...this.settings, ...patch });
-      if (!this.current) {
+      const current = this.current;
+      if (!current) {
         this.settings = settings;
-        this.views.setSettings(settings);
         return null;
       }
-      const result = { ...this.current, ...(await this.#analyseAttention(generation, this.current.attention, settings)) };
-      this.#commit(this.model, result);
-      return result.analysis;
+      const result = { ...current, ...(await this.#analyseAttention(generation, current.attention, settings)) };
+      return this.analysisOf(this.#commit(this.model, result, { replaces: current.id }));
     });
   }
 
@@ -214,7 +230,7 @@ export class Pipeline {
       const spec = model.spec;
       let shared;
       try {
-        shared = this.views.openShareLink(link, { fingerprint: model.fingerprint ?? '', name: this.#modelName(model),
+        shared = this.core.openShareLink(link, { fingerprint: model.fingerprint ?? '', name: this.#modelName(model),
           channels: spec.input.channels, height: spec.input.height, width: spec.input.width, layers: spec.layers, heads: spec.heads });
       } catch (e) {
         throw shareLinkError(e);
@@ -223,21 +239,23 @@ export class Pipeline {
       const image = { name: 'The shared image', modelInput: { pixels: shared.pixels, dims: shared.dims }, display: null };
       const result = await this.#analyse(generation, model, image, settings, { name: 'Shared link', sampleLabel: -1 });
       try {
-        this.views.checkSelection(result.analysisText, shared.selection);
+        this.core.checkSelection(result.analysisBytes, shared.selection);
       } catch (e) {
         throw shareLinkError(e, "The link's selection is not in its analysis: ");
       }
-      this.#commit(model, result);
+      const entry = this.#commit(model, result);
       this.views.select(shared.selection);
-      return { analysis: result.analysis, selection: shared.selection };
+      return { analysis: this.analysisOf(entry), selection: shared.selection };
     });
   }
 
-  // "#v1=…" for the committed image and settings and the views' selection;
-  // null when nothing is analysed (or without the views).
+  // "#v1=…" for the current entry and the views' selection; null when
+  // nothing is analysed. The core makes it: no views are needed.
   shareLinkFragment() {
-    if (!this.current || !this.model?.fingerprint) return null;
-    return this.views.shareLink({ fingerprint: this.model.fingerprint, name: this.#modelName(this.model) });
+    const entry = this.current;
+    const selection = this.views.selection();
+    if (!entry || !selection) return null;
+    return this.core.shareLink(entry.model, entry.input, entry.analysisBytes, selection);
   }
 
   #modelName(model) {

@@ -1,7 +1,8 @@
 // Share links on the page (docs/contracts.md): the URL of what is shown,
 // opening a URL's #v1=… (at boot and on hashchange), and the "Copy link"
 // action. The encoding and every check are the core's (src/core/share_link.hpp),
-// reached through the app module (src/app/bridge_share_link.cpp); the pipeline
+// reached through the core module (src/app/worker/core_module.cpp), so links
+// work without the views; the pipeline
 // feeds a link's pixels to the model (Pipeline.openShareLink).
 import { InputError } from './image_input.mjs';
 

@@ -59,16 +59,21 @@ export class WasmHeap {
     return new Float32Array(this.bytes.slice(p, p + 4 * count).buffer);  // a copy, never shared
   }
 
+  readBytes(p, count) {
+    return this.bytes.slice(p, p + count);  // a copy, never shared
+  }
+
   release() {
     for (const p of this.owned) this.free(p);
     this.owned = [];
   }
 }
 
-// Parses a core/bridge reply {"ok": true, ...} | {"ok": false, "error": "..."},
-// throwing the error message as it is.
+// Parses a core/bridge reply {"ok": true, ...} | {"ok": false, "error": "...",
+// "kind"?, "needs"?}, throwing the error message as it is, with its `kind`
+// (and, for a share link made with another model, `needs`) on the Error.
 export function unwrap(reply) {
   const value = JSON.parse(reply);
-  if (!value.ok) throw new Error(value.error);
+  if (!value.ok) throw Object.assign(new Error(value.error), { kind: value.kind, needs: value.needs });
   return value;
 }

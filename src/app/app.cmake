@@ -5,7 +5,7 @@
 # The module is an ES6 factory, `createVitopoApp({canvas})`; the canvas must
 # have id="canvas" (SDL's default selector). Exported C functions: _main,
 # _malloc, _free, and every function marked EMSCRIPTEN_KEEPALIVE in
-# src/app/bridge*.cpp (the web engineer's files, globbed below).
+# src/app/bridge.cpp.
 
 if(NOT EMSCRIPTEN)
   return()
@@ -14,21 +14,9 @@ endif()
 set(VITOPO_SDL2_DIR "${VITOPO_THIRD_PARTY}/sdl2")
 set(VITOPO_IMGUI_DIR "${VITOPO_THIRD_PARTY}/imgui")
 if(NOT EXISTS "${VITOPO_SDL2_DIR}/src/SDL.c" OR NOT EXISTS "${VITOPO_IMGUI_DIR}/imgui.cpp")
-  message(WARNING "third_party/sdl2 or third_party/imgui missing (run scripts/setup.sh): the app is not built")
-  return()
+  message(FATAL_ERROR "third_party/sdl2 or third_party/imgui is missing: run scripts/setup.sh, "
+                      "or configure with -DVITOPO_BUILD_APP=OFF to build the wasm tests without the page")
 endif()
-
-# The views call the core (distances, persistence, cycles, skeleton, layouts,
-# summaries). Until every part of it has landed the app is left out, so the
-# wasm build never breaks on a missing symbol.
-set(VITOPO_APP_CORE_PARTS analysis attention distributions metrics persistence persistence_cycles
-    distance_matrix skeleton layout summaries)
-foreach(part ${VITOPO_APP_CORE_PARTS})
-  if(NOT EXISTS "${CMAKE_SOURCE_DIR}/src/core/${part}.cpp")
-    message(STATUS "app: src/core/${part}.cpp is not there yet; the app is not built")
-    return()
-  endif()
-endforeach()
 
 # --- SDL2, compiled straight from its sources --------------------------------
 # The file list of Emscripten's own sdl2 port, plus the files SDL 2.26 added
@@ -119,7 +107,7 @@ file(GLOB VITOPO_APP_SOURCES CONFIGURE_DEPENDS
 add_executable(vitopo_app ${VITOPO_APP_SOURCES} "${VITOPO_SHADER_HEADER}")
 set_target_properties(vitopo_app PROPERTIES OUTPUT_NAME vitopo_app SUFFIX ".mjs")
 target_include_directories(vitopo_app PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/generated")
-target_link_libraries(vitopo_app PRIVATE vitopo_core vitopo_imgui vitopo_flags)
+target_link_libraries(vitopo_app PRIVATE vitopo_app_state vitopo_core vitopo_imgui vitopo_flags)
 target_link_options(vitopo_app PRIVATE
   -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sALLOW_MEMORY_GROWTH=1 -fexceptions
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createVitopoApp -sENVIRONMENT=web

@@ -11,23 +11,23 @@
 #include "palette.hpp"
 #include "panels.hpp"
 #include "plot_axes.hpp"
-#include "selected_head.hpp"
 
 namespace vitopo::app {
 
-void show_barcode_view(AppState& state) {
-  ImGui::Begin("Barcode", nullptr, panel_flags);
-  const SelectedHead& head = selected_head(state);
+void BarcodeView::show(const ViewInput& in, Intents& out) {
+  ImGui::Begin(title().c_str(), nullptr, panel_flags);
+  const AppState& state = in.state;
+  const HeadDetails& head = in.head;
   if (!head.ready) {
     centred_note(head.error.empty() ? "the barcode of the selected head appears here" : head.error.c_str());
     ImGui::End();
     return;
   }
-  const auto& barcodes = head.persistence.barcodes;
+  const auto& barcodes = head.persistence().barcodes;
   const double epsilon = state.scale.epsilon;
 
   // Header: which head, and the Betti numbers at ε (core).
-  const std::vector<int> betti = vitopo::betti_numbers(head.persistence, epsilon);
+  const std::vector<int> betti = vitopo::betti_numbers(head.persistence(), epsilon);
   ImGui::Text("layer %d · head %d", head.layer, head.head);
   for (std::size_t d = 0; d < betti.size(); ++d) {
     ImGui::SameLine(0, 14);
@@ -111,10 +111,11 @@ void show_barcode_view(AppState& state) {
 
   // ε line: drag it, or click anywhere off the bars to move it there.
   const float epsilon_x = axes.x(epsilon);
-  static bool dragging_epsilon = false;
+  bool& dragging_epsilon = dragging_epsilon_;
   if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && std::abs(mouse.x - epsilon_x) < 6) dragging_epsilon = true;
   if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_epsilon = false;
-  if (dragging_epsilon) state.scale.epsilon = std::clamp(axes.value_x(mouse.x), 0.0, head.scale_limit);
+  if (dragging_epsilon)
+    out.raise({.kind = IntentKind::SetEpsilon, .epsilon = std::clamp(axes.value_x(mouse.x), 0.0, head.scale_limit)});
 
   int hover_row = -1;
   for (int r = 0; r < int(rows.size()); ++r) {
@@ -154,8 +155,7 @@ void show_barcode_view(AppState& state) {
 
   if (hover_row >= 0) {
     const Row& row = rows[std::size_t(hover_row)];
-    hovering().bar_dim = row.dim;
-    hovering().bar_index = row.index;
+    out.raise({.kind = IntentKind::Hover, .bar = {row.dim, row.index}});
     const vitopo::Bar& bar = barcodes[std::size_t(row.dim)].bars[std::size_t(row.index)];
     ImGui::BeginTooltip();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(dimension_colour(row.dim)), "H%d bar", row.dim);
@@ -169,9 +169,9 @@ void show_barcode_view(AppState& state) {
     if (hover_row >= 0) {
       const Row& row = rows[std::size_t(hover_row)];
       const bool same = state.selection.bar.dim == row.dim && state.selection.bar.index == row.index;
-      state.selection.bar = same ? BarSelection{} : BarSelection{row.dim, row.index};
+      out.raise({.kind = IntentKind::SelectBar, .bar = same ? BarSelection{} : BarSelection{row.dim, row.index}});
     } else {
-      state.scale.epsilon = std::clamp(axes.value_x(mouse.x), 0.0, head.scale_limit);
+      out.raise({.kind = IntentKind::SetEpsilon, .epsilon = std::clamp(axes.value_x(mouse.x), 0.0, head.scale_limit)});
       dragging_epsilon = true;
     }
   }

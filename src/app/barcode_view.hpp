@@ -2,10 +2,17 @@
 // line at ε, birth and death on hover, and a click selects a bar.
 #pragma once
 
-#include "app_state.hpp"
+#include "view.hpp"
 
 namespace vitopo::app {
 
-void show_barcode_view(AppState& state);
+class BarcodeView final : public View {
+ public:
+  using View::View;
+  void show(const ViewInput& in, Intents& out) override;
+
+ private:
+  bool dragging_epsilon_ = false;
+};
 
 }  // namespace vitopo::app

@@ -1,198 +1,133 @@
 // The bridge: the C functions the page's JS (web/app_bridge.mjs) calls to
-// hand data into the AppState, and to drain the views' intents.
+// hand data to the views' state, and to take the views' intents.
 //
 // JS does only what only JS can do (run ONNX Runtime, decode files, run the
-// worker); everything it hands over lands here as plain data, and the views
-// draw it on the next frame. Functions that can fail return a JSON reply,
-// {"ok": true} or {"ok": false, "error": "..."}, valid until the next call:
-// no C++ exception crosses into JS, and a rejected input leaves the state as
-// it was (the previous analysis stays on screen).
+// worker). A workspace entry arrives once, complete: the model input, the
+// attention, the worker's analysis in the core's binary record (decoded here
+// once, never reparsed) and the prediction. Functions that can fail answer
+// with reply.hpp's JSON; a refused input leaves the state as it was.
 #include <emscripten/emscripten.h>
 
 #include <cmath>
 #include <cstdint>
-#include <exception>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <stdexcept>
 #include <string>
 
-#include "analysis_import.hpp"
-#include "app_state.hpp"
-#include "core/analysis.hpp"
+#include "bridge.hpp"
+#include "core/analysis_binary.hpp"
 #include "core/analysis_json.hpp"
-#include "core/metrics.hpp"
+#include "core/model_spec_json.hpp"
+#include "core/share_link.hpp"
+#include "reply.hpp"
+
+namespace vitopo::app {
+
+AppState& app_state() {
+  static AppState state;
+  return state;
+}
+
+}  // namespace vitopo::app
 
 namespace {
 
 using nlohmann::json;
 namespace app = vitopo::app;
+namespace reply = vitopo::reply;
+using reply::text_or_empty;
 
-std::string reply;
-
-const char* ok(json body = json::object()) {
-  body["ok"] = true;
-  reply = body.dump();
-  return reply.c_str();
+json bar_json(const app::BarSelection& bar) {
+  return bar.valid() ? json{{"dim", bar.dim}, {"index", bar.index}} : json(nullptr);
 }
-
-const char* failure(const std::string& message) {
-  reply = json{{"ok", false}, {"error", message}}.dump();
-  return reply.c_str();
-}
-
-template <typename Body>
-const char* guarded(Body&& body) {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    return failure(e.what());
-  }
-}
-
-app::Metric app_metric(vitopo::Metric metric) { return app::Metric(int(metric)); }
-
-// The analysis JSON's "settings" spelling of the app's settings.
-json settings_json(const app::AnalysisSettings& s) {
-  const int metric = int(s.metric);
-  if (metric < 0 || metric >= app::metric_count) throw std::invalid_argument("unknown metric " + std::to_string(metric));
-  return {{"metric", app::metric_names[metric]},
-          {"columns", s.columns},
-          {"drop_cls", s.drop_cls},
-          {"seed_compatible", s.seed_compatible},
-          {"maxdim", s.max_dim},
-          {"threshold", std::isinf(s.threshold) ? json(nullptr) : json(s.threshold)},
-          {"modulus", s.modulus}};
-}
-
-json bar_json(const app::BarSelection& bar) { return {{"dim", bar.dim}, {"index", bar.index}}; }
 
 json intent_json(const app::Intent& intent) {
-  switch (intent.kind) {
-    case app::IntentKind::Reanalyse: return {{"kind", "reanalyse"}, {"settings", settings_json(intent.settings)}};
-    case app::IntentKind::Cancel: return {{"kind", "cancel"}};
-    case app::IntentKind::SelectionChanged:
-      return {{"kind", "selection"}, {"layer", intent.layer}, {"head", intent.head},
-              {"bar", bar_json(intent.bar)}, {"epsilon", intent.epsilon}};
-    case app::IntentKind::OpenImage: return {{"kind", "open-image"}};
-    case app::IntentKind::LoadSample: return {{"kind", "load-sample"}, {"sample", intent.sample}};
-    case app::IntentKind::ExportAnalysis: return {{"kind", "export-analysis"}};
-    case app::IntentKind::CopyShareLink: return {{"kind", "copy-share-link"}};
+  if (!app::is_page_intent(intent.kind)) throw app::UnknownIntent(int(intent.kind));
+  json out{{"kind", app::page_intent_names[int(intent.kind) - app::first_page_intent]}};
+  if (intent.kind == app::IntentKind::Reanalyse) {
+    vitopo::Analysis settings_only;
+    settings_only.settings = intent.settings;
+    out["settings"] = vitopo::to_json(settings_only).at("settings");
   }
-  return {{"kind", "unknown"}, {"code", int(intent.kind)}};
+  if (intent.kind == app::IntentKind::LoadSample) out["sample"] = intent.sample;
+  return out;
 }
 
-std::string text_or_empty(const char* s) { return s ? std::string(s) : std::string(); }
+std::size_t count_of(int a, int b, int c, const char* what) {
+  if (a <= 0 || b <= 0 || c <= 0) throw std::invalid_argument(std::string(what) + " must have positive sides");
+  return std::size_t(std::uint64_t(a) * std::uint64_t(b) * std::uint64_t(c));
+}
 
 }  // namespace
 
 extern "C" {
 
-// The model the page runs: its spec as the core module's validator returned
-// it (src/app/worker/core_module.cpp, spec_json), already checked against the
-// contract.
+// The model the page runs: its spec as the core module's validator gave it.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_model(const char* spec_json) {
-  return guarded([&] {
-    const json spec = json::parse(text_or_empty(spec_json));
-    app::ModelInfo model;
-    const json& input = spec.at("input");
-    model.name = spec.value("name", std::string("model"));
-    model.input_width = input.at("width").get<int>();
-    model.input_height = input.at("height").get<int>();
-    model.channels = input.at("channels").get<int>();
-    model.patch = spec.at("patch").get<int>();
-    model.grid_rows = spec.at("grid").at(0).get<int>();
-    model.grid_cols = spec.at("grid").at(1).get<int>();
-    model.has_cls = spec.at("cls").get<bool>();
-    model.labels = spec.value("labels", std::vector<std::string>{});
-    model.dataset = spec.value("dataset", std::string());
-    const json& accuracy = spec.value("test_accuracy", json(nullptr));
-    model.test_accuracy = accuracy.is_number() ? accuracy.get<double>() : 0.0;
+  return reply::guarded([&] {
+    vitopo::ModelSpec spec = vitopo::model_spec_from_json(json::parse(text_or_empty(spec_json)));
     app::AppState& state = app::app_state();
-    state.model = std::move(model);
+    state.model = std::move(spec);
     ++state.model_revision;
-    return ok();
+    return reply::ok();
   });
 }
 
-// The image as the model sees it (channels × height × width floats in [0, 1])
-// and the user's original, downscaled for display (RGBA bytes; may be empty).
-EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_image(const char* name, int width, int height, int channels,
-                                                         const float* pixels, int original_width,
-                                                         int original_height, const std::uint8_t* rgba,
-                                                         int sample_label) {
-  return guarded([&] {
-    if (width <= 0 || height <= 0 || (channels != 1 && channels != 3) || !pixels) {
-      throw std::invalid_argument("the model image must be C×H×W with C = 1 or 3 and positive sides");
-    }
-    app::ImageInput& image = app::app_state().image;
-    const std::uint64_t revision = image.revision;
-    image = {};
-    image.name = text_or_empty(name);
-    image.width = width;
-    image.height = height;
-    image.channels = channels;
-    image.pixels.assign(pixels, pixels + std::size_t(width) * std::size_t(height) * std::size_t(channels));
+// Adds a complete workspace entry and makes it current:
+//   the model input (C×H×W floats) and the image as loaded (RGBA, may be absent);
+//   the attention [L, H, T, T] (float32);
+//   the worker's analysis as encode_analysis() wrote it;
+//   the prediction's probabilities and the page's argmax `label`.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_add_entry(int id, const char* name, const char* model,
+                                                         int sample_label, const float* pixels, int channels,
+                                                         int height, int width, const std::uint8_t* rgba,
+                                                         int original_width, int original_height,
+                                                         const float* attention, int layers, int heads, int tokens,
+                                                         const std::uint8_t* analysis, int analysis_size,
+                                                         const float* probabilities, int classes, int label) {
+  return reply::guarded([&] {
+    auto entry = std::make_shared<app::WorkspaceEntry>();
+    entry->id = id;
+    entry->name = text_or_empty(name);
+    entry->model = text_or_empty(model);
+    entry->sample_label = sample_label;
+    if (!pixels || (channels != 1 && channels != 3)) throw std::invalid_argument("the model input must be 1 or 3 channels");
+    const std::size_t pixel_count = count_of(channels, height, width, "the model input");
+    entry->input.channels = channels, entry->input.height = height, entry->input.width = width;
+    entry->input.pixels.assign(pixels, pixels + pixel_count);
     if (rgba && original_width > 0 && original_height > 0) {
-      image.original_width = original_width;
-      image.original_height = original_height;
-      image.original_rgba.assign(rgba, rgba + std::size_t(original_width) * std::size_t(original_height) * 4);
+      entry->input.original_width = original_width, entry->input.original_height = original_height;
+      entry->input.original_rgba.assign(rgba, rgba + count_of(original_width, original_height, 4, "the image"));
     }
-    image.sample_label = sample_label;
-    image.revision = revision + 1;
-    return ok();
-  });
-}
-
-// The attention probabilities of the current image, [layers, heads, tokens, tokens].
-EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_attention(const float* data, int layers, int heads, int tokens) {
-  return guarded([&] {
-    if (layers <= 0 || heads <= 0 || tokens <= 0 || !data) {
-      throw std::invalid_argument("the attention tensor must have positive layers, heads and tokens");
-    }
-    app::AttentionTensor& attention = app::app_state().attention;
-    attention.layers = layers;
-    attention.heads = heads;
-    attention.tokens = tokens;
-    attention.data.assign(data, data + std::size_t(layers) * std::size_t(heads) * std::size_t(tokens) * std::size_t(tokens));
-    ++attention.revision;
-    return ok();
-  });
-}
-
-// The worker's analysis (vitopo.analysis/1 JSON text). Read by the core's own
-// reader; a malformed one is refused with its message and the old one stays.
-EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_analysis(const char* analysis_json) {
-  return guarded([&] {
-    std::string text = text_or_empty(analysis_json);
-    const vitopo::Analysis core = vitopo::analysis_from_json(json::parse(text));
-    app::Analysis analysis = app::import_analysis(core, std::move(text));
-    app::AppState& state = app::app_state();
-    analysis.revision = state.analysis.revision + 1;
-    state.analysis = std::move(analysis);
-    state.settings = state.analysis.settings;
-    ++state.settings_revision;
-    if (state.selection.layer >= state.analysis.layers || state.selection.head >= state.analysis.heads) {
-      state.selection = {};
-      ++state.selection.revision;
-    }
-    return ok();
-  });
-}
-
-// The softmax of the logits.
-EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_prediction(const float* probabilities, int count) {
-  return guarded([&] {
-    app::Prediction prediction;
-    if (probabilities && count > 0) {
-      prediction.probabilities.assign(probabilities, probabilities + count);
-      for (int i = 0; i < count; ++i) {
-        if (prediction.label < 0 || probabilities[i] > probabilities[prediction.label]) prediction.label = i;
+    if (!attention) throw std::invalid_argument("the entry has no attention");
+    const std::size_t values = count_of(layers, heads, tokens, "the attention") * std::size_t(tokens);
+    entry->attention.layers = layers, entry->attention.heads = heads, entry->attention.tokens = tokens;
+    entry->attention.data.assign(attention, attention + values);
+    if (!analysis || analysis_size <= 0) throw std::invalid_argument("the entry has no analysis");
+    entry->analysis = vitopo::decode_analysis(std::span(analysis, std::size_t(analysis_size)));
+    if (entry->analysis.layers != layers || entry->analysis.heads != heads || entry->analysis.tokens != tokens)
+      throw std::invalid_argument("the analysis is of another attention tensor than the entry's");
+    if (probabilities && classes > 0) {
+      entry->prediction.probabilities.assign(probabilities, probabilities + classes);
+      if (label >= 0 && label < classes) {
+        entry->prediction.label = label;
+        entry->prediction.probability = probabilities[label];
       }
-      prediction.probability = probabilities[prediction.label];
     }
-    app::app_state().prediction = std::move(prediction);
-    return ok();
+    app::AppState& state = app::app_state();
+    state.workspace.add(std::move(entry));
+    app::on_current_entry_changed(state);
+    return reply::ok();
   });
+}
+
+// Drops an entry (the page evicted it, or replaced it).
+EMSCRIPTEN_KEEPALIVE void vitopo_bridge_remove_entry(int id) {
+  app::AppState& state = app::app_state();
+  const int current = state.workspace.current() ? state.workspace.current()->id : 0;
+  if (state.workspace.remove(id) && id == current) app::on_current_entry_changed(state);
 }
 
 EMSCRIPTEN_KEEPALIVE void vitopo_bridge_set_progress(int running, int done, int total, const char* stage) {
@@ -214,56 +149,59 @@ EMSCRIPTEN_KEEPALIVE void vitopo_bridge_set_status(const char* message, const ch
 
 // The gallery: a JSON list of {"name", "label"}.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_samples(const char* samples_json) {
-  return guarded([&] {
+  return reply::guarded([&] {
     std::vector<app::Sample> samples;
-    for (const json& s : json::parse(text_or_empty(samples_json))) {
+    for (const json& s : json::parse(text_or_empty(samples_json)))
       samples.push_back({s.value("name", std::string()), s.value("label", -1)});
-    }
     app::app_state().samples = std::move(samples);
-    return ok();
+    return reply::ok();
   });
 }
 
-// The settings the settings view shows, in the analysis JSON's spelling (set
-// when the page API patches them).
-EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_settings(const char* settings_json_text) {
-  return guarded([&] {
-    const json s = json::parse(text_or_empty(settings_json_text));
-    app::AnalysisSettings settings = app::app_state().settings;
-    if (s.contains("metric")) settings.metric = app_metric(vitopo::parse_metric(s.at("metric").get<std::string>()));
-    if (s.contains("columns")) settings.columns = s.at("columns").get<bool>();
-    if (s.contains("drop_cls")) settings.drop_cls = s.at("drop_cls").get<bool>();
-    if (s.contains("seed_compatible")) settings.seed_compatible = s.at("seed_compatible").get<bool>();
-    if (s.contains("maxdim")) settings.max_dim = s.at("maxdim").get<int>();
-    if (s.contains("threshold")) {
-      settings.threshold = s.at("threshold").is_null() ? vitopo::infinity : s.at("threshold").get<double>();
-    }
-    if (s.contains("modulus")) settings.modulus = s.at("modulus").get<int>();
-    app::AppState& state = app::app_state();
-    state.settings = settings;
-    ++state.settings_revision;
-    return ok();
-  });
+// {"ok": true, "intents": ["reanalyse", ...]}: the name of every intent the
+// views can send the page, which must handle them all.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_page_intents() {
+  return reply::guarded([&] { return reply::ok({{"intents", app::page_intent_names}}); });
 }
 
-// The views' intents since the last call, as a JSON list, e.g.
-// [{"kind":"reanalyse","settings":{...}}, {"kind":"cancel"}]. JS calls it once
-// per animation frame.
+// {"ok": true, "intents": [{"kind": "reanalyse", "settings": {...}}, ...]}:
+// the page's intents since the last call. JS calls it once per animation frame.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_take_intents() {
-  return guarded([&] {
+  return reply::guarded([&] {
     json list = json::array();
-    for (const app::Intent& intent : app::app_state().take_intents()) list.push_back(intent_json(intent));
-    reply = list.dump();
-    return reply.c_str();
+    app::AppState& state = app::app_state();
+    std::vector<app::Intent> outbox;
+    outbox.swap(state.outbox);
+    for (const app::Intent& intent : outbox) list.push_back(intent_json(intent));
+    return reply::ok({{"intents", list}});
   });
 }
 
-// The shared selection and scale, for the share link: {"layer", "head", "bar", "epsilon"}.
+// The shared selection and scale: {"layer", "head", "bar", "epsilon"}.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_selection() {
-  return guarded([&] {
+  return reply::guarded([&] {
     const app::AppState& state = app::app_state();
-    return ok({{"layer", state.selection.layer}, {"head", state.selection.head},
-               {"bar", bar_json(state.selection.bar)}, {"epsilon", state.scale.epsilon}});
+    return reply::ok({{"layer", state.selection.layer}, {"head", state.selection.head},
+                      {"bar", bar_json(state.selection.bar)}, {"epsilon", state.scale.epsilon}});
+  });
+}
+
+// Selects a head, a bar (bar_dim < 0: none) and ε in the current entry, once
+// the core finds them in its analysis; the views follow on the next frame.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_select(int layer, int head, int bar_dim, int bar_index, double epsilon) {
+  return reply::guarded([&] {
+    app::AppState& state = app::app_state();
+    const app::WorkspaceEntry* entry = state.workspace.current();
+    if (!entry) throw std::invalid_argument("nothing is analysed yet");
+    vitopo::SharedSelection s{layer, head, epsilon, std::nullopt};
+    if (bar_dim >= 0) s.bar = vitopo::BarRef{bar_dim, bar_index};
+    vitopo::check_selection(s, entry->analysis);
+    app::apply(state, {.kind = app::IntentKind::SelectHead, .layer = layer, .head = head});
+    app::apply(state, {.kind = app::IntentKind::SelectBar, .bar = bar_dim >= 0 ? app::BarSelection{bar_dim, bar_index}
+                                                                              : app::BarSelection{}});
+    app::apply(state, {.kind = app::IntentKind::SetEpsilon, .epsilon = epsilon});
+    return reply::ok({{"selection", {{"layer", layer}, {"head", head}, {"epsilon", epsilon},
+                                     {"bar", bar_json(state.selection.bar)}}}});
   });
 }
 

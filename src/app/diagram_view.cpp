@@ -8,19 +8,19 @@
 #include "palette.hpp"
 #include "panels.hpp"
 #include "plot_axes.hpp"
-#include "selected_head.hpp"
 
 namespace vitopo::app {
 
-void show_diagram_view(AppState& state) {
-  ImGui::Begin("Persistence diagram", nullptr, panel_flags);
-  const SelectedHead& head = selected_head(state);
+void DiagramView::show(const ViewInput& in, Intents& out) {
+  ImGui::Begin(title().c_str(), nullptr, panel_flags);
+  const AppState& state = in.state;
+  const HeadDetails& head = in.head;
   if (!head.ready) {
     centred_note("the persistence diagram of the selected head appears here");
     ImGui::End();
     return;
   }
-  const auto& barcodes = head.persistence.barcodes;
+  const auto& barcodes = head.persistence().barcodes;
   const double epsilon = state.scale.epsilon;
 
   // Legend.
@@ -92,8 +92,7 @@ void show_diagram_view(AppState& state) {
   ring(state.selection.bar, colours::highlight, 2.5f);
 
   if (hover_dim >= 0) {
-    hovering().bar_dim = hover_dim;
-    hovering().bar_index = hover_index;
+    out.raise({.kind = IntentKind::Hover, .bar = {hover_dim, hover_index}});
     const vitopo::Bar& bar = barcodes[std::size_t(hover_dim)].bars[std::size_t(hover_index)];
     ImGui::BeginTooltip();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(dimension_colour(hover_dim)), "H%d point", hover_dim);
@@ -104,7 +103,8 @@ void show_diagram_view(AppState& state) {
   }
   if (hovered && ImGui::IsItemClicked()) {
     const bool same = state.selection.bar.dim == hover_dim && state.selection.bar.index == hover_index;
-    state.selection.bar = hover_dim < 0 || same ? BarSelection{} : BarSelection{hover_dim, hover_index};
+    out.raise({.kind = IntentKind::SelectBar,
+               .bar = hover_dim < 0 || same ? BarSelection{} : BarSelection{hover_dim, hover_index}});
   }
   ImGui::End();
 }

@@ -3,10 +3,14 @@
 // click like the barcode.
 #pragma once
 
-#include "app_state.hpp"
+#include "view.hpp"
 
 namespace vitopo::app {
 
-void show_diagram_view(AppState& state);
+class DiagramView final : public View {
+ public:
+  using View::View;
+  void show(const ViewInput& in, Intents& out) override;
+};
 
 }  // namespace vitopo::app

@@ -9,34 +9,28 @@
 #include "palette.hpp"
 #include "panels.hpp"
 #include "render/heatmap.hpp"
-#include "selected_head.hpp"
+#include "core/metrics.hpp"
 
 namespace vitopo::app {
 
-namespace {
-render::Heatmap matrix_heatmap;
-std::uint64_t uploaded_revision = 0;
-bool mark_epsilon = false;
-}  // namespace
-
-void show_distance_matrix_view(AppState& state) {
-  ImGui::Begin("Distance matrix", nullptr, panel_flags);
-  const SelectedHead& head = selected_head(state);
+void DistanceMatrixView::show(const ViewInput& in, Intents& out) {
+  ImGui::Begin(title().c_str(), nullptr, panel_flags);
+  const AppState& state = in.state;
+  const HeadDetails& head = in.head;
   if (!head.ready) {
     centred_note("the distance matrix of the selected head appears here");
     ImGui::End();
     return;
   }
-  if (uploaded_revision != head.revision) {
-    matrix_heatmap.set_values(head.distances_f.data(), head.points, head.points);
-    uploaded_revision = head.revision;
+  if (uploaded_revision_ != head.revision) {
+    heatmap_.set_values(head.distances_f.data(), head.points, head.points);
+    uploaded_revision_ = head.revision;
   }
-  static const char* metric_labels[metric_count] = {"Jensen–Shannon distance", "JS divergence", "√ JS distance (seed)", "Hellinger",
-                                                    "total variation", "cosine distance", "Euclidean", "1 − max(Aᵢⱼ, Aⱼᵢ)"};
-  const int metric = std::clamp(int(head.settings.metric), 0, metric_count - 1);
-  ImGui::TextDisabled("%s · %d × %d", head.settings.seed_compatible ? "√ JS distance (seed-compatible)" : metric_labels[metric], head.points, head.points);
+  ImGui::TextDisabled("%s · %d × %d", head.settings.seed_compatible ? "√ JS distance (seed-compatible)"
+                                                                     : vitopo::metric_info(head.settings.metric).label,
+                      head.points, head.points);
   ImGui::SameLine();
-  ImGui::Checkbox("mark d ≤ ε", &mark_epsilon);
+  ImGui::Checkbox("mark d ≤ ε", &mark_epsilon_);
 
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -45,12 +39,12 @@ void show_distance_matrix_view(AppState& state) {
   const ImVec2 min(origin.x, origin.y), max(origin.x + side, origin.y + side);
   ImDrawList* list = ImGui::GetWindowDrawList();
   const float high = float(head.largest_distance > 0 ? head.largest_distance : 1);
-  matrix_heatmap.draw(list, min, max, 0, high);
+  heatmap_.draw(list, min, max, 0, high);
 
   const float cell = side / float(head.points);
   // Entries within ε: an outline around each run of cells in a row would be
   // costly at 197 tokens; a dot per cell stays readable when cells are large.
-  if (mark_epsilon && cell >= 4) {
+  if (mark_epsilon_ && cell >= 4) {
     for (int i = 0; i < head.points; ++i)
       for (int j = 0; j < head.points; ++j)
         if (i != j && head.distances(i, j) <= state.scale.epsilon)
@@ -87,7 +81,7 @@ void show_distance_matrix_view(AppState& state) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     const int i = std::clamp(int((m.y - min.y) / cell), 0, head.points - 1);
     const int j = std::clamp(int((m.x - min.x) / cell), 0, head.points - 1);
-    hovering().token = head.token_of_point(i);
+    out.raise({.kind = IntentKind::Hover, .token = head.token_of_point(i)});
     const double d = head.distances(i, j);
     ImGui::BeginTooltip();
     ImGui::Text("d(token %d, token %d) = %.6f", head.token_of_point(i), head.token_of_point(j), d);

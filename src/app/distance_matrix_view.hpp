@@ -2,10 +2,21 @@
 // bar and a readout of the hovered entry.
 #pragma once
 
-#include "app_state.hpp"
+#include "view.hpp"
+#include <cstdint>
+#include "render/heatmap.hpp"
 
 namespace vitopo::app {
 
-void show_distance_matrix_view(AppState& state);
+class DistanceMatrixView final : public View {
+ public:
+  using View::View;
+  void show(const ViewInput& in, Intents& out) override;
+
+ private:
+  render::Heatmap heatmap_;
+  std::uint64_t uploaded_revision_ = 0;
+  bool mark_epsilon_ = false;
+};
 
 }  // namespace vitopo::app

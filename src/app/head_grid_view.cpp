@@ -16,21 +16,20 @@ namespace {
 struct SummaryChoice {
   const char* label;
   int dim;
-  double (*value)(const DimensionSummary&);
+  double (*value)(const vitopo::DimensionSummary&);
 };
+using vitopo::DimensionSummary;
 
 const SummaryChoice choices[] = {
     {"H1 bars", 1, [](const DimensionSummary& s) { return double(s.bars); }},
-    {"H1 total persistence", 1, [](const DimensionSummary& s) { return s.total_persistence; }},
-    {"H1 longest bar", 1, [](const DimensionSummary& s) { return s.longest; }},
+    {"H1 total persistence", 1, [](const DimensionSummary& s) { return s.total_persistence_1; }},
+    {"H1 longest bar", 1, [](const DimensionSummary& s) { return s.longest_finite; }},
     {"H1 persistence entropy", 1, [](const DimensionSummary& s) { return s.entropy; }},
-    {"H0 total persistence", 0, [](const DimensionSummary& s) { return s.total_persistence; }},
-    {"H0 longest bar", 0, [](const DimensionSummary& s) { return s.longest; }},
+    {"H0 total persistence", 0, [](const DimensionSummary& s) { return s.total_persistence_1; }},
+    {"H0 longest bar", 0, [](const DimensionSummary& s) { return s.longest_finite; }},
     {"H2 bars", 2, [](const DimensionSummary& s) { return double(s.bars); }},
 };
-int choice = 0;
-
-bool value_of(const HeadAnalysis* head, const SummaryChoice& c, double& out) {
+bool value_of(const vitopo::HeadAnalysis* head, const SummaryChoice& c, double& out) {
   if (!head || c.dim >= int(head->summary.size())) return false;
   out = c.value(head->summary[std::size_t(c.dim)]);
   return std::isfinite(out);
@@ -38,26 +37,27 @@ bool value_of(const HeadAnalysis* head, const SummaryChoice& c, double& out) {
 
 }  // namespace
 
-void show_head_grid_view(AppState& state) {
-  ImGui::Begin("Layer × head", nullptr, panel_flags);
-  const Analysis& analysis = state.analysis;
-  const int layers = analysis.empty() ? state.attention.layers : analysis.layers;
-  const int heads = analysis.empty() ? state.attention.heads : analysis.heads;
-  if (layers <= 0 || heads <= 0) {
+void HeadGridView::show(const ViewInput& in, Intents& out) {
+  ImGui::Begin(title().c_str(), nullptr, panel_flags);
+  const AppState& state = in.state;
+  if (!in.entry || in.entry->analysis.results.empty()) {
     centred_note("the summary of every head appears here after the analysis");
     ImGui::End();
     return;
   }
+  const vitopo::Analysis& analysis = in.entry->analysis;
+  const int layers = analysis.layers, heads = analysis.heads;
+  int& choice = choice_;
 
   ImGui::SetNextItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.6f));
   if (ImGui::BeginCombo("##summary", choices[choice].label)) {
     for (int i = 0; i < int(std::size(choices)); ++i) {
-      if (choices[i].dim > analysis.settings.max_dim) continue;
+      if (choices[i].dim > analysis.settings.maxdim) continue;
       if (ImGui::Selectable(choices[i].label, i == choice)) choice = i;
     }
     ImGui::EndCombo();
   }
-  if (choices[choice].dim > analysis.settings.max_dim) choice = 0;
+  if (choices[choice].dim > analysis.settings.maxdim) choice = 0;
   const SummaryChoice& c = choices[choice];
 
   double low = INFINITY, high = -INFINITY;
@@ -100,9 +100,7 @@ void show_head_grid_view(AppState& state) {
   const int hover_l = hovered ? int((mouse.y - grid_min.y) / cell) : -1;
   const int hover_h = hovered ? int((mouse.x - grid_min.x) / cell) : -1;
   if (ImGui::IsItemClicked() && hover_l >= 0 && hover_l < layers && hover_h >= 0 && hover_h < heads) {
-    state.selection.layer = hover_l;
-    state.selection.head = hover_h;
-    state.selection.bar = {};
+    out.raise({.kind = IntentKind::SelectHead, .layer = hover_l, .head = hover_h});
   }
 
   const float gap = cell > 20 ? 2.0f : 1.0f;

@@ -2,10 +2,17 @@
 // selects the head.
 #pragma once
 
-#include "app_state.hpp"
+#include "view.hpp"
 
 namespace vitopo::app {
 
-void show_head_grid_view(AppState& state);
+class HeadGridView final : public View {
+ public:
+  using View::View;
+  void show(const ViewInput& in, Intents& out) override;
+
+ private:
+  int choice_ = 0;  // which summary colours the cells
+};
 
 }  // namespace vitopo::app

@@ -13,25 +13,14 @@
 #include "render/heatmap.hpp"
 #include "render/image_texture.hpp"
 #include "render/line_batch.hpp"
-#include "selected_head.hpp"
 
 namespace vitopo::app {
 
-namespace {
-
-render::ImageTexture model_image;
-render::ImageTexture original_image;
-std::uint64_t uploaded_revision = ~std::uint64_t(0);
-render::Heatmap attention_overlay;
-render::LineBatch skeleton_lines;
-render::LineBatch highlight_lines;
-
-bool show_skeleton = true;
-bool show_grid = true;
-
-void upload(const ImageInput& image) {
-  if (uploaded_revision == image.revision) return;
-  uploaded_revision = image.revision;
+void ImageView::upload(const WorkspaceEntry& entry) {
+  if (uploaded_ == &entry && uploaded_workspace_ == std::uint64_t(entry.id)) return;
+  uploaded_ = &entry;
+  uploaded_workspace_ = std::uint64_t(entry.id);
+  const ModelInput& image = entry.input;
   if (!image.empty()) {
     const std::size_t plane = std::size_t(image.width) * std::size_t(image.height);
     std::vector<std::uint8_t> rgba(plane * 4);
@@ -42,18 +31,20 @@ void upload(const ImageInput& image) {
       }
       rgba[4 * i + 3] = 255;
     }
-    model_image.set_rgba(rgba.data(), image.width, image.height, false);
+    model_image_.set_rgba(rgba.data(), image.width, image.height, false);
   }
   if (image.original_width > 0 && image.original_height > 0 &&
       image.original_rgba.size() >= std::size_t(image.original_width) * std::size_t(image.original_height) * 4)
-    original_image.set_rgba(image.original_rgba.data(), image.original_width, image.original_height, true);
+    original_image_.set_rgba(image.original_rgba.data(), image.original_width, image.original_height, true);
   else
-    original_image.clear();
+    original_image_.clear();
 }
 
+namespace {
+
 // The prediction line: class, probability bar, and whether it matches a sample's label.
-void show_prediction(const AppState& state) {
-  const Prediction& p = state.prediction;
+void show_prediction(const AppState& state, const WorkspaceEntry& entry) {
+  const Prediction& p = entry.prediction;
   if (p.label < 0) return;
   const auto& labels = state.model.labels;
   const std::string name = p.label < int(labels.size()) ? labels[std::size_t(p.label)] : "class " + std::to_string(p.label);
@@ -71,10 +62,10 @@ void show_prediction(const AppState& state) {
   list->AddRectFilled(ImVec2(at.x, at.y + line * 0.5f - 2), ImVec2(at.x + bar_w * float(std::clamp(p.probability, 0.0, 1.0)), at.y + line * 0.5f + 2),
                       colours::accent, 2);
   ImGui::Dummy(ImVec2(bar_w, line));
-  if (state.image.sample_label >= 0) {
+  if (entry.sample_label >= 0) {
     ImGui::SameLine();
-    const bool right = state.image.sample_label == p.label;
-    const std::string truth = state.image.sample_label < int(labels.size()) ? labels[std::size_t(state.image.sample_label)] : "?";
+    const bool right = entry.sample_label == p.label;
+    const std::string truth = entry.sample_label < int(labels.size()) ? labels[std::size_t(entry.sample_label)] : "?";
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(right ? IM_COL32(46, 204, 143, 255) : colours::error),
                        right ? "= label" : "label: %s", truth.c_str());
   }
@@ -82,23 +73,31 @@ void show_prediction(const AppState& state) {
 
 }  // namespace
 
-void show_image_view(AppState& state) {
-  // The title names the image; "###image" keeps the window's identity.
-  const std::string title = (state.image.name.empty() ? std::string("Image") : "Image · " + state.image.name) + "###image";
-  ImGui::Begin(title.c_str(), nullptr, panel_flags);
-  const ModelInfo& model = state.model;
-  const ImageInput& image = state.image;
-  if (image.empty() || model.grid_rows <= 0 || model.grid_cols <= 0) {
+void ImageView::show(const ViewInput& in, Intents& out) {
+  const AppState& state = in.state;
+  // The panel names the image; "###" keeps the window's identity.
+  const std::string name = in.entry ? in.entry->name : std::string();
+  const std::string window = (name.empty() ? title() : title() + " · " + name) + "###" + title();
+  ImGui::Begin(window.c_str(), nullptr, panel_flags);
+  const vitopo::ModelSpec& model = state.model;
+  if (!in.entry || in.entry->input.empty() || model.grid_rows <= 0 || model.grid_cols <= 0) {
     centred_note("no image loaded\n\nopen an image, drop one on the page, or pick a sample");
     ImGui::End();
     return;
   }
-  upload(image);
-  const SelectedHead& head = selected_head(state);
+  const WorkspaceEntry& entry = *in.entry;
+  const ModelInput& image = entry.input;
+  upload(entry);
+  const HeadDetails& head = in.head;
+  render::ImageTexture& model_image = model_image_;
+  render::ImageTexture& original_image = original_image_;
+  render::LineBatch& skeleton_lines = skeleton_lines_;
+  render::LineBatch& highlight_lines = highlight_lines_;
 
-  ImGui::Checkbox("skeleton", &show_skeleton);
+  ImGui::Checkbox("skeleton", &show_skeleton_);
   ImGui::SameLine();
-  ImGui::Checkbox("grid", &show_grid);
+  ImGui::Checkbox("grid", &show_grid_);
+  const bool show_skeleton = show_skeleton_, show_grid = show_grid_;
 
   // The image, as large as fits, with room for the prediction line below.
   const float footer = ImGui::GetFrameHeightWithSpacing() + 8;
@@ -127,25 +126,25 @@ void show_image_view(AppState& state) {
   if (hovered) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     const int col = int(std::floor((m.x - min.x) / cell_w)), row = int(std::floor((m.y - min.y) / cell_h));
-    hovering().token = model.token_of_patch(row, col);
+    out.raise({.kind = IntentKind::Hover, .token = token_of_patch(model, row, col)});
   }
 
   // The attention of the hovered token over the patch grid.
   const int token = state.selection.hovered_token;
-  const AttentionTensor& attention = state.attention;
+  const Attention& attention = entry.attention;
   if (token >= 0 && !attention.empty() && token < attention.tokens && state.selection.layer < attention.layers &&
-      state.selection.head < attention.heads && model.tokens() == attention.tokens) {
-    const float* row = attention.row(state.selection.layer, state.selection.head, token);
+      state.selection.head < attention.heads && model.tokens == attention.tokens) {
+    const auto row = attention.row(state.selection.layer, state.selection.head, token);
     std::vector<float> cells(std::size_t(rows) * std::size_t(cols));
     float high = 0;
     for (int r = 0; r < rows; ++r)
       for (int c = 0; c < cols; ++c) {
-        const float a = row[model.token_of_patch(r, c)];
+        const float a = row[std::size_t(token_of_patch(model, r, c))];
         cells[std::size_t(r) * std::size_t(cols) + std::size_t(c)] = a;
         high = std::max(high, a);
       }
-    attention_overlay.set_values(cells.data(), rows, cols);
-    attention_overlay.draw(list, min, max, 0, high > 0 ? high : 1, 0.85f, true);
+    attention_overlay_.set_values(cells.data(), rows, cols);
+    attention_overlay_.draw(list, min, max, 0, high > 0 ? high : 1, 0.85f, true);
   }
 
   if (show_grid) {
@@ -218,7 +217,7 @@ void show_image_view(AppState& state) {
   }
 
   // The hovered token, whichever view it is hovered in.
-  const auto [hr, hc] = model.patch_of_token(state.selection.hovered_token);
+  const auto [hr, hc] = patch_of_token(model, state.selection.hovered_token);
   if (hr >= 0)
     list->AddRect(ImVec2(min.x + hc * cell_w, min.y + hr * cell_h), ImVec2(min.x + (hc + 1) * cell_w, min.y + (hr + 1) * cell_h),
                   IM_COL32(255, 255, 255, 230), 0, 0, 2);
@@ -236,20 +235,20 @@ void show_image_view(AppState& state) {
     const float thumb_h = ImGui::GetFrameHeight();
     const float thumb_w = std::min(thumb_h * float(original_image.width()) / float(original_image.height()), thumb_h * 2.5f);
     ImGui::Image(original_image.id(), ImVec2(thumb_w, thumb_h));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the image as loaded (%d × %d)", state.image.original_width, state.image.original_height);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the image as loaded (%d × %d)", image.original_width, image.original_height);
     ImGui::SameLine();
   }
   ImGui::BeginGroup();
-  show_prediction(state);
+  show_prediction(state, entry);
   ImGui::EndGroup();
   // The model behind the prediction, on demand: the panel's height belongs to the image.
   if (!model.name.empty() && ImGui::IsItemHovered()) {
     ImGui::BeginTooltip();
     ImGui::Text("model %s", model.name.c_str());
-    if (model.test_accuracy > 0)
-      ImGui::TextDisabled("%.1f %% test accuracy on %s", model.test_accuracy * 100, model.dataset.empty() ? "its test set" : model.dataset.c_str());
-    ImGui::TextDisabled("%d × %d input, %d × %d patches of %d px%s", model.input_width, model.input_height, model.grid_rows, model.grid_cols,
-                        model.patch, model.has_cls ? " + CLS" : "");
+    if (model.test_accuracy)
+      ImGui::TextDisabled("%.1f %% test accuracy on %s", *model.test_accuracy * 100, model.dataset.empty() ? "its test set" : model.dataset.c_str());
+    ImGui::TextDisabled("%d × %d input, %d × %d patches of %d px%s", model.input.width, model.input.height, model.grid_rows, model.grid_cols,
+                        model.patch, model.cls ? " + CLS" : "");
     ImGui::EndTooltip();
   }
   if (!head.ready && !head.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::error), "%s", head.error.c_str());

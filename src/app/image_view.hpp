@@ -3,10 +3,27 @@
 // of the hovered patch as a heatmap, and the model's prediction.
 #pragma once
 
-#include "app_state.hpp"
+#include "view.hpp"
+#include <cstdint>
+#include "render/heatmap.hpp"
+#include "render/image_texture.hpp"
+#include "render/line_batch.hpp"
 
 namespace vitopo::app {
 
-void show_image_view(AppState& state);
+class ImageView final : public View {
+ public:
+  using View::View;
+  void show(const ViewInput& in, Intents& out) override;
+
+ private:
+  void upload(const WorkspaceEntry& entry);
+  render::ImageTexture model_image_, original_image_;
+  const WorkspaceEntry* uploaded_ = nullptr;
+  std::uint64_t uploaded_workspace_ = ~std::uint64_t(0);
+  render::Heatmap attention_overlay_;
+  render::LineBatch skeleton_lines_, highlight_lines_;
+  bool show_skeleton_ = true, show_grid_ = true;
+};
 
 }  // namespace vitopo::app

@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "app_state.hpp"
+#include "app/state/app_state.hpp"
 #include "barcode_view.hpp"
-#include "developer_demo.hpp"
+#include "bridge.hpp"
 #include "diagram_view.hpp"
 #include "distance_matrix_view.hpp"
 #include "head_grid_view.hpp"
@@ -34,7 +34,6 @@
 #include "palette.hpp"
 #include "panels.hpp"
 #include "render/canvas_pass.hpp"
-#include "selected_head.hpp"
 #include "settings_view.hpp"
 #include "skeleton_view.hpp"
 #include "status_view.hpp"
@@ -47,7 +46,6 @@ constexpr const char* canvas_selector = "#canvas";
 constexpr float font_size = 15.0f;  // CSS pixels
 
 SDL_Window* window = nullptr;
-bool developer_demo = false;  // "--demo": no bridge, the demo answers the intents
 float font_scale = 0;  // the dpr the font atlas was built for
 
 // (Re)builds the font atlas for the current devicePixelRatio.
@@ -90,6 +88,27 @@ void follow_canvas_size() {
   if (want_w != w || want_h != h) SDL_SetWindowSize(window, want_w, want_h);
 }
 
+// The views of the current image, each an instance of its own.
+struct Views {
+  ImageView image{"Image"};
+  HeadGridView head_grid{"Layer × head"};
+  SettingsView settings{"Settings"};
+  SkeletonView skeleton{"Skeleton at ε"};
+  BarcodeView barcode{"Barcode"};
+  DiagramView diagram{"Persistence diagram"};
+  DistanceMatrixView distance_matrix{"Distance matrix"};
+  StatusView status{"Status"};
+
+  bool wants_force_layout() const { return skeleton.wants_force_layout(); }
+};
+
+Views& views() {
+  static Views v;
+  return v;
+}
+HeadFocus current_head;  // the selected head of the current entry
+std::uint64_t settled_head = 0;
+
 // The fixed arrangement, from the canvas size (CSS pixels). The page's own
 // bar above the canvas (web/) holds the title, the image input, the gallery
 // and the model; the canvas holds the views.
@@ -97,7 +116,8 @@ void follow_canvas_size() {
 //   layer×head | barcode   | distance matrix
 //   settings   |           |
 //   status
-void arrange_and_show(AppState& state) {
+void arrange_and_show(const ViewInput& in, Intents& out) {
+  Views& v = views();
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   const float bar_h = ImGui::GetFrameHeight() + 12;
   const float top = 0, bottom = size.y - bar_h;
@@ -108,99 +128,35 @@ void arrange_and_show(AppState& state) {
   const float col3 = size.x - col1 - col2;
   const float x2 = col1 + gap, x3 = col1 + col2 + gap;
 
-  const float settings_rows = state.settings.max_dim >= 2 ? 8.5f : 6.0f;
+  const int maxdim = in.entry ? in.entry->analysis.settings.maxdim : 1;
+  const float settings_rows = maxdim >= 2 ? 8.5f : 6.0f;
   const float settings_h = std::min(body_h * 0.4f, settings_rows * ImGui::GetFrameHeightWithSpacing() + 34);
   // The layer × head grid grows with the number of layers; the image takes the rest.
-  const int layers = std::max(state.analysis.layers, state.attention.layers);
+  const int layers = in.entry ? in.entry->analysis.layers : 0;
   const float grid_want = float(std::max(layers, 4)) * 22.0f + 3 * ImGui::GetFrameHeightWithSpacing();
   const float grid_h = std::round(std::clamp(grid_want, (body_h - settings_h) * 0.28f, (body_h - settings_h) * 0.5f));
   const float image_h = body_h - settings_h - grid_h;
   place_next_panel(ImVec2(0, top), ImVec2(col1, image_h));
-  show_image_view(state);
+  v.image.show(in, out);
   place_next_panel(ImVec2(0, top + image_h), ImVec2(col1, grid_h));
-  show_head_grid_view(state);
+  v.head_grid.show(in, out);
   place_next_panel(ImVec2(0, top + image_h + grid_h), ImVec2(col1, settings_h));
-  show_settings_view(state);
+  v.settings.show(in, out);
 
   const float skeleton_h = std::round(body_h * 0.56f);
   place_next_panel(ImVec2(x2, top), ImVec2(col2, skeleton_h));
-  show_skeleton_view(state);
+  v.skeleton.show(in, out);
   place_next_panel(ImVec2(x2, top + skeleton_h), ImVec2(col2, body_h - skeleton_h));
-  show_barcode_view(state);
+  v.barcode.show(in, out);
 
   const float diagram_h = std::round(body_h * 0.5f);
   place_next_panel(ImVec2(x3, top), ImVec2(col3, diagram_h));
-  show_diagram_view(state);
+  v.diagram.show(in, out);
   place_next_panel(ImVec2(x3, top + diagram_h), ImVec2(col3, body_h - diagram_h));
-  show_distance_matrix_view(state);
+  v.distance_matrix.show(in, out);
 
   place_next_panel(ImVec2(0, bottom), ImVec2(size.x, size.y - bottom));
-  show_status_view(state);
-}
-
-// ε follows the play button, and stays inside the selected head's range.
-void advance_scale(AppState& state, float seconds) {
-  const SelectedHead& head = selected_head(state);
-  if (!head.ready) return;
-  Scale& scale = state.scale;
-  static std::uint64_t seen_revision = 0;
-  if (head.revision != seen_revision) {
-    // A new head: a scale where the skeleton shows structure, unless ε is already inside its range.
-    // The median H0 death: half of the merges have happened, so the
-    // components are neither all single tokens nor one blob.
-    if (!(scale.chosen && scale.epsilon >= 0 && scale.epsilon <= head.scale_limit)) {
-      std::vector<double> deaths;
-      if (!head.persistence.barcodes.empty())
-        for (const auto& bar : head.persistence.barcodes[0].bars)
-          if (std::isfinite(bar.death)) deaths.push_back(bar.death);
-      if (deaths.empty()) {
-        scale.epsilon = head.scale_limit * 0.5;
-      } else {
-        std::nth_element(deaths.begin(), deaths.begin() + std::ptrdiff_t(deaths.size() / 2), deaths.end());
-        scale.epsilon = deaths[deaths.size() / 2];
-      }
-      scale.chosen = true;
-    }
-    seen_revision = head.revision;
-  }
-  if (scale.playing) {
-    scale.epsilon += head.scale_limit * seconds / std::max(0.5, scale.play_seconds);
-    if (scale.epsilon >= head.scale_limit) {
-      scale.epsilon = head.scale_limit;
-      scale.playing = false;
-    }
-  }
-  scale.epsilon = std::clamp(scale.epsilon, 0.0, head.scale_limit);
-}
-
-// One SelectionChanged intent when layer, head or bar change, or when ε
-// settles (not on every frame of a drag or a sweep).
-void announce_selection(AppState& state, double now) {
-  struct Announced {
-    int layer = -1, head = -1;
-    BarSelection bar;
-    double epsilon = -1;
-  };
-  static Announced announced;
-  static double epsilon_changed_at = 0;
-  static double last_epsilon = -1;
-  const Selection& s = state.selection;
-  if (state.scale.epsilon != last_epsilon) {
-    last_epsilon = state.scale.epsilon;
-    epsilon_changed_at = now;
-  }
-  const bool moved = s.layer != announced.layer || s.head != announced.head || !(s.bar == announced.bar);
-  const bool settled = state.scale.epsilon != announced.epsilon && !state.scale.playing && now - epsilon_changed_at > 0.3;
-  if (!moved && !settled) return;
-  if (moved) ++state.selection.revision;
-  announced = {s.layer, s.head, s.bar, state.scale.epsilon};
-  Intent intent;
-  intent.kind = IntentKind::SelectionChanged;
-  intent.layer = s.layer;
-  intent.head = s.head;
-  intent.bar = s.bar;
-  intent.epsilon = state.scale.epsilon;
-  state.raise(intent);
+  v.status.show(in, out);
 }
 
 // Whether to draw this animation frame. Redrawing a page where nothing moves
@@ -213,8 +169,7 @@ bool worth_drawing(const AppState& state, bool input) {
   const double now = emscripten_get_now() / 1000.0;
   // Every change the bridge or a view makes bumps one of these.
   std::uint64_t mark = state.model_revision;
-  for (std::uint64_t r : {state.image.revision, state.attention.revision, state.analysis.revision,
-                          state.status.revision, state.settings_revision, state.selection.revision,
+  for (std::uint64_t r : {state.workspace_revision, state.status.revision, state.selection.revision,
                           std::uint64_t(state.selection.layer), std::uint64_t(state.selection.head),
                           std::uint64_t(state.progress.done)})
     mark = mark * 1000003u + r;
@@ -222,7 +177,7 @@ bool worth_drawing(const AppState& state, bool input) {
   std::uint64_t epsilon_bits = 0;
   std::memcpy(&epsilon_bits, &epsilon, sizeof epsilon_bits);
   mark = mark * 1000003u + epsilon_bits;
-  if (input || mark != last_mark || state.scale.playing || state.progress.running || !state.intents.empty()) {
+  if (input || mark != last_mark || state.scale.playing || state.progress.running || !state.outbox.empty()) {
     last_active = now;
     last_mark = mark;
   }
@@ -252,20 +207,20 @@ void frame() {
   ImGui::NewFrame();
   render::begin_frame();
 
-  // Selection safety: the bridge may load a smaller model.
-  if (!state.attention.empty()) {
-    state.selection.layer = std::clamp(state.selection.layer, 0, std::max(0, state.attention.layers - 1));
-    state.selection.head = std::clamp(state.selection.head, 0, std::max(0, state.attention.heads - 1));
-  }
-  advance_scale(state, io.DeltaTime);
-  arrange_and_show(state);
+  // The current entry's selected head, worked out before any view draws it.
+  const std::shared_ptr<const WorkspaceEntry> entry = state.workspace.current_shared();
+  const HeadDetails& head =
+      current_head.update(entry, state.model.grid_rows, state.model.grid_cols, state.model.cls,
+                          {state.selection.layer, state.selection.head, state.scale.epsilon, state.selection.bar,
+                           views().wants_force_layout()});
+  settle_scale(state, head, io.DeltaTime, settled_head);
 
-  // What the mouse was over this frame is the shared hover of the next.
-  state.selection.hovered_token = hovering().token;
-  state.selection.hovered_bar = {hovering().bar_dim, hovering().bar_index};
-  hovering() = {};
-  announce_selection(state, ImGui::GetTime());
-  if (developer_demo) serve_developer_demo_intents(state);
+  Intents intents;
+  arrange_and_show({state, entry.get(), head}, intents);
+  // What the mouse is over this frame is the shared hover of the next: none
+  // unless a view said so.
+  apply(state, {.kind = IntentKind::Hover});
+  for (const Intent& intent : intents.take()) apply(state, intent);
 
   ImGui::Render();
   int fb_w = 0, fb_h = 0;
@@ -279,7 +234,7 @@ void frame() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main() {
   SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, canvas_selector);  // keys only when the canvas has focus
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     std::fprintf(stderr, "vitopo: SDL_Init failed: %s\n", SDL_GetError());
@@ -317,14 +272,6 @@ int main(int argc, char** argv) {
   ImGui_ImplOpenGL3_Init("#version 300 es");
   const float dpr = float(emscripten_get_device_pixel_ratio());
   load_fonts(dpr > 0 ? dpr : 1.0f);
-
-  // Developer demo: only when the module is started with "--demo" (the
-  // shipped page never passes it), clearly labelled as synthetic.
-  for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], "--demo") == 0 || std::strcmp(argv[i], "--demo-large") == 0) {
-      developer_demo = true;
-      load_developer_demo(app_state(), std::strcmp(argv[i], "--demo-large") == 0);
-    }
 
   emscripten_set_main_loop(frame, 0, true);
   return 0;

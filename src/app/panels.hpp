@@ -4,6 +4,10 @@
 
 #include <imgui.h>
 
+#include <utility>
+
+#include "core/onnx_model.hpp"
+
 namespace vitopo::app {
 
 inline constexpr ImGuiWindowFlags panel_flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
@@ -16,16 +20,17 @@ inline void place_next_panel(ImVec2 position, ImVec2 size) {
   ImGui::SetNextWindowSize(size, ImGuiCond_Always);
 }
 
-// What the mouse is over, written by the views while they draw. main.cpp
-// moves it into the shared selection after each frame, so every view sees
-// the same hovered token and bar on the next frame, whichever view set it.
-struct Hovering {
-  int token = -1;
-  int bar_dim = -1, bar_index = -1;
-};
-inline Hovering& hovering() {
-  static Hovering h;
-  return h;
+// The token of patch (row, col) of a model, or -1 outside its grid.
+inline int token_of_patch(const vitopo::ModelSpec& model, int row, int col) {
+  if (row < 0 || col < 0 || row >= model.grid_rows || col >= model.grid_cols) return -1;
+  return (model.cls ? 1 : 0) + row * model.grid_cols + col;
+}
+
+// The patch of a token as (row, col); (-1, -1) for CLS or outside the grid.
+inline std::pair<int, int> patch_of_token(const vitopo::ModelSpec& model, int token) {
+  const int p = token - (model.cls ? 1 : 0);
+  if (p < 0 || model.grid_cols <= 0 || p >= model.grid_rows * model.grid_cols) return {-1, -1};
+  return {p / model.grid_cols, p % model.grid_cols};
 }
 
 // A line of dim text centred in the window's content region, for empty states.

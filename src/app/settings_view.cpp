@@ -13,21 +13,6 @@ namespace vitopo::app {
 
 namespace {
 
-struct MetricChoice {
-  const char* label;
-  const char* explanation;
-};
-const MetricChoice metric_choices[metric_count] = {
-    {"Jensen–Shannon distance", "scipy's jensenshannon, natural log; range [0, √ln 2]"},
-    {"JS divergence", "the square of the JS distance (not a metric)"},
-    {"√ JS distance", "sqrt of the JS distance, as the seed's main notebook"},
-    {"Hellinger", "√(½ Σ (√p − √q)²)"},
-    {"Total variation", "½ Σ |p − q|"},
-    {"Cosine distance", "1 − p·q / (‖p‖ ‖q‖)"},
-    {"Euclidean", "‖p − q‖"},
-    {"Attention graph", "1 − max(Aᵢⱼ, Aⱼᵢ), from the topology-of-attention literature"},
-};
-
 // C(n, k) in double, for the size warning.
 double binomial(int n, int k) {
   if (k < 0 || k > n) return 0;
@@ -48,10 +33,17 @@ void help(const char* text) {
 
 }  // namespace
 
-void show_settings_view(AppState& state) {
-  ImGui::Begin("Settings", nullptr, panel_flags);
-  AnalysisSettings& s = state.settings;
-  const AnalysisSettings before = s;
+void SettingsView::show(const ViewInput& in, Intents& out) {
+  ImGui::Begin(title().c_str(), nullptr, panel_flags);
+  // The controls show the analysis on screen; an edit stays until the
+  // analysis made with it lands (or another one does).
+  const vitopo::AnalysisSettings shown = in.entry ? in.entry->analysis.settings : vitopo::AnalysisSettings{};
+  if (!(shown == shown_)) {
+    shown_ = shown;
+    edit_ = shown;
+  }
+  vitopo::AnalysisSettings& s = edit_;
+  const vitopo::AnalysisSettings before = s;
   bool commit = false;  // true: reanalyse now (false while a drag is in progress)
 
   const float label_w = ImGui::CalcTextSize("Threshold").x + 14;
@@ -65,11 +57,10 @@ void show_settings_view(AppState& state) {
 
   label("Metric");
   ImGui::BeginDisabled(s.seed_compatible);
-  const int metric = std::clamp(int(s.metric), 0, metric_count - 1);
-  if (ImGui::BeginCombo("##metric", s.seed_compatible ? "√ JS distance (seed)" : metric_choices[metric].label)) {
-    for (int i = 0; i < metric_count; ++i) {
-      if (ImGui::Selectable(metric_choices[i].label, i == metric)) s.metric = Metric(i), commit = true;
-      help(metric_choices[i].explanation);
+  if (ImGui::BeginCombo("##metric", s.seed_compatible ? "√ JS distance (seed)" : vitopo::metric_info(s.metric).label)) {
+    for (const vitopo::MetricInfo& row : vitopo::metric_table) {
+      if (ImGui::Selectable(row.label, row.metric == s.metric)) s.metric = row.metric, commit = true;
+      help(row.formula);
     }
     ImGui::EndCombo();
   }
@@ -84,20 +75,21 @@ void show_settings_view(AppState& state) {
 
   ImGui::SetCursorPosX(label_w + ImGui::GetStyle().WindowPadding.x);
   if (ImGui::Checkbox("seed-compatible", &s.seed_compatible)) {
-    if (s.seed_compatible) s.metric = Metric::JensenShannon;  // the mode replaces js by the seed's sqrt-js
+    if (s.seed_compatible) s.metric = vitopo::Metric::JensenShannon;  // the mode replaces js by the seed's sqrt-js
     commit = true;
   }
   help("Reproduces the seed notebooks: a second softmax exp(a)/Σexp(a) of every row, which flattens the "
        "distributions, and sqrt() of the JS distance. Never the default.");
 
   label("Homology");
-  if (ImGui::RadioButton("H0, H1", s.max_dim == 1)) s.max_dim = 1, commit = true;
+  if (ImGui::RadioButton("H0, H1", s.maxdim == 1)) s.maxdim = 1, commit = true;
   ImGui::SameLine();
-  if (ImGui::RadioButton("up to H2", s.max_dim == 2)) s.max_dim = 2, commit = true;
-  if (s.max_dim >= 2) {
-    const int n = std::max(state.attention.tokens, state.model.tokens()) - (s.drop_cls ? 1 : 0);
+  if (ImGui::RadioButton("up to H2", s.maxdim == 2)) s.maxdim = 2, commit = true;
+  if (s.maxdim >= 2) {
+    const int tokens = in.entry ? in.entry->attention.tokens : in.state.model.tokens;
+    const int n = tokens - (s.drop_cls ? 1 : 0);
     const double tetrahedra = binomial(n, 4);
-    const int heads = std::max(1, state.attention.layers * state.attention.heads);
+    const int heads = in.entry ? std::max(1, in.entry->attention.layers * in.entry->attention.heads) : 1;
     ImGui::SetCursorPosX(label_w + ImGui::GetStyle().WindowPadding.x);
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored(ImVec4(1.0f, 0.78f, 0.36f, 1), "H2 considers up to C(%d, 4) = %.3g tetrahedra per head, %d heads: slower, and may exceed memory.",
@@ -120,13 +112,7 @@ void show_settings_view(AppState& state) {
     if (ImGui::IsItemDeactivatedAfterEdit()) commit = true;
   }
 
-  if (commit && !(s == before && s == state.analysis.settings)) {
-    Intent intent;
-    intent.kind = IntentKind::Reanalyse;
-    intent.settings = s;
-    state.raise(intent);
-    ++state.settings_revision;
-  }
+  if (commit && !(s == before && s == shown)) out.raise({.kind = IntentKind::Reanalyse, .settings = s});
   ImGui::End();
 }
 

@@ -3,10 +3,19 @@
 // intent; the worker runs and the views follow when its analysis lands.
 #pragma once
 
-#include "app_state.hpp"
+#include "view.hpp"
 
 namespace vitopo::app {
 
-void show_settings_view(AppState& state);
+class SettingsView final : public View {
+ public:
+  using View::View;
+  void show(const ViewInput& in, Intents& out) override;
+
+ private:
+  vitopo::AnalysisSettings edit_;       // what the controls show, until the analysis lands
+  vitopo::AnalysisSettings shown_;      // the settings of the analysis last shown
+  bool editing_ = false;
+};
 
 }  // namespace vitopo::app

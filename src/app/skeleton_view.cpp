@@ -9,22 +9,16 @@
 #include "palette.hpp"
 #include "panels.hpp"
 #include "render/line_batch.hpp"
-#include "selected_head.hpp"
 
 namespace vitopo::app {
 
-namespace {
-
-enum class Arrangement { PatchGrid, Mds, Force };
-Arrangement arrangement = Arrangement::Mds;
-render::LineBatch edge_lines;
-render::LineBatch highlight_lines;
-
-}  // namespace
-
-void show_skeleton_view(AppState& state) {
-  ImGui::Begin("Skeleton at ε", nullptr, panel_flags);
-  const SelectedHead& head = selected_head(state);
+void SkeletonView::show(const ViewInput& in, Intents& out) {
+  ImGui::Begin(title().c_str(), nullptr, panel_flags);
+  const AppState& state = in.state;
+  const HeadDetails& head = in.head;
+  Arrangement& arrangement = arrangement_;
+  render::LineBatch& edge_lines = edge_lines_;
+  render::LineBatch& highlight_lines = highlight_lines_;
   if (!head.ready) {
     centred_note(head.error.empty() ? "the 1-skeleton of the selected head appears here" : head.error.c_str());
     ImGui::End();
@@ -33,8 +27,9 @@ void show_skeleton_view(AppState& state) {
 
   // Controls: play, ε, layout.
   if (ImGui::Button(state.scale.playing ? "Pause" : "Play", ImVec2(ImGui::CalcTextSize("Pause").x + 18, 0))) {
-    state.scale.playing = !state.scale.playing;
-    if (state.scale.playing && state.scale.epsilon >= head.scale_limit * 0.999) state.scale.epsilon = 0;
+    const bool play = !state.scale.playing;
+    if (play && state.scale.epsilon >= head.scale_limit * 0.999) out.raise({.kind = IntentKind::SetEpsilon, .epsilon = 0});
+    out.raise({.kind = IntentKind::Play, .flag = play});
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("sweep ε from 0 to %.4f", head.scale_limit);
   ImGui::SameLine();
@@ -42,8 +37,7 @@ void show_skeleton_view(AppState& state) {
   ImGui::SetNextItemWidth(std::max(80.0f, ImGui::GetContentRegionAvail().x - layout_w - 8));
   float epsilon = float(state.scale.epsilon);
   if (ImGui::SliderFloat("##epsilon", &epsilon, 0.0f, float(head.scale_limit), "ε = %.4f")) {
-    state.scale.epsilon = epsilon;
-    state.scale.playing = false;
+    out.raise({.kind = IntentKind::SetEpsilon, .epsilon = double(epsilon)});
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(layout_w);
@@ -54,7 +48,7 @@ void show_skeleton_view(AppState& state) {
   const vitopo::Skeleton& skeleton = head.skeleton;
   const vitopo::Layout& layout = arrangement == Arrangement::PatchGrid ? head.grid_layout
                                  : arrangement == Arrangement::Mds     ? head.mds
-                                                                       : selected_head_force_layout(state);
+                                                                       : head.force;
   if (layout.rows() != head.points) {
     ImGui::End();
     return;
@@ -136,7 +130,7 @@ void show_skeleton_view(AppState& state) {
 
   if (hover_point >= 0) {
     const int token = head.token_of_point(hover_point);
-    hovering().token = token;
+    out.raise({.kind = IntentKind::Hover, .token = token});
     ImGui::BeginTooltip();
     const auto cell = head.grid.cell(hover_point);
     if (cell) ImGui::Text("token %d · patch (%d, %d)", token, cell->first, cell->second);

@@ -10,13 +10,14 @@
 
 namespace vitopo::app {
 
-void show_status_view(AppState& state) {
+void StatusView::show(const ViewInput& in, Intents& out) {
+  const AppState& state = in.state;
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colours::background));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10, 6));
-  ImGui::Begin("##status", nullptr, panel_flags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+  ImGui::Begin((title() + "##status").c_str(), nullptr, panel_flags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
   ImGui::PopStyleVar();
   ImGui::PopStyleColor();
-  Progress& progress = state.progress;
+  const Progress& progress = state.progress;
   if (progress.running) {
     char text[96];
     const float fraction = progress.total > 0 ? float(progress.done) / float(progress.total) : 0.0f;
@@ -27,8 +28,7 @@ void show_status_view(AppState& state) {
     ImGui::SameLine();
     ImGui::BeginDisabled(progress.cancel_requested);
     if (ImGui::Button(progress.cancel_requested ? "Cancelling…" : "Cancel")) {
-      progress.cancel_requested = true;
-      state.raise({.kind = IntentKind::Cancel});
+      out.raise({.kind = IntentKind::Cancel});
     }
     ImGui::EndDisabled();
     ImGui::SameLine();
@@ -40,11 +40,11 @@ void show_status_view(AppState& state) {
     ImGui::TextDisabled("%s", state.status.message.c_str());
   }
   // Right: where the views are looking, and what only the page can do.
-  ImGui::BeginDisabled(state.analysis.empty());
+  ImGui::BeginDisabled(!in.entry);
   const float buttons_w = ImGui::CalcTextSize("Export JSON").x + ImGui::CalcTextSize("Copy link").x +
                           4 * ImGui::GetStyle().FramePadding.x + ImGui::GetStyle().ItemSpacing.x;
   float right = ImGui::GetWindowContentRegionMax().x - buttons_w;
-  if (!state.attention.empty()) {
+  if (in.entry) {
     char where[96];
     std::snprintf(where, sizeof where, "layer %d · head %d · ε = %.4f", state.selection.layer, state.selection.head, state.scale.epsilon);
     const float w = ImGui::CalcTextSize(where).x + 24;
@@ -53,10 +53,10 @@ void show_status_view(AppState& state) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::epsilon), "%s", where);
   }
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), right));
-  if (ImGui::Button("Export JSON")) state.raise({.kind = IntentKind::ExportAnalysis});
+  if (ImGui::Button("Export JSON")) out.raise({.kind = IntentKind::ExportAnalysis});
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("download the analysis (schema vitopo.analysis/1)");
   ImGui::SameLine();
-  if (ImGui::Button("Copy link")) state.raise({.kind = IntentKind::CopyShareLink});
+  if (ImGui::Button("Copy link")) out.raise({.kind = IntentKind::CopyShareLink});
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("a link that reopens this analysis");
   ImGui::EndDisabled();
   ImGui::End();

@@ -2,10 +2,14 @@
 // then the status or the error of the last action.
 #pragma once
 
-#include "app_state.hpp"
+#include "view.hpp"
 
 namespace vitopo::app {
 
-void show_status_view(AppState& state);
+class StatusView final : public View {
+ public:
+  using View::View;
+  void show(const ViewInput& in, Intents& out) override;
+};
 
 }  // namespace vitopo::app

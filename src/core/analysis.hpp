@@ -37,6 +37,8 @@ struct AnalysisSettings {
   // if seed_compatible is combined with a metric other than js.
   Metric effective_metric() const;
   PersistenceOptions persistence_options() const;
+
+  friend bool operator==(const AnalysisSettings&, const AnalysisSettings&) = default;
 };
 
 // Which heads to analyse; -1 means all.

@@ -9,24 +9,14 @@
 
 namespace vitopo {
 
-std::string metric_name(Metric metric) {
-  switch (metric) {
-    case Metric::JensenShannon: return "js";
-    case Metric::JensenShannonDivergence: return "js-divergence";
-    case Metric::SqrtJensenShannon: return "sqrt-js";
-    case Metric::Hellinger: return "hellinger";
-    case Metric::TotalVariation: return "total-variation";
-    case Metric::Cosine: return "cosine";
-    case Metric::Euclidean: return "euclidean";
-    case Metric::AttentionGraph: return "attention-graph";
-  }
-  return "?";
-}
+std::string metric_name(Metric metric) { return metric_info(metric).name; }
 
 const std::vector<Metric>& all_metrics() {
-  static const std::vector<Metric> metrics = {
-      Metric::JensenShannon, Metric::JensenShannonDivergence, Metric::SqrtJensenShannon, Metric::Hellinger,
-      Metric::TotalVariation, Metric::Cosine, Metric::Euclidean, Metric::AttentionGraph};
+  static const std::vector<Metric> metrics = [] {
+    std::vector<Metric> out;
+    for (const MetricInfo& row : metric_table) out.push_back(row.metric);
+    return out;
+  }();
   return metrics;
 }
 

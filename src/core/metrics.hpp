@@ -25,6 +25,8 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <cstddef>
+#include <iterator>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,8 +46,48 @@ enum class Metric {
   AttentionGraph,
 };
 
+// Everything the CLI, the analysis JSON, the share link, the page and the docs
+// say about a metric, in one row. Adding a metric is a row here and its kernel
+// in metrics.cpp (docs/adding-a-metric.md).
+struct MetricInfo {
+  Metric metric;
+  const char* name;       // CLI, analysis JSON and page API spelling
+  int link_code;          // its code in share links of version 1: never changes, never reused
+  const char* label;      // what the page calls it
+  const char* formula;    // the definition, one line
+  double lowest, highest;  // the range of d(p, q) over distributions p, q
+};
+
+inline constexpr MetricInfo metric_table[] = {
+    {Metric::JensenShannon, "js", 0, "Jensen–Shannon distance",
+     "√JS(p, q), JS = ½ KL(p‖m) + ½ KL(q‖m), m = (p + q)/2, natural log (scipy's jensenshannon)", 0,
+     0.83255461115769775635},  // √ln 2
+    {Metric::JensenShannonDivergence, "js-divergence", 1, "JS divergence",
+     "JS(p, q), the square of the JS distance (not a metric)", 0, 0.69314718055994530942},  // ln 2
+    {Metric::SqrtJensenShannon, "sqrt-js", 2, "√ JS distance (seed)",
+     "√ of the JS distance, as the seed's main notebook took it", 0, 0.91244430271178498},  // (ln 2)^¼
+    {Metric::Hellinger, "hellinger", 3, "Hellinger", "√(½ Σ (√p − √q)²)", 0, 1},
+    {Metric::TotalVariation, "total-variation", 4, "Total variation", "½ Σ |p − q|", 0, 1},
+    {Metric::Cosine, "cosine", 5, "Cosine distance", "1 − p·q / (‖p‖ ‖q‖), as scipy's cosine", 0, 1},
+    {Metric::Euclidean, "euclidean", 6, "Euclidean", "‖p − q‖", 0, 1.41421356237309504880},  // √2
+    {Metric::AttentionGraph, "attention-graph", 7, "Attention graph",
+     "1 − max(Aᵢⱼ, Aⱼᵢ), the topology-of-attention literature's graph distance", 0, 1},
+};
+
+// The row of `metric`; every enumerator has one (checked at compile time below).
+constexpr const MetricInfo& metric_info(Metric metric) {
+  for (const MetricInfo& row : metric_table)
+    if (row.metric == metric) return row;
+  return metric_table[0];
+}
+static_assert([] {
+  for (std::size_t i = 0; i < std::size(metric_table); ++i)
+    if (int(metric_table[i].metric) != int(i) || metric_table[i].link_code != int(i)) return false;
+  return true;
+}(), "metric_table lists the metrics in enum order, with the share link's codes");
+
 // "js", "js-divergence", "sqrt-js", "hellinger", "total-variation", "cosine",
-// "euclidean", "attention-graph".
+// "euclidean", "attention-graph": metric_info(metric).name.
 std::string metric_name(Metric metric);
 const std::vector<Metric>& all_metrics();
 // Throws std::invalid_argument naming the valid choices.

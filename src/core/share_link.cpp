@@ -15,12 +15,9 @@ using Kind = ShareLinkError::Kind;
 
 [[noreturn]] void fail(Kind kind, const std::string& message) { throw ShareLinkError(kind, message); }
 
-// The metric codes of format version 1. They are part of the format: a code
+// The metric codes of format version 1 are metric_table's link_code: a code
 // never changes meaning, new metrics take new codes.
-constexpr Metric metric_codes[] = {Metric::JensenShannon, Metric::JensenShannonDivergence, Metric::SqrtJensenShannon,
-                                   Metric::Hellinger,     Metric::TotalVariation,          Metric::Cosine,
-                                   Metric::Euclidean,     Metric::AttentionGraph};
-constexpr int metric_code_count = int(std::size(metric_codes));
+constexpr int metric_code_count = int(std::size(metric_table));
 
 constexpr std::uint8_t flag_columns = 1, flag_drop_cls = 2, flag_seed_compatible = 4;
 constexpr std::uint8_t no_bar = 255;
@@ -69,8 +66,8 @@ bool is_prime(int p) {
 }
 
 int metric_code(Metric metric) {
-  for (int code = 0; code < metric_code_count; ++code)
-    if (metric_codes[code] == metric) return code;
+  for (const MetricInfo& row : metric_table)
+    if (row.metric == metric) return row.link_code;
   fail(Kind::metric, "the metric " + metric_name(metric) + " has no code in share links of version 1");
 }
 
@@ -503,7 +500,9 @@ SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel*
   if (code >= unsigned(metric_code_count))
     fail(Kind::metric, "the link's metric code " + std::to_string(code) +
                            " is not one this page knows (0 to " + std::to_string(metric_code_count - 1) + ")");
-  s.metric = metric_codes[code];
+  s.metric = metric_table[0].metric;
+  for (const MetricInfo& row : metric_table)
+    if (row.link_code == int(code)) s.metric = row.metric;
   const unsigned flags = r.u8();
   if (flags & ~unsigned(flag_columns | flag_drop_cls | flag_seed_compatible))
     fail(Kind::settings, "the link's settings set unknown flag bits (0x" + [&] {

@@ -86,4 +86,14 @@ std::vector<DimensionSummary> summarize(const Persistence& persistence, double l
   return summaries;
 }
 
+std::optional<double> median_finite_death(const Barcode& barcode) {
+  std::vector<double> deaths;
+  for (const Bar& bar : barcode.bars)
+    if (std::isfinite(bar.death)) deaths.push_back(bar.death);
+  if (deaths.empty()) return std::nullopt;
+  const auto middle = deaths.begin() + std::ptrdiff_t(deaths.size() / 2);
+  std::nth_element(deaths.begin(), middle, deaths.end());
+  return *middle;
+}
+
 }  // namespace vitopo

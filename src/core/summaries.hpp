@@ -6,6 +6,7 @@
 // length (total persistence, entropy, longest bar).
 #pragma once
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -32,6 +33,10 @@ double persistence_entropy(const Barcode& barcode);
 int count_bars_longer_than(const Barcode& barcode, double length);
 // The largest finite death − birth, 0 when there is none.
 double longest_finite_bar(const Barcode& barcode);
+// The median of the finite deaths (the upper middle one of an even count),
+// nothing when there is none. Of H0, it is the scale at which half the merges
+// have happened: the page's default ε.
+std::optional<double> median_finite_death(const Barcode& barcode);
 
 struct DimensionSummary {
   int dim = 0;

@@ -49,20 +49,21 @@ export function serve() {
   });
 }
 
-export async function launch() {
+// `args`: more Chromium switches, e.g. ['--disable-webgl', '--disable-webgl2'].
+export async function launch({ args = [] } = {}) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+      '--no-first-run', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', ...args],
   });
 }
 
 // Opens the page and waits for vitopo.ready. Returns {page, browser, server, log, close()}.
 // `log` collects console messages and page errors, for failure reports.
-export async function openPage({ viewport = { width: 1400, height: 900 } } = {}) {
+export async function openPage({ viewport = { width: 1400, height: 900 }, args = [] } = {}) {
   const server = await serve();
-  const browser = await launch();
+  const browser = await launch({ args });
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   // Generous: the tests share two cores with builds and training runs.
   context.setDefaultTimeout(TIMEOUT);

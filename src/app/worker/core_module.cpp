@@ -1,14 +1,17 @@
-// The core module: vitopo's science compiled without any UI, for the page's
-// JS (web/core.mjs). The analysis worker runs every head through it off the UI
-// thread; the main thread uses it to check a model against the contract and to
-// preprocess an image.
+// The core module: vitopo's science and its codecs compiled without any UI,
+// for the page's JS (web/core.mjs). The analysis worker runs every head
+// through it off the UI thread; the main thread uses it to check a model
+// against the contract, preprocess an image, fingerprint a model, make and
+// read share links and turn an analysis into JSON. None of it needs the
+// views, so all of it works in a page without WebGL2.
 //
-// Every function returns a JSON reply, {"ok": true, ...} or
-// {"ok": false, "error": "<the core's message>"}, in a buffer that stays valid
-// until the next call, so no C++ exception ever crosses into JS.
+// Every function answers with reply.hpp's JSON, or a binary result read by
+// JS right after the call (vitopo_core_result), so no C++ exception ever
+// crosses into JS.
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -18,87 +21,67 @@
 #include <string>
 #include <vector>
 
+#include "app/reply.hpp"
 #include "core/analysis.hpp"
+#include "core/analysis_binary.hpp"
 #include "core/analysis_json.hpp"
 #include "core/attention.hpp"
+#include "core/model_spec_json.hpp"
 #include "core/onnx_model.hpp"
 #include "core/preprocess.hpp"
+#include "core/share_link.hpp"
+#include "core/summaries.hpp"
 
 namespace {
 
-std::string reply;               // the last reply, read by JS right after the call
-std::vector<float> preprocessed;  // the last model input, read by JS right after preprocess
+namespace reply = vitopo::reply;
+using nlohmann::json;
+using reply::text_or_empty;
 
-const char* ok(const nlohmann::json& body) {
-  nlohmann::json out = body;
-  out["ok"] = true;
-  reply = out.dump();
-  return reply.c_str();
-}
+// The last binary result (model input, analysis record, a link's pixels),
+// read by JS right after the call that made it.
+std::vector<std::uint8_t> result;
 
-const char* failure(const std::string& message) {
-  reply = nlohmann::json{{"ok", false}, {"error", message}}.dump();
-  return reply.c_str();
-}
-
-const char* background_name(vitopo::Background b) {
-  switch (b) {
-    case vitopo::Background::dark: return "dark";
-    case vitopo::Background::light: return "light";
-    case vitopo::Background::none: return "none";
-  }
-  return "none";
-}
-
-vitopo::Background background_of(const std::string& name) {
-  if (name == "dark") return vitopo::Background::dark;
-  if (name == "light") return vitopo::Background::light;
-  if (name == "none") return vitopo::Background::none;
-  throw std::invalid_argument("unknown background \"" + name + "\" (dark, light or none)");
-}
-
-// The model spec as the page passes it around (JS, the bridge) and back.
-nlohmann::json spec_json(const vitopo::ModelSpec& spec) {
-  const vitopo::ImageInputSpec& in = spec.input;
-  return {{"id", spec.id},
-          {"name", spec.name},
-          {"dataset", spec.dataset},
-          {"test_accuracy", spec.test_accuracy ? nlohmann::json(*spec.test_accuracy) : nlohmann::json(nullptr)},
-          {"input", {{"channels", in.channels}, {"height", in.height}, {"width", in.width},
-                     {"background", background_name(in.background)}, {"mean", in.mean}, {"std", in.std},
-                     {"content_threshold", in.content_threshold}}},
-          {"patch", spec.patch},
-          {"grid", {spec.grid_rows, spec.grid_cols}},
-          {"cls", spec.cls},
-          {"tokens", spec.tokens},
-          {"layers", spec.layers},
-          {"heads", spec.heads},
-          {"labels", spec.labels}};
-}
-
-vitopo::ImageInputSpec image_input_spec(const nlohmann::json& spec) {
-  const nlohmann::json& in = spec.at("input");
-  vitopo::ImageInputSpec out;
-  out.channels = in.at("channels").get<int>();
-  out.height = in.at("height").get<int>();
-  out.width = in.at("width").get<int>();
-  out.background = background_of(in.at("background").get<std::string>());
-  out.mean = in.value("mean", std::vector<float>{});
-  out.std = in.value("std", std::vector<float>{});
-  out.content_threshold = in.value("content_threshold", out.content_threshold);
-  return out;
+template <typename T>
+void keep(const std::vector<T>& values) {
+  result.resize(values.size() * sizeof(T));
+  if (!values.empty()) std::memcpy(result.data(), values.data(), result.size());
 }
 
 // Settings from the analysis JSON's "settings" object, read by the same code
 // that reads a whole analysis, so the page and the CLI agree on every field.
-vitopo::AnalysisSettings settings_from_json(const nlohmann::json& settings) {
-  nlohmann::json document = vitopo::to_json(vitopo::Analysis{});
+vitopo::AnalysisSettings settings_from_json(const json& settings) {
+  json document = vitopo::to_json(vitopo::Analysis{});
   if (!settings.is_object()) throw vitopo::AnalysisJsonError("the settings must be a JSON object");
   for (const auto& [key, value] : settings.items()) {
     if (!document["settings"].contains(key)) throw vitopo::AnalysisJsonError("unknown setting \"" + key + "\"");
     document["settings"][key] = value;
   }
   return vitopo::analysis_from_json(document).settings;
+}
+
+json settings_json(const vitopo::AnalysisSettings& settings) {
+  vitopo::Analysis settings_only;
+  settings_only.settings = settings;
+  return vitopo::to_json(settings_only).at("settings");
+}
+
+vitopo::Analysis analysis_of(const std::uint8_t* bytes, int size) {
+  if (!bytes || size <= 0) throw std::invalid_argument("no analysis");
+  return vitopo::decode_analysis(std::span(bytes, std::size_t(size)));
+}
+
+vitopo::SharedSelection selection_of(const json& s) {
+  vitopo::SharedSelection out{s.at("layer").get<int>(), s.at("head").get<int>(), s.at("epsilon").get<double>(),
+                              std::nullopt};
+  if (s.contains("bar") && !s.at("bar").is_null())
+    out.bar = vitopo::BarRef{s.at("bar").at("dim").get<int>(), s.at("bar").at("index").get<int>()};
+  return out;
+}
+
+json selection_json(const vitopo::SharedSelection& s) {
+  return {{"layer", s.layer}, {"head", s.head}, {"epsilon", s.epsilon},
+          {"bar", s.bar ? json{{"dim", s.bar->dim}, {"index", s.bar->index}} : json(nullptr)}};
 }
 
 }  // namespace
@@ -113,81 +96,158 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE void* vitopo_core_alloc(std::size_t bytes) { return std::malloc(bytes); }
 EMSCRIPTEN_KEEPALIVE void vitopo_core_free(void* p) { std::free(p); }
 
+// The last binary result and its size in bytes.
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* vitopo_core_result() { return result.data(); }
+EMSCRIPTEN_KEEPALIVE std::size_t vitopo_core_result_size() { return result.size(); }
+
 // {"ok": true, "settings": {...}}: the analysis settings used when none are given.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_default_settings() {
-  try {
-    return ok({{"settings", vitopo::to_json(vitopo::Analysis{}).at("settings")}});
-  } catch (const std::exception& e) {
-    return failure(e.what());
-  }
+  return reply::guarded([] { return reply::ok({{"settings", settings_json({})}}); });
 }
 
 // Reads settings (the analysis JSON's "settings", possibly partial) the way
 // an analysis would: {"ok": true, "settings": {...complete...}} or the message.
-EMSCRIPTEN_KEEPALIVE const char* vitopo_core_check_settings(const char* settings_json) {
-  try {
-    vitopo::Analysis empty;
-    empty.settings = settings_from_json(nlohmann::json::parse(settings_json));
-    return ok({{"settings", vitopo::to_json(empty).at("settings")}});
-  } catch (const std::exception& e) {
-    return failure(e.what());
-  }
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_check_settings(const char* settings) {
+  return reply::guarded([&] {
+    return reply::ok({{"settings", settings_json(settings_from_json(json::parse(text_or_empty(settings))))}});
+  });
 }
 
-// Checks ONNX bytes against the model contract: {"ok": true, "spec": {...}}
-// or the validator's message.
+// Checks ONNX bytes against the model contract: {"ok": true, "spec": {...},
+// "fingerprint": "<32 hex digits>"} or the validator's message. The
+// fingerprint (the first 16 bytes of the file's SHA-256) names the model in
+// share links.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_validate_model(const std::uint8_t* bytes, std::size_t size) {
-  try {
-    const vitopo::ModelSpec spec = vitopo::read_model_spec(std::span<const std::uint8_t>(bytes, size));
-    return ok({{"spec", spec_json(spec)}});
-  } catch (const std::exception& e) {
-    return failure(e.what());
-  }
+  return reply::guarded([&] {
+    const std::span<const std::uint8_t> file(bytes, size);
+    const vitopo::ModelSpec spec = vitopo::read_model_spec(file);
+    return reply::ok({{"spec", vitopo::to_json(spec)},
+                      {"fingerprint", vitopo::fingerprint_hex(vitopo::identify_model(file, spec.name))}});
+  });
 }
 
-// Preprocesses a width×height RGBA image for the model `spec_json` (the spec
-// validate_model returned): {"ok": true, "dims": [1, C, H, W], ...}; the pixels
-// are then at vitopo_core_preprocessed().
+// Preprocesses a width×height RGBA image for the model `spec` (as
+// validate_model gave it): {"ok": true, "dims": [1, C, H, W], ...}; the
+// pixels (float32) are then the binary result.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_preprocess(const std::uint8_t* rgba, int width, int height,
-                                                         const char* spec_json) {
-  try {
-    const vitopo::ImageInputSpec input = image_input_spec(nlohmann::json::parse(spec_json));
-    const std::size_t size = width > 0 && height > 0 ? std::size_t(width) * std::size_t(height) * 4 : 0;
-    vitopo::ModelImage image = vitopo::preprocess_image(std::span<const std::uint8_t>(rgba, size), width, height,
-                                                        input);
-    preprocessed = std::move(image.pixels);
-    return ok({{"dims", {1, image.channels, image.height, image.width}},
-               {"inverted", image.inverted},
-               {"content", {image.content.x, image.content.y, image.content.width, image.content.height}}});
-  } catch (const std::exception& e) {
-    return failure(e.what());
-  }
+                                                         const char* spec) {
+  return reply::guarded([&] {
+    const vitopo::ImageInputSpec input = vitopo::model_spec_from_json(json::parse(text_or_empty(spec))).input;
+    const std::size_t size =
+        width > 0 && height > 0 ? std::size_t(std::uint64_t(width) * std::uint64_t(height) * 4) : 0;
+    vitopo::ModelImage image = vitopo::preprocess_image(std::span(rgba, size), width, height, input);
+    keep(image.pixels);
+    return reply::ok({{"dims", {1, image.channels, image.height, image.width}},
+                      {"inverted", image.inverted},
+                      {"content", {image.content.x, image.content.y, image.content.width, image.content.height}}});
+  });
 }
-
-EMSCRIPTEN_KEEPALIVE const float* vitopo_core_preprocessed() { return preprocessed.data(); }
 
 // Analyses every head of an L×H×T×T float32 attention tensor with the given
-// settings (the analysis JSON's "settings", possibly partial). The reply is
-// {"ok":true,"analysis":<vitopo.analysis/1>} or the core's message. Heads are
-// analysed on `threads` threads (at most the module's analysisPoolSize + 1; the
-// calling one is among them). Progress goes to Module.onProgress as heads finish.
+// settings (the analysis JSON's "settings", possibly partial) on `threads`
+// threads (at most the module's analysisPoolSize + 1; the calling one is
+// among them). The reply is {"ok": true, "settings": {...}, "heads": n}; the
+// analysis is then the binary result, encode_analysis()'s record. Progress
+// goes to Module.onProgress as heads finish.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_analyse(const float* data, int layers, int heads, int tokens,
-                                                      const char* settings_json, int threads) {
-  try {
+                                                      const char* settings_text, int threads) {
+  return reply::guarded([&] {
+    if (layers <= 0 || heads <= 0 || tokens <= 0) throw std::invalid_argument("the attention tensor is empty");
     const std::int64_t shape[4] = {layers, heads, tokens, tokens};
-    const std::size_t count = std::size_t(layers) * std::size_t(heads) * std::size_t(tokens) * std::size_t(tokens);
-    const vitopo::AttentionTensor attention = vitopo::AttentionTensor::from_buffer(std::span<const float>(data, count), shape);
-    const vitopo::AnalysisSettings settings = settings_from_json(nlohmann::json::parse(settings_json));
-    const vitopo::Analysis analysis = vitopo::analyze(attention, settings, {}, unsigned(std::max(threads, 1)),
-                                                      [](std::size_t done, std::size_t total) {
-      vitopo_report_progress(int(done), int(total));
-      return true;
-    });
-    reply = "{\"ok\":true,\"analysis\":" + vitopo::to_json_text(analysis) + "}";
-    return reply.c_str();
-  } catch (const std::exception& e) {
-    return failure(e.what());
-  }
+    const std::uint64_t count = std::uint64_t(layers) * std::uint64_t(heads) * std::uint64_t(tokens) * std::uint64_t(tokens);
+    const auto attention = vitopo::AttentionTensor::from_buffer(std::span(data, std::size_t(count)), shape);
+    const vitopo::AnalysisSettings settings = settings_from_json(json::parse(text_or_empty(settings_text)));
+    const vitopo::Analysis analysis =
+        vitopo::analyze(attention, settings, {}, unsigned(std::max(threads, 1)), [](std::size_t done, std::size_t total) {
+          vitopo_report_progress(int(done), int(total));
+          return true;
+        });
+    result = vitopo::encode_analysis(analysis);
+    return reply::ok({{"settings", settings_json(analysis.settings)}, {"heads", analysis.results.size()}});
+  });
+}
+
+// The analysis JSON (vitopo.analysis/1) of an analysis record.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_analysis_json(const std::uint8_t* bytes, int size) {
+  return reply::guarded([&] { return reply::send_text(vitopo::to_json_text(analysis_of(bytes, size))); });
+}
+
+// The ε the views default to for a head of an analysis record: the median
+// finite H0 death (the views' ε policy), for a page that has no views.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_default_epsilon(const std::uint8_t* bytes, int size, int layer, int head) {
+  return reply::guarded([&] {
+    const vitopo::Analysis analysis = analysis_of(bytes, size);
+    const vitopo::HeadAnalysis* h = analysis.find(layer, head);
+    if (!h) throw std::out_of_range("layer " + std::to_string(layer) + ", head " + std::to_string(head) + " was not analysed");
+    const auto& barcodes = h->persistence.barcodes;
+    const std::optional<double> median = barcodes.empty() ? std::nullopt : vitopo::median_finite_death(barcodes[0]);
+    return reply::ok({{"epsilon", median.value_or(0.0)}});
+  });
+}
+
+// Checks a selection ({"layer", "head", "epsilon", "bar": {"dim", "index"} | null})
+// against an analysis record: the head was analysed, the bar is in its
+// diagram, ε is finite and non-negative.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_check_selection(const std::uint8_t* bytes, int size, const char* selection) {
+  return reply::guarded([&] {
+    vitopo::check_selection(selection_of(json::parse(text_or_empty(selection))), analysis_of(bytes, size));
+    return reply::ok();
+  });
+}
+
+// {"ok": true, "link": "#v1=..."}: the link of an entry: its model
+// ({"fingerprint", "name"}), its model input (C×H×W floats), the settings of
+// its analysis record and a selection in it.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_share_link(const char* model_text, const float* pixels, int channels,
+                                                         int height, int width, const std::uint8_t* analysis,
+                                                         int analysis_size, const char* selection) {
+  return reply::guarded([&] {
+    const json model = json::parse(text_or_empty(model_text));
+    const vitopo::Analysis shown = analysis_of(analysis, analysis_size);
+    if (!pixels || channels <= 0 || height <= 0 || width <= 0) throw std::invalid_argument("there is no model input to share");
+    vitopo::SharedView view;
+    view.model = vitopo::model_identity(model.at("fingerprint").get<std::string>(), model.value("name", std::string()));
+    const std::uint64_t count = std::uint64_t(channels) * std::uint64_t(height) * std::uint64_t(width);
+    view.image = {channels, height, width, std::vector<float>(pixels, pixels + count)};
+    view.settings = shown.settings;
+    view.selection = selection_of(json::parse(text_or_empty(selection)));
+    vitopo::check_selection(view.selection, shown);
+    return reply::ok({{"link", vitopo::encode_share_link(view)}});
+  });
+}
+
+// Reads a link for the loaded model ({"fingerprint", "name", "channels",
+// "height", "width", "layers", "heads"}): {"ok": true, "image": {"channels",
+// "height", "width"}, "settings": {...}, "selection": {...}, "model":
+// {"fingerprint", "name"}}; the pixels (float32) are then the binary result.
+// A link made with another model answers with kind "model" and, in "needs",
+// the model it was made with.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_open_share_link(const char* link_text, const char* model_text) {
+  return reply::guarded([&] {
+    const json model = json::parse(text_or_empty(model_text));
+    vitopo::LoadedModel loaded;
+    loaded.model = vitopo::model_identity(model.at("fingerprint").get<std::string>(), model.value("name", std::string()));
+    loaded.channels = model.at("channels").get<int>();
+    loaded.height = model.at("height").get<int>();
+    loaded.width = model.at("width").get<int>();
+    loaded.layers = model.value("layers", 0);
+    loaded.heads = model.value("heads", 0);
+    const std::string link = text_or_empty(link_text);
+    vitopo::SharedView view;
+    try {
+      view = vitopo::decode_share_link(link, loaded);
+    } catch (const vitopo::ShareLinkError& e) {
+      if (e.kind() != vitopo::ShareLinkError::Kind::model) throw;
+      const vitopo::ModelIdentity needs = vitopo::share_link_model(link);
+      return reply::failure(e.what(), {{"kind", "model"},
+                                       {"needs", {{"fingerprint", vitopo::fingerprint_hex(needs)}, {"name", needs.name}}}});
+    }
+    keep(view.image.pixels);
+    return reply::ok({{"image", {{"channels", view.image.channels}, {"height", view.image.height}, {"width", view.image.width}}},
+                      {"settings", settings_json(view.settings)},
+                      {"selection", selection_json(view.selection)},
+                      {"model", {{"fingerprint", vitopo::fingerprint_hex(view.model)}, {"name", view.model.name}}}});
+  });
 }
 
 }  // extern "C"

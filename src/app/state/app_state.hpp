@@ -1,0 +1,102 @@
+// The page's application state: what every view reads. The bridge
+// (src/app/bridge.cpp, called from JS) fills the inputs; the views read the
+// state as const and raise intents; apply() carries out the app's own
+// intents (the selection and ε policies below) and queues the page's for
+// the bridge. Nothing here draws, and nothing here computes science: the
+// analysis is the worker's, in the core's own types.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/state/head_details.hpp"
+#include "app/state/intents.hpp"
+#include "app/state/workspace.hpp"
+#include "core/onnx_model.hpp"
+
+namespace vitopo::app {
+
+// The worker's progress, as the page reports it.
+struct Progress {
+  bool running = false;
+  int done = 0, total = 0;   // heads
+  std::string stage;         // "running the model", "analysing heads"...
+  bool cancel_requested = false;
+};
+
+// One line of status under the views; `error` wins over `message`.
+struct Status {
+  std::string message;
+  std::string error;
+  std::uint64_t revision = 0;
+};
+
+// The selection every view shares.
+struct Selection {
+  int layer = 0, head = 0;
+  BarSelection bar;            // clicked bar
+  BarSelection hovered_bar;    // under the mouse last frame (transient)
+  int hovered_token = -1;      // under the mouse last frame, in any view (transient)
+  std::uint64_t revision = 0;  // bumped when layer, head or bar change
+};
+
+// The scale ε every view shares, and the sweep of the play button.
+//
+// The ε policy: when another head or image is shown, ε is kept if the user
+// set it (a view, a link or vitopo.select()) and it lies in the new head's
+// range; otherwise it becomes the default, the median finite H0 death (half
+// of the merges have happened: the components are neither all single tokens
+// nor one blob).
+struct Scale {
+  double epsilon = 0;
+  bool user_set = false;
+  bool playing = false;
+  double play_seconds = 6;     // one sweep from 0 to the head's scale limit
+};
+
+// A sample of the gallery, as the page announces it.
+struct Sample {
+  std::string name;
+  int label = -1;
+};
+
+struct AppState {
+  // Inputs (the bridge).
+  vitopo::ModelSpec model;
+  std::uint64_t model_revision = 0;
+  Workspace workspace;
+  std::uint64_t workspace_revision = 0;
+  Progress progress;
+  Status status;
+  std::vector<Sample> samples;
+
+  // The user's view of it (apply()).
+  Selection selection;
+  Scale scale;
+
+  // The page's intents, waiting for the bridge.
+  std::vector<Intent> outbox;
+};
+
+// The default ε of a head: the median finite H0 death; half the scale limit
+// when H0 has no finite death.
+double default_epsilon(const HeadDetails& head);
+
+// Carries out one intent: the app's own change the selection or the scale,
+// the page's are queued in `outbox`. Throws UnknownIntent for a kind that is
+// not an IntentKind.
+void apply(AppState& state, const Intent& intent);
+
+// A new entry became current (a new image, or another entry chosen): the
+// selected bar belongs to the old diagrams and is cleared; layer and head are
+// kept when the new analysis has them.
+void on_current_entry_changed(AppState& state);
+
+// Once per frame, before drawing, with the details of the current head:
+// applies the ε policy when the head changed since the last call, clamps ε
+// into the head's range and advances the play sweep by `seconds`.
+void settle_scale(AppState& state, const HeadDetails& head, double seconds, std::uint64_t& seen_revision);
+
+}  // namespace vitopo::app

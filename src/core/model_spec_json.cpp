@@ -1,0 +1,76 @@
+#include "core/model_spec_json.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace vitopo {
+
+namespace {
+
+Background background_of(const std::string& name) {
+  if (name == "dark") return Background::dark;
+  if (name == "light") return Background::light;
+  if (name == "none") return Background::none;
+  throw std::invalid_argument("unknown background \"" + name + "\" (dark, light or none)");
+}
+
+}  // namespace
+
+const char* background_name(Background b) {
+  switch (b) {
+    case Background::dark: return "dark";
+    case Background::light: return "light";
+    case Background::none: return "none";
+  }
+  return "none";
+}
+
+nlohmann::json to_json(const ModelSpec& spec) {
+  const ImageInputSpec& in = spec.input;
+  return {{"id", spec.id},
+          {"name", spec.name},
+          {"dataset", spec.dataset},
+          {"test_accuracy", spec.test_accuracy ? nlohmann::json(*spec.test_accuracy) : nlohmann::json(nullptr)},
+          {"input", {{"channels", in.channels}, {"height", in.height}, {"width", in.width},
+                     {"background", background_name(in.background)}, {"mean", in.mean}, {"std", in.std},
+                     {"content_threshold", in.content_threshold}}},
+          {"patch", spec.patch},
+          {"grid", {spec.grid_rows, spec.grid_cols}},
+          {"cls", spec.cls},
+          {"tokens", spec.tokens},
+          {"layers", spec.layers},
+          {"heads", spec.heads},
+          {"labels", spec.labels}};
+}
+
+ModelSpec model_spec_from_json(const nlohmann::json& spec) {
+  try {
+    ModelSpec out;
+    const nlohmann::json& in = spec.at("input");
+    out.input.channels = in.at("channels").get<int>();
+    out.input.height = in.at("height").get<int>();
+    out.input.width = in.at("width").get<int>();
+    out.input.background = background_of(in.at("background").get<std::string>());
+    out.input.mean = in.value("mean", std::vector<float>{});
+    out.input.std = in.value("std", std::vector<float>{});
+    out.input.content_threshold = in.value("content_threshold", out.input.content_threshold);
+    out.id = spec.value("id", std::string());
+    out.name = spec.value("name", std::string());
+    out.dataset = spec.value("dataset", std::string());
+    if (spec.contains("test_accuracy") && spec.at("test_accuracy").is_number())
+      out.test_accuracy = spec.at("test_accuracy").get<double>();
+    out.patch = spec.at("patch").get<int>();
+    out.grid_rows = spec.at("grid").at(0).get<int>();
+    out.grid_cols = spec.at("grid").at(1).get<int>();
+    out.cls = spec.at("cls").get<bool>();
+    out.tokens = spec.at("tokens").get<int>();
+    out.layers = spec.value("layers", 0);
+    out.heads = spec.value("heads", 0);
+    out.labels = spec.value("labels", std::vector<std::string>{});
+    return out;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(std::string("the model spec is incomplete: ") + e.what());
+  }
+}
+
+}  // namespace vitopo

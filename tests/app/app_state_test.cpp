@@ -1,0 +1,254 @@
+// The app's state library: what the views draw comes from the worker's
+// analysis, and the policies a user meets (selection, ε, intents) hold.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <random>
+
+#include "app/state/app_state.hpp"
+#include "core/analysis.hpp"
+#include "core/attention.hpp"
+
+using namespace vitopo::app;
+
+namespace {
+
+constexpr int grid = 4, tokens = 1 + grid * grid;
+
+// Softmaxed attention that decays with patch distance, plus noise: 2 layers × 3 heads.
+Attention local_attention(unsigned seed) {
+  Attention a;
+  a.layers = 2, a.heads = 3, a.tokens = tokens;
+  std::mt19937 random(seed);
+  std::normal_distribution<double> noise(0, 0.4);
+  for (int l = 0; l < a.layers; ++l)
+    for (int h = 0; h < a.heads; ++h)
+      for (int i = 0; i < tokens; ++i) {
+        std::vector<double> row(tokens);
+        double sum = 0;
+        for (int j = 0; j < tokens; ++j) {
+          const int ri = (i - 1) / grid, ci = (i - 1) % grid, rj = (j - 1) / grid, cj = (j - 1) % grid;
+          const double d2 = (i == 0 || j == 0) ? 2.0 : double((ri - rj) * (ri - rj) + (ci - cj) * (ci - cj));
+          row[std::size_t(j)] = std::exp(-d2 / (1.0 + l + h) + noise(random));
+          sum += row[std::size_t(j)];
+        }
+        for (double v : row) a.data.push_back(float(v / sum));
+      }
+  return a;
+}
+
+// An entry as the page makes it: the worker analyses the float32 tensor.
+std::shared_ptr<WorkspaceEntry> entry_of(int id, unsigned seed, vitopo::AnalysisSettings settings = {}) {
+  auto e = std::make_shared<WorkspaceEntry>();
+  e->id = id;
+  e->name = "image " + std::to_string(id);
+  e->attention = local_attention(seed);
+  const std::int64_t shape[] = {e->attention.layers, e->attention.heads, tokens, tokens};
+  const auto tensor = vitopo::AttentionTensor::from_buffer(std::span<const float>(e->attention.data), shape);
+  e->analysis = vitopo::analyze(tensor, settings);
+  e->input.channels = 1, e->input.height = e->input.width = 8;
+  e->input.pixels.assign(64, 0.5f);
+  return e;
+}
+
+HeadFocus::Want want(int layer, int head, double epsilon = 0, BarSelection bar = {}) {
+  return {layer, head, epsilon, bar, false};
+}
+
+bool same_bars(const vitopo::Persistence& a, const vitopo::Persistence& b) {
+  if (a.barcodes.size() != b.barcodes.size()) return false;
+  for (std::size_t d = 0; d < a.barcodes.size(); ++d) {
+    const auto &x = a.barcodes[d].bars, &y = b.barcodes[d].bars;
+    if (x.size() != y.size()) return false;
+    for (std::size_t k = 0; k < x.size(); ++k)
+      if (x[k].birth != y[k].birth || x[k].death != y[k].death || x[k].birth_simplex != y[k].birth_simplex ||
+          x[k].death_simplex != y[k].death_simplex)
+        return false;
+  }
+  return true;
+}
+
+// A state with one entry current, as the bridge leaves it.
+AppState state_with(std::shared_ptr<WorkspaceEntry> entry) {
+  AppState state;
+  state.model.grid_rows = state.model.grid_cols = grid;
+  state.model.cls = true;
+  state.workspace.add(std::move(entry));
+  on_current_entry_changed(state);
+  return state;
+}
+
+}  // namespace
+
+TEST_CASE("the views' per-head data is the worker's: its bars, and the matrix they came from") {
+  const auto entry = entry_of(1, 7, {.maxdim = 1});
+  HeadFocus focus;
+  for (int l = 0; l < 2; ++l)
+    for (int h = 0; h < 3; ++h) {
+      CAPTURE(l);
+      CAPTURE(h);
+      const HeadDetails& d = focus.update(entry, grid, grid, true, want(l, h));
+      REQUIRE(d.ready);
+      // The very result the head grid draws, not a copy or a recomputation.
+      CHECK(d.analysis == entry->analysis.find(l, h));
+      // The distance matrix is the one the worker's analysis used: the
+      // engine gives the same bars from it, simplices included.
+      const std::int64_t shape[] = {2, 3, tokens, tokens};
+      const auto tensor = vitopo::AttentionTensor::from_buffer(std::span<const float>(entry->attention.data), shape);
+      const Eigen::MatrixXd worker = vitopo::head_distance_matrix(tensor, l, h, entry->analysis.settings);
+      CHECK((d.distances.array() == worker.array()).all());
+      const vitopo::Persistence again =
+          vitopo::compute_persistence(vitopo::to_distance_matrix(d.distances), entry->analysis.settings.persistence_options());
+      CHECK(same_bars(again, d.persistence()));
+      CHECK(same_bars(entry->analysis.find(l, h)->persistence, d.persistence()));
+    }
+}
+
+TEST_CASE("a selected H1 bar's cycle is a cycle of edges born by the bar's birth") {
+  const auto entry = entry_of(1, 3);
+  HeadFocus focus;
+  int checked = 0;
+  for (int l = 0; l < 2; ++l)
+    for (int h = 0; h < 3; ++h) {
+      const auto& bars = entry->analysis.find(l, h)->persistence.barcodes.at(1).bars;
+      for (int i = 0; i < int(bars.size()); ++i) {
+        if (!std::isfinite(bars[std::size_t(i)].death)) continue;
+        const HeadDetails& d = focus.update(entry, grid, grid, true, want(l, h, 0, {1, i}));
+        REQUIRE(d.cycle_error.empty());
+        REQUIRE(!d.cycle.empty());
+        std::map<vitopo::index_t, int> degree;
+        for (const auto& [u, v] : d.cycle) {
+          ++degree[u], ++degree[v];
+          CHECK(d.distances(u, v) <= bars[std::size_t(i)].birth);
+        }
+        for (const auto& [vertex, k] : degree) CHECK(k % 2 == 0);  // no boundary mod 2
+        ++checked;
+      }
+    }
+  CHECK(checked > 0);
+}
+
+TEST_CASE("two focuses show two heads of two images at once") {
+  const auto a = entry_of(1, 1), b = entry_of(2, 2);
+  HeadFocus on_a, on_b;
+  const HeadDetails& da = on_a.update(a, grid, grid, true, want(0, 1));
+  const HeadDetails& db = on_b.update(b, grid, grid, true, want(1, 2));
+  CHECK(da.entry == 1);
+  CHECK(db.entry == 2);
+  CHECK(da.analysis == a->analysis.find(0, 1));
+  CHECK(db.analysis == b->analysis.find(1, 2));
+}
+
+TEST_CASE("a new image clears the selected bar and keeps the head it has") {
+  AppState state = state_with(entry_of(1, 1));
+  apply(state, {.kind = IntentKind::SelectHead, .layer = 1, .head = 2});
+  apply(state, {.kind = IntentKind::SelectBar, .bar = {1, 0}});
+  REQUIRE(state.selection.bar == BarSelection{1, 0});
+  state.workspace.add(entry_of(2, 2));
+  on_current_entry_changed(state);
+  CHECK(!state.selection.bar.valid());
+  CHECK(state.selection.layer == 1);
+  CHECK(state.selection.head == 2);
+}
+
+TEST_CASE("selecting another head clears the bar") {
+  AppState state = state_with(entry_of(1, 1));
+  apply(state, {.kind = IntentKind::SelectBar, .bar = {0, 3}});
+  apply(state, {.kind = IntentKind::SelectHead, .layer = 0, .head = 1});
+  CHECK(!state.selection.bar.valid());
+  CHECK(state.selection.head == 1);
+}
+
+TEST_CASE("ε is the median finite H0 death unless the user set it, and a user's ε is kept on a new head") {
+  AppState state = state_with(entry_of(1, 4));
+  HeadFocus focus;
+  std::uint64_t seen = 0;
+  const HeadDetails& first = focus.update(state.workspace.current_shared(), grid, grid, true, want(0, 0));
+  settle_scale(state, first, 0, seen);
+  std::vector<double> deaths;
+  for (const auto& bar : first.persistence().barcodes[0].bars)
+    if (std::isfinite(bar.death)) deaths.push_back(bar.death);
+  std::sort(deaths.begin(), deaths.end());
+  CHECK(state.scale.epsilon == deaths[deaths.size() / 2]);
+  CHECK(!state.scale.user_set);
+
+  // Not set by the user: the next head gets its own default.
+  const HeadDetails& second = focus.update(state.workspace.current_shared(), grid, grid, true, want(1, 2));
+  settle_scale(state, second, 0, seen);
+  CHECK(state.scale.epsilon == default_epsilon(second));
+
+  // Set by the user (0 included): kept on the next head and on a new image.
+  apply(state, {.kind = IntentKind::SetEpsilon, .epsilon = 0.0});
+  const HeadDetails& third = focus.update(state.workspace.current_shared(), grid, grid, true, want(0, 1));
+  settle_scale(state, third, 0, seen);
+  CHECK(state.scale.epsilon == 0.0);
+  CHECK(state.scale.user_set);
+  state.workspace.add(entry_of(2, 9));
+  on_current_entry_changed(state);
+  const HeadDetails& fourth = focus.update(state.workspace.current_shared(), grid, grid, true, want(0, 1));
+  settle_scale(state, fourth, 0, seen);
+  CHECK(state.scale.epsilon == 0.0);
+
+  // A user's ε beyond the new head's range gives way to the default.
+  apply(state, {.kind = IntentKind::SetEpsilon, .epsilon = 1e9});
+  const HeadDetails& fifth = focus.update(state.workspace.current_shared(), grid, grid, true, want(1, 0));
+  settle_scale(state, fifth, 0, seen);
+  CHECK(state.scale.epsilon == default_epsilon(fifth));
+}
+
+TEST_CASE("play sweeps ε up to the head's limit and stops there") {
+  AppState state = state_with(entry_of(1, 4));
+  HeadFocus focus;
+  std::uint64_t seen = 0;
+  const HeadDetails& head = focus.update(state.workspace.current_shared(), grid, grid, true, want(0, 0));
+  settle_scale(state, head, 0, seen);
+  apply(state, {.kind = IntentKind::SetEpsilon, .epsilon = 0.0});
+  apply(state, {.kind = IntentKind::Play, .flag = true});
+  settle_scale(state, head, state.scale.play_seconds / 2, seen);
+  CHECK(state.scale.epsilon == doctest::Approx(head.scale_limit / 2));
+  CHECK(state.scale.playing);
+  settle_scale(state, head, state.scale.play_seconds, seen);
+  CHECK(state.scale.epsilon == head.scale_limit);
+  CHECK(!state.scale.playing);
+}
+
+TEST_CASE("every intent kind is handled: the app's change the state, the page's reach the outbox") {
+  for (int k = 0; k < intent_kind_count; ++k) {
+    AppState state = state_with(entry_of(1, 1));
+    const Intent intent{.kind = IntentKind(k), .layer = 1, .head = 1, .bar = {0, 0}, .epsilon = 0.25, .flag = true, .token = 3};
+    CAPTURE(k);
+    CHECK_NOTHROW(apply(state, intent));
+    if (is_page_intent(IntentKind(k))) {
+      REQUIRE(state.outbox.size() == 1);
+      CHECK(state.outbox[0].kind == IntentKind(k));
+    } else {
+      CHECK(state.outbox.empty());
+    }
+  }
+  CHECK(std::string(page_intent_names[int(IntentKind::CopyShareLink) - first_page_intent]) == "copy-share-link");
+}
+
+TEST_CASE("an unknown intent is an error, not ignored") {
+  AppState state;
+  Intent intent;
+  intent.kind = IntentKind(intent_kind_count + 3);
+  CHECK_THROWS_AS(apply(state, intent), UnknownIntent);
+}
+
+TEST_CASE("the workspace holds entries side by side, one current") {
+  Workspace w;
+  w.add(entry_of(1, 1));
+  w.add(entry_of(2, 2));
+  CHECK(w.current()->id == 2);
+  CHECK(w.entries().size() == 2);
+  CHECK(w.make_current(1));
+  CHECK(w.current()->id == 1);
+  CHECK(!w.make_current(7));
+  CHECK(w.remove(1));
+  CHECK(w.current()->id == 2);
+  CHECK(!w.remove(1));
+  // bytes() counts at least the attention and the model input.
+  CHECK(w.bytes() >= 2 * 3 * tokens * tokens * 4 + 64 * 4);
+}
