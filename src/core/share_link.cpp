@@ -9,6 +9,7 @@
 #include "core/crc32.hpp"
 #include "core/metrics.hpp"
 #include "core/numbers.hpp"
+#include "core/quote.hpp"
 #include "core/sha256.hpp"
 
 namespace vitopo {
@@ -195,13 +196,6 @@ class RecordReader {
   std::span<const std::uint8_t> bytes;
   std::size_t at = 0;
 };
-
-std::string printable(char c) {
-  if (c >= 0x20 && c < 0x7f) return std::string("'") + c + "'";
-  std::ostringstream out;
-  out << "byte 0x" << std::hex << unsigned(std::uint8_t(c));
-  return out.str();
-}
 
 }  // namespace
 
@@ -489,9 +483,8 @@ Base64urlDecoded record_of_link(std::string_view fragment) {
   if (!fragment.empty() && fragment[0] == 'v')
     while (1 + digits < fragment.size() && fragment[1 + digits] >= '0' && fragment[1 + digits] <= '9') ++digits;
   if (digits == 0 || 1 + digits >= fragment.size() || fragment[1 + digits] != '=') {
-    const std::string start(fragment.substr(0, 12));
-    fail(Kind::prefix, "not a vitopo share link: a share link ends in #v1=…, this one in #" + start +
-                           (fragment.size() > 12 ? "…" : ""));
+    fail(Kind::prefix, "not a vitopo share link: a share link ends in #v1=…, this one in " +
+                           quote("#" + std::string(fragment.substr(0, 13)), 13));
   }
   if (fragment.substr(0, 1 + digits + 1) != prefix)
     fail(Kind::version, "this share link has version " + std::string(fragment.substr(1, digits)) +
@@ -500,7 +493,7 @@ Base64urlDecoded record_of_link(std::string_view fragment) {
   const std::string_view body = fragment.substr(body_at);
   Base64urlDecoded decoded = decode_base64url(body);
   if (const auto i = decoded.bad_character)
-    fail(Kind::base64, "the share link has " + printable(body[*i]) + " at character " +
+    fail(Kind::base64, "the share link has " + quote(body.substr(*i, 1)) + " at character " +
                            std::to_string(offset + body_at + *i + 1) +
                            ", which is not base64url (A-Z, a-z, 0-9, - and _, without padding)");
   return decoded;

@@ -292,6 +292,11 @@ TEST_CASE("prefix, version and base64url are checked before anything else") {
   CHECK(message_of(starred, loaded).find("'*' at character 58") != std::string::npos);
   CHECK(kind_of(link + "==", loaded) == Kind::base64);
   CHECK(kind_of(link.substr(0, 100) + "+" + link.substr(101), loaded) == Kind::base64);  // base64, not base64url
+  // The link's own text is quoted in messages, escaped and cut.
+  starred[57] = '\x1b';
+  CHECK(message_of(starred, loaded).find("'\\x1b' at character 58") != std::string::npos);
+  CHECK(message_of("#\x1b[2Jv1=" + body, loaded) ==
+        "not a vitopo share link: a share link ends in #v1=…, this one in '#\\x1b[2Jv1=" + body.substr(0, 5) + "'…");
 }
 
 TEST_CASE("a link cut anywhere says it was cut short") {
