@@ -68,7 +68,8 @@ class HeaderParser {
  private:
   [[noreturn]] void fail(const std::string& why) const {
     throw NpyError(NpyError::Kind::BadHeader,
-                   what_ + ": bad .npy header at character " + std::to_string(pos_) + ": " + why + " in " + quote(text_, 120));
+                   what_ + ": bad .npy header at character " + std::to_string(pos_) + ": " + why + " in " +
+                       quote(text_, 120));
   }
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
   void skip_space() {

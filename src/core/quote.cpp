@@ -7,7 +7,7 @@ std::string quote(std::string_view text, std::size_t limit) {
   std::string out = "'";
   for (const char c : text.substr(0, limit)) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7f && c != '\'' && c != '\\') {
+    if (byte >= 0x20 && byte < 0x7f && c != '\\') {
       out += c;
     } else {
       out += "\\x";

@@ -9,8 +9,8 @@
 namespace vitopo {
 
 // 'text' between single quotes, each byte that is not printable ASCII (and
-// the quote and the backslash) written as \xNN; past `limit` bytes of the
-// text, cut with "…" after the closing quote.
+// the backslash) written as \xNN; past `limit` bytes of the text, cut with
+// "…" after the closing quote.
 std::string quote(std::string_view text, std::size_t limit = 40);
 
 }  // namespace vitopo
