@@ -1,4 +1,4 @@
-// Share links (DESIGN.md, "Share link"): a URL fragment "#v1=" followed by the
+// Share links: a URL fragment "#v1=" followed by the
 // base64url (RFC 4648, section 5, without padding) of one binary record that
 // holds everything an analysis depends on: the model's identity, the image
 // exactly as it was fed to the model, the settings, and the selection (layer,
