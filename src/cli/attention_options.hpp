@@ -15,7 +15,9 @@
 #include "core/attention.hpp"
 #include "core/distributions.hpp"
 #include "core/npy.hpp"
+#include "core/numbers.hpp"
 #include "core/persistence.hpp"
+#include "core/quote.hpp"
 
 namespace vitopo::cli {
 
@@ -25,27 +27,15 @@ struct UsageError : std::invalid_argument {
 };
 
 inline int parse_int(const std::string& option, const std::string& text) {
-  std::size_t used = 0;
-  int value = 0;
-  try {
-    value = std::stoi(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty()) throw UsageError(option + " needs an integer, got '" + text + "'");
-  return value;
+  const std::optional<int> value = vitopo::parse_int(text);
+  if (!value) throw UsageError(option + " needs an integer, got " + quote(text));
+  return *value;
 }
 
 inline double parse_real(const std::string& option, const std::string& text) {
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty()) throw UsageError(option + " needs a number, got '" + text + "'");
-  return value;
+  const std::optional<double> value = vitopo::parse_real(text);
+  if (!value) throw UsageError(option + " needs a number, got " + quote(text));
+  return *value;
 }
 
 struct AttentionOptions {
@@ -97,11 +87,11 @@ struct AttentionOptions {
       } else if (arg == "--out") {
         out = value();
       } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
-        throw UsageError("unknown option " + arg);
+        throw UsageError("unknown option " + quote(arg));
       } else if (input.empty()) {
         input = arg;
       } else {
-        throw UsageError("more than one input file: '" + input + "' and '" + arg + "'");
+        throw UsageError("more than one input file: " + quote(input) + " and " + quote(arg));
       }
     }
     if (input.empty()) throw UsageError("no attention file given");

@@ -36,7 +36,7 @@ int run(const Args& args) {
         dim = parse_int(arg, value());
         if (dim < 0) throw UsageError("--dim must be >= 0");
       } else if (!arg.empty() && arg[0] == '-') {
-        throw UsageError("unknown option " + arg);
+        throw UsageError("unknown option " + quote(arg));
       } else {
         files.push_back(arg);
       }

@@ -19,6 +19,8 @@
 
 #include "command.hpp"
 #include "core/persistence.hpp"
+#include "core/quote.hpp"
+#include "core/whole_file.hpp"
 
 namespace {
 
@@ -57,8 +59,8 @@ std::vector<float> numbers_of(const std::string& text, std::size_t line) {
     const std::string token = text.substr(i, j - i);
     char* end = nullptr;
     const float value = std::strtof(token.c_str(), &end);
-    if (end != token.c_str() + token.size()) throw InputError{line, "'" + token + "' is not a number"};
-    if (!std::isfinite(value)) throw InputError{line, "'" + token + "' is not a finite number"};
+    if (end != token.c_str() + token.size()) throw InputError{line, quote(token) + " is not a number"};
+    if (!std::isfinite(value)) throw InputError{line, quote(token) + " is not a finite number"};
     values.push_back(value);
     i = j;
   }
@@ -233,7 +235,7 @@ int run(const vitopo::cli::Args& args) {
       else if (f->rfind("dist", 0) == 0) format = Format::Distance;
       else if (f->rfind("point", 0) == 0) format = Format::PointCloud;
       else if (*f == "sparse") format = Format::Sparse;
-      else return usage_error("unknown format '" + *f + "'");
+      else return usage_error("unknown format " + quote(*f));
     } else if (arg == "--dim" || arg == "--modulus") {
       const std::string* v = value();
       char* end = nullptr;
@@ -253,7 +255,7 @@ int run(const vitopo::cli::Args& args) {
       if (!v || v->empty() || *end || !(t >= 0)) return usage_error("--threshold needs a number >= 0");
       options.threshold = double(t);
     } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
-      return usage_error("unknown option '" + arg + "'");
+      return usage_error("unknown option " + quote(arg));
     } else {
       if (!file.empty()) return usage_error("more than one input file");
       file = arg;
@@ -262,6 +264,12 @@ int run(const vitopo::cli::Args& args) {
 
   std::ifstream stream;
   if (!file.empty() && file != "-") {
+    try {
+      check_not_directory(file);
+    } catch (const FileError& e) {
+      std::cerr << "vitopo ripser: " << e.what() << "\n";
+      return 2;
+    }
     stream.open(file);
     if (!stream) {
       std::cerr << "vitopo ripser: cannot open " << file << "\n";

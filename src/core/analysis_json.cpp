@@ -1,7 +1,11 @@
 #include "core/analysis_json.hpp"
 
 #include <cmath>
-#include <fstream>
+#include <cstdint>
+#include <limits>
+
+#include "core/quote.hpp"
+#include "core/whole_file.hpp"
 
 namespace vitopo {
 
@@ -73,6 +77,24 @@ T get(const json& object, const char* key, const std::string& where) {
   }
 }
 
+// An integer of the schema: a JSON integer (not 0.7, not 1e30) from 0 to
+// the largest int.
+int get_integer(const json& object, const char* key, const std::string& where) {
+  const json& value = field(object, key, where);
+  const std::string name = where + "." + key;
+  if (!value.is_number_integer()) {
+    if (value.is_number())
+      throw AnalysisJsonError(name + " is " + value.dump() + ", not an integer");
+    throw AnalysisJsonError(name + " has the wrong type (" + value.type_name() + "), not an integer");
+  }
+  constexpr int largest = std::numeric_limits<int>::max();
+  const bool in_range = value.is_number_unsigned() ? value.get<std::uint64_t>() <= std::uint64_t(largest)
+                                                   : value.get<std::int64_t>() >= 0 && value.get<std::int64_t>() <= largest;
+  if (!in_range)
+    throw AnalysisJsonError(name + " is " + value.dump() + ", outside 0 to " + std::to_string(largest));
+  return int(value.get<std::int64_t>());
+}
+
 double number_or_infinity(const json& value, const std::string& where) {
   if (value.is_null()) return infinity;
   if (!value.is_number()) throw AnalysisJsonError(where + " is not a number or null");
@@ -82,9 +104,8 @@ double number_or_infinity(const json& value, const std::string& where) {
 }  // namespace
 
 Analysis analysis_from_json(const json& j) {
-  if (get<std::string>(j, "schema", "the document") != analysis_schema)
-    throw AnalysisJsonError("the document's schema is \"" + j["schema"].get<std::string>() + "\", expected \"" +
-                            analysis_schema + "\"");
+  if (const std::string schema = get<std::string>(j, "schema", "the document"); schema != analysis_schema)
+    throw AnalysisJsonError("the document's schema is " + quote(schema) + ", expected \"" + analysis_schema + "\"");
   Analysis analysis;
   const json& s = field(j, "settings", "the document");
   AnalysisSettings& settings = analysis.settings;
@@ -96,22 +117,22 @@ Analysis analysis_from_json(const json& j) {
   settings.columns = get<bool>(s, "columns", "settings");
   settings.drop_cls = get<bool>(s, "drop_cls", "settings");
   settings.seed_compatible = get<bool>(s, "seed_compatible", "settings");
-  settings.maxdim = get<int>(s, "maxdim", "settings");
+  settings.maxdim = get_integer(s, "maxdim", "settings");
   settings.threshold = number_or_infinity(field(s, "threshold", "settings"), "settings.threshold");
-  settings.modulus = get<int>(s, "modulus", "settings");
+  settings.modulus = get_integer(s, "modulus", "settings");
   if (s.contains("long_bar_length")) settings.long_bar_length = get<double>(s, "long_bar_length", "settings");
   const json& shape = field(j, "shape", "the document");
-  analysis.layers = get<int>(shape, "layers", "shape");
-  analysis.heads = get<int>(shape, "heads", "shape");
-  analysis.tokens = get<int>(shape, "tokens", "shape");
+  analysis.layers = get_integer(shape, "layers", "shape");
+  analysis.heads = get_integer(shape, "heads", "shape");
+  analysis.tokens = get_integer(shape, "tokens", "shape");
   const json& heads = field(j, "heads", "the document");
   if (!heads.is_array()) throw AnalysisJsonError("heads is not a list");
   for (std::size_t k = 0; k < heads.size(); ++k) {
     const std::string where = "heads[" + std::to_string(k) + "]";
     const json& h = heads[k];
     HeadAnalysis result;
-    result.layer = get<int>(h, "layer", where);
-    result.head = get<int>(h, "head", where);
+    result.layer = get_integer(h, "layer", where);
+    result.head = get_integer(h, "head", where);
     result.persistence.threshold =
         h.contains("threshold") ? number_or_infinity(h["threshold"], where + ".threshold") : infinity;
     const json& diagrams = field(h, "diagrams", where);
@@ -142,11 +163,15 @@ Analysis analysis_from_json(const json& j) {
 std::string to_json_text(const Analysis& analysis, int indent) { return to_json(analysis).dump(indent); }
 
 Analysis read_analysis_json(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw AnalysisJsonError(path + ": cannot open the file");
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = read_whole_file(path);
+  } catch (const FileError& e) {
+    throw AnalysisJsonError(e.what());
+  }
   json j;
   try {
-    j = json::parse(file);
+    j = json::parse(bytes);
   } catch (const json::parse_error& e) {
     throw AnalysisJsonError(path + ": not JSON: " + e.what());
   }

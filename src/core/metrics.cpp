@@ -7,6 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/quote.hpp"
+
 namespace vitopo {
 
 std::string metric_name(Metric metric) { return metric_info(metric).name; }
@@ -26,7 +28,7 @@ Metric parse_metric(const std::string& name) {
     if (metric_name(metric) == name) return metric;
     names += (names.empty() ? "" : ", ") + metric_name(metric);
   }
-  throw std::invalid_argument("unknown metric '" + name + "'; choose one of " + names);
+  throw std::invalid_argument("unknown metric " + quote(name) + "; choose one of " + names);
 }
 
 // ---------------------------------------------------------------------------

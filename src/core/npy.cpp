@@ -3,8 +3,10 @@
 #include <bit>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <sstream>
+
+#include "core/quote.hpp"
+#include "core/whole_file.hpp"
 
 namespace vitopo {
 namespace {
@@ -48,7 +50,7 @@ class HeaderParser {
         header.shape = tuple();
         seen_shape = true;
       } else {
-        fail("unexpected key '" + key + "'");
+        fail("unexpected key " + quote(key));
       }
       skip_space();
       if (peek() == ',') {
@@ -66,7 +68,8 @@ class HeaderParser {
  private:
   [[noreturn]] void fail(const std::string& why) const {
     throw NpyError(NpyError::Kind::BadHeader,
-                   what_ + ": bad .npy header at character " + std::to_string(pos_) + ": " + why + " in " + text_);
+                   what_ + ": bad .npy header at character " + std::to_string(pos_) + ": " + why + " in " +
+                       quote(text_, 120));
   }
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
   void skip_space() {
@@ -159,8 +162,8 @@ NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& what)
     item_size = 8;
   else
     throw NpyError(NpyError::Kind::UnsupportedDtype,
-                   what + ": unsupported dtype '" + header.descr +
-                       "': vitopo reads little-endian float32 ('<f4') or float64 ('<f8')");
+                   what + ": unsupported dtype " + quote(header.descr) +
+                       ": vitopo reads little-endian float32 ('<f4') or float64 ('<f8')");
   if (header.fortran_order)
     throw NpyError(NpyError::Kind::FortranOrder,
                    what + ": the array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
@@ -195,17 +198,19 @@ NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& what)
       std::memcpy(&value, data + 4 * i, 4);
       array.data[i] = value;
     }
-  } else {
+  } else if (!array.data.empty()) {  // an empty vector's data() may be null, even for 0 bytes
     std::memcpy(array.data.data(), data, 8 * array.data.size());
   }
   return array;
 }
 
 NpyArray read_npy(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw NpyError(NpyError::Kind::Io, path + ": cannot open the file");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (file.bad()) throw NpyError(NpyError::Kind::Io, path + ": read error");
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = read_whole_file(path);
+  } catch (const FileError& e) {
+    throw NpyError(NpyError::Kind::Io, e.what());
+  }
   return parse_npy(bytes, path);
 }
 

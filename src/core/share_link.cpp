@@ -5,7 +5,11 @@
 #include <limits>
 #include <sstream>
 
+#include "core/base64url.hpp"
+#include "core/crc32.hpp"
 #include "core/metrics.hpp"
+#include "core/numbers.hpp"
+#include "core/quote.hpp"
 #include "core/sha256.hpp"
 
 namespace vitopo {
@@ -58,13 +62,6 @@ int exact_byte(float x) {
   return float_bits(float(k) / 255.0f) == float_bits(x) ? k : -1;
 }
 
-bool is_prime(int p) {
-  if (p < 2) return false;
-  for (int d = 2; d * d <= p; ++d)
-    if (p % d == 0) return false;
-  return true;
-}
-
 int metric_code(Metric metric) {
   for (const MetricInfo& row : metric_table)
     if (row.metric == metric) return row.link_code;
@@ -75,6 +72,18 @@ std::string where_in_image(const ModelInput& image, std::size_t i) {
   const std::size_t plane = std::size_t(image.height) * std::size_t(image.width);
   return "channel " + std::to_string(i / plane) + ", row " + std::to_string(i % plane / std::size_t(image.width)) +
          ", column " + std::to_string(i % std::size_t(image.width));
+}
+
+// C × H × W in 64 bits, so that no side can make it wrap, in wasm32 too.
+std::uint64_t value_count(const ModelInput& image) {
+  return std::uint64_t(image.channels) * std::uint64_t(image.height) * std::uint64_t(image.width);
+}
+
+std::string too_many_values(const ModelInput& image) {
+  return "is " + std::to_string(image.channels) + " × " + std::to_string(image.height) + " × " +
+         std::to_string(image.width) + " = " + std::to_string(value_count(image)) +
+         " values (C × H × W), more than the limit of " + std::to_string(share_link_value_limit) +
+         " a share link holds";
 }
 
 // `whose`: "the image" or "the link's image", for the message.
@@ -90,7 +99,8 @@ void check_image_shape(const ModelInput& image) {
   if (image.height < 1 || image.width < 1 || image.height > 65535 || image.width > 65535)
     fail(Kind::image_size, "the image is " + std::to_string(image.height) + " × " + std::to_string(image.width) +
                                " pixels; a share link holds sides of 1 to 65535");
-  const std::size_t count = std::size_t(image.channels) * std::size_t(image.height) * std::size_t(image.width);
+  const std::uint64_t count = value_count(image);
+  if (count > share_link_value_limit) fail(Kind::image_size, "the image " + too_many_values(image));
   if (image.pixels.size() != count)
     fail(Kind::image_size, "the image has " + std::to_string(image.pixels.size()) + " values, not C × H × W = " +
                                std::to_string(count));
@@ -184,59 +194,6 @@ class RecordReader {
   std::size_t at = 0;
 };
 
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
-
-std::string printable(char c) {
-  if (c >= 0x20 && c < 0x7f) return std::string("'") + c + "'";
-  std::ostringstream out;
-  out << "byte 0x" << std::hex << unsigned(std::uint8_t(c));
-  return out.str();
-}
-
-// The bytes of base64url text. A last group of one character holds less than
-// a byte: it can only come from a cut, so it is dropped here and the record's
-// length check reports the truncation. Bits beyond the data in the last
-// character are reported only if the record is otherwise intact.
-struct Base64Decoded {
-  std::vector<std::uint8_t> bytes;
-  bool dangling = false;        // one character left over
-  bool stray_bits = false;      // the last character has bits beyond the data
-};
-
-Base64Decoded decode_base64url(std::string_view text, std::size_t offset) {
-  Base64Decoded out;
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (base64_value(text[i]) < 0)
-      fail(Kind::base64, "the share link has " + printable(text[i]) + " at character " + std::to_string(offset + i + 1) +
-                             ", which is not base64url (A-Z, a-z, 0-9, - and _, without padding)");
-  std::size_t usable = text.size();
-  if (usable % 4 == 1) {
-    out.dangling = true;
-    --usable;
-  }
-  out.bytes.reserve(usable / 4 * 3 + 2);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < usable; ++i) {
-    buffer = (buffer << 6) | std::uint32_t(base64_value(text[i]));
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.bytes.push_back(std::uint8_t(buffer >> bits));
-      buffer &= (1u << bits) - 1;
-    }
-  }
-  out.stray_bits = buffer != 0;
-  return out;
-}
-
 }  // namespace
 
 const char* share_link_error_name(Kind kind) {
@@ -284,45 +241,6 @@ ModelIdentity model_identity(std::string_view text, std::string name) {
     model.fingerprint[i] = std::uint8_t(digit(text[2 * i]) * 16 + digit(text[2 * i + 1]));
   model.name = std::move(name);
   return model;
-}
-
-std::uint32_t crc32(std::span<const std::uint8_t> bytes) {
-  // The table of the reflected polynomial, built once (Sarwate's byte-wise method).
-  static const auto table = [] {
-    std::array<std::uint32_t, 256> t{};
-    for (std::uint32_t n = 0; n < 256; ++n) {
-      std::uint32_t c = n;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[n] = c;
-    }
-    return t;
-  }();
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (const std::uint8_t b : bytes) crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
-}
-
-std::string base64url(std::span<const std::uint8_t> bytes) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t v = std::uint32_t(bytes[i]) << 16 | std::uint32_t(bytes[i + 1]) << 8 | bytes[i + 2];
-    for (int k = 3; k >= 0; --k) out.push_back(alphabet[(v >> (6 * k)) & 63]);
-  }
-  const std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    const std::uint32_t v = std::uint32_t(bytes[i]) << 4;
-    out.push_back(alphabet[v >> 6]);
-    out.push_back(alphabet[v & 63]);
-  } else if (rest == 2) {
-    const std::uint32_t v = (std::uint32_t(bytes[i]) << 8 | bytes[i + 1]) << 2;
-    out.push_back(alphabet[v >> 12]);
-    out.push_back(alphabet[(v >> 6) & 63]);
-    out.push_back(alphabet[v & 63]);
-  }
-  return out;
 }
 
 std::vector<std::uint8_t> share_link_record(const SharedView& view) {
@@ -445,22 +363,24 @@ SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel*
   if (encoding != encoding_float32 && encoding != encoding_uint8 && encoding != encoding_mixed)
     damaged(Kind::pixels, "the link's pixels have encoding " + std::to_string(encoding) +
                               ", which version 1 does not define (0 float32, 1 uint8, 2 mixed)");
-  const std::size_t count = std::size_t(image.channels) * std::size_t(image.height) * std::size_t(image.width);
-  std::size_t pixel_bytes = count * (encoding == encoding_float32 ? 4 : 1);
+  // Sizes in 64 bits, bounded before anything is computed from them or read.
+  const std::uint64_t count = value_count(image);
+  if (count > share_link_value_limit) damaged(Kind::image_size, "the link's image " + too_many_values(image));
+  std::uint64_t pixel_bytes = count * (encoding == encoding_float32 ? 4 : 1);
   std::span<const std::uint8_t> bitmap;  // mixed: bit i set when pixel i is a byte k (k / 255.0f)
   if (encoding == encoding_mixed) {
-    const std::size_t bitmap_size = (count + 7) / 8;
+    const std::uint64_t bitmap_size = (count + 7) / 8;
     if (size < head_size + name_size + image_header_size + bitmap_size + checksum_size)
       fail(Kind::truncated, "the share link is cut short: its record ends inside the map of its pixels (" +
                                 std::to_string(size) + " bytes); copy the whole link");
-    bitmap = r.take(bitmap_size);
-    std::size_t bytes = 0;
+    bitmap = r.take(std::size_t(bitmap_size));
+    std::uint64_t bytes = 0;
     for (std::size_t i = 0; i < count; ++i) bytes += (bitmap[i / 8] >> (i % 8)) & 1;
-    if (count % 8 != 0 && (bitmap.back() >> (count % 8)) != 0)
+    if (count % 8 != 0 && !bitmap.empty() && (bitmap[bitmap.size() - 1] >> (count % 8)) != 0)
       damaged(Kind::pixels, "the map of the link's pixels marks pixels beyond the image");
     pixel_bytes = bitmap_size + bytes + 4 * (count - bytes);
   }
-  const std::size_t declared = head_size + name_size + image_header_size + pixel_bytes + settings_size +
+  const std::uint64_t declared = head_size + name_size + image_header_size + pixel_bytes + settings_size +
                                selection_size + checksum_size;
   if (size < declared)
     fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
@@ -488,7 +408,7 @@ SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel*
                                " (C × H × W), but the model takes " + std::to_string(loaded.channels) + " × " +
                                std::to_string(loaded.height) + " × " + std::to_string(loaded.width));
 
-  image.pixels.resize(count);
+  image.pixels.resize(std::size_t(count));
   for (std::size_t i = 0; i < count; ++i) {
     const bool byte = encoding == encoding_uint8 || (encoding == encoding_mixed && ((bitmap[i / 8] >> (i % 8)) & 1));
     image.pixels[i] = byte ? float(r.u8()) / 255.0f : r.f32();
@@ -551,7 +471,7 @@ SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel*
   return view;
 }
 
-Base64Decoded record_of_link(std::string_view fragment) {
+Base64urlDecoded record_of_link(std::string_view fragment) {
   std::size_t offset = 0;  // of `fragment` in the caller's text, for positions in messages
   if (const std::size_t hash = fragment.find('#'); hash != std::string_view::npos) {
     offset = hash + 1;
@@ -562,19 +482,24 @@ Base64Decoded record_of_link(std::string_view fragment) {
   if (!fragment.empty() && fragment[0] == 'v')
     while (1 + digits < fragment.size() && fragment[1 + digits] >= '0' && fragment[1 + digits] <= '9') ++digits;
   if (digits == 0 || 1 + digits >= fragment.size() || fragment[1 + digits] != '=') {
-    const std::string start(fragment.substr(0, 12));
-    fail(Kind::prefix, "not a vitopo share link: a share link ends in #v1=…, this one in #" + start +
-                           (fragment.size() > 12 ? "…" : ""));
+    fail(Kind::prefix, "not a vitopo share link: a share link ends in #v1=…, this one in " +
+                           quote("#" + std::string(fragment.substr(0, 13)), 13));
   }
   if (fragment.substr(0, 1 + digits + 1) != prefix)
     fail(Kind::version, "this share link has version " + std::string(fragment.substr(1, digits)) +
                             "; this page reads version " + std::to_string(share_link_version) + " links");
   const std::size_t body_at = std::size(prefix) - 1;
-  return decode_base64url(fragment.substr(body_at), offset + body_at);
+  const std::string_view body = fragment.substr(body_at);
+  Base64urlDecoded decoded = decode_base64url(body);
+  if (const auto i = decoded.bad_character)
+    fail(Kind::base64, "the share link has " + quote(body.substr(*i, 1)) + " at character " +
+                           std::to_string(offset + body_at + *i + 1) +
+                           ", which is not base64url (A-Z, a-z, 0-9, - and _, without padding)");
+  return decoded;
 }
 
 // After the record: text that the record does not account for.
-void check_link_ends(const Base64Decoded& decoded) {
+void check_link_ends(const Base64urlDecoded& decoded) {
   if (decoded.dangling)
     fail(Kind::base64, "the share link has one character too many at its end: it was altered");
   if (decoded.stray_bits)
@@ -588,14 +513,14 @@ SharedView read_share_link_record(std::span<const std::uint8_t> record, const Lo
 }
 
 SharedView decode_share_link(std::string_view fragment, const LoadedModel& loaded) {
-  const Base64Decoded decoded = record_of_link(fragment);
+  const Base64urlDecoded decoded = record_of_link(fragment);
   SharedView view = parse_record(decoded.bytes, &loaded);
   check_link_ends(decoded);
   return view;
 }
 
 ModelIdentity share_link_model(std::string_view fragment) {
-  const Base64Decoded decoded = record_of_link(fragment);
+  const Base64urlDecoded decoded = record_of_link(fragment);
   SharedView view = parse_record(decoded.bytes, nullptr);
   check_link_ends(decoded);
   return view.model;

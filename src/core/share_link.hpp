@@ -60,6 +60,10 @@ namespace vitopo {
 
 inline constexpr int share_link_version = 1;
 inline constexpr std::size_t share_link_name_limit = 64;  // bytes of the model's name kept in a link
+// The most values (C × H × W) a link's image may have: 4 194 304, such as
+// 3 × 1024 × 1024 and 3 × 1182 × 1182; a link of that size is already
+// megabytes long. Sides are 1 to 65535 (two bytes) and C is 1 or 3.
+inline constexpr std::uint64_t share_link_value_limit = std::uint64_t(1) << 22;
 
 // Which model a link was made with. The fingerprint names the exact ONNX
 // bytes: the same file runs the same computation, and any retraining or
@@ -160,12 +164,9 @@ ModelIdentity share_link_model(std::string_view fragment);
 // in its diagram, ε is finite and non-negative. Throws ShareLinkError.
 void check_selection(const SharedSelection& selection, const Analysis& analysis);
 
-// The wire format underneath, for tests and tools.
+// The wire format underneath, for tests and tools (its text is base64url.hpp's,
+// its checksum crc32.hpp's).
 std::vector<std::uint8_t> share_link_record(const SharedView& view);
 SharedView read_share_link_record(std::span<const std::uint8_t> record, const LoadedModel& loaded);
-std::string base64url(std::span<const std::uint8_t> bytes);
-// CRC-32/ISO-HDLC: reflected polynomial 0xEDB88320, initial value and final
-// XOR 0xFFFFFFFF (ITU-T V.42; the CRC of zlib, gzip and PNG).
-std::uint32_t crc32(std::span<const std::uint8_t> bytes);
 
 }  // namespace vitopo

@@ -160,6 +160,37 @@ TEST_CASE("analysis JSON round-trips diagrams exactly, with null for +∞") {
   }
 }
 
+TEST_CASE("the analysis JSON's integers are integers in range, or a message names the field") {
+  const nlohmann::json good = to_json(analyze(local_attention(), {}));
+  auto message_for = [&](const char* object, int head, const char* key, const nlohmann::json& value) {
+    nlohmann::json j = good;
+    (head < 0 ? j[object] : j[object][std::size_t(head)])[key] = value;
+    try {
+      analysis_from_json(j);
+    } catch (const AnalysisJsonError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  CHECK(message_for("settings", -1, "maxdim", 1e30) == "settings.maxdim is 1e+30, not an integer");
+  CHECK(message_for("settings", -1, "modulus", 0.7) == "settings.modulus is 0.7, not an integer");
+  CHECK(message_for("shape", -1, "tokens", -3) == "shape.tokens is -3, outside 0 to 2147483647");
+  CHECK(message_for("shape", -1, "layers", 4294967296.0) == "shape.layers is 4294967296.0, not an integer");
+  CHECK(message_for("shape", -1, "heads", std::uint64_t(1) << 40) == "shape.heads is 1099511627776, outside 0 to 2147483647");
+  CHECK(message_for("heads", 1, "layer", "0") == "heads[1].layer has the wrong type (string), not an integer");
+  CHECK(message_for("heads", 0, "head", 2147483648u) == "heads[0].head is 2147483648, outside 0 to 2147483647");
+  CHECK(analysis_from_json(good).tokens == good["shape"]["tokens"].get<int>());
+  // Text from the file is quoted with its control bytes escaped.
+  nlohmann::json other = good;
+  other["schema"] = "\x1b[31mx";
+  try {
+    analysis_from_json(other);
+    FAIL("no error");
+  } catch (const AnalysisJsonError& e) {
+    CHECK(std::string(e.what()) == "the document's schema is '\\x1b[31mx', expected \"vitopo.analysis/1\"");
+  }
+}
+
 TEST_CASE("diagram-distance matrices between heads, layers, and images") {
   const Analysis a = analyze(local_attention(5), {});
   const Analysis b = analyze(local_attention(6), {});

@@ -4,6 +4,7 @@ whatever the number of threads.
 
 usage: cli_errors.py VITOPO DATA_DIR
 """
+import json
 import os
 import sys
 import tempfile
@@ -53,6 +54,14 @@ cases = [
     (path("missing.npy"), "cannot open"),
     (save("nonsquare.npy", good[:, :, :, :-1]), "last two dimensions must be equal"),
     (save("batch.npy", np.stack([good, good], axis=1)), "one image"),
+    # float64 with a zero dimension: read as empty (no memcpy to a null pointer), then refused.
+    (save("empty_layers.npy", np.zeros((0, 3, 4, 4))), "need at least 1 layer, 1 head and 2 tokens"),
+    (save("empty_tokens.npy", np.zeros((2, 3, 0, 0))), "need at least 1 layer, 1 head and 2 tokens"),
+    # A directory: a sentence, exit 2 (not the C++ library's message, exit 1).
+    (tmp, f"{tmp}: is a directory, not a file"),
+    # Header text is quoted: no terminal escape reaches stderr.
+    (raw("escape.npy", good_bytes.replace(b"'<f4'", b"'\x1b[J'", 1).replace(b"'<f8'", b"'\x1b[J'", 1)),
+     "unsupported dtype '\\x1b[J'"),
 ]
 bad = good.copy()
 bad[1, 0, 2, 3] = np.nan
@@ -90,10 +99,31 @@ expect_error(["compare", broken, broken], "settings has no \"metric\"")
 expect_error(["compare", raw("other.json", b'{"schema": "other/2"}'), broken], "expected \"vitopo.analysis/1\"")
 expect_error(["compare", small], "need exactly two analysis files")
 expect_error(["compare", broken, broken, "--kind", "frechet"], "unknown diagram distance 'frechet'")
+expect_error(["compare", tmp, broken], f"{tmp}: is a directory, not a file")
+expect_error(["analyze", small, "--modulus", "\x1b[2J"], "--modulus needs an integer, got '\\x1b[2J'")
+
+# The analysis JSON's integers: integers in range, or a message naming the field.
+good_json = run(vitopo, "analyze", small).stdout
+for where, value, needle in [
+    ("maxdim", "1e30", "settings.maxdim is 1e+30, not an integer"),
+    ("maxdim", "0.7", "settings.maxdim is 0.7, not an integer"),
+    ("modulus", "-2", "settings.modulus is -2, outside 0 to 2147483647"),
+    ("modulus", "4294967298", "settings.modulus is 4294967298, outside 0 to 2147483647"),
+]:
+    document = json.loads(good_json)
+    document["settings"][where] = json.loads(value)
+    bad_json = raw(f"bad_{where}_{value}.json", json.dumps(document).encode())
+    expect_error(["compare", bad_json, bad_json], needle)
+escaped = json.loads(good_json)
+escaped["schema"] = "\x1b]0;pwned\x07"
+escaped_json = raw("escaped.json", json.dumps(escaped).encode())
+result = run(vitopo, "compare", escaped_json, escaped_json, expect=2)
+check("schema is '\\x1b]0;pwned\\x07'" in result.stderr and "\x1b" not in result.stderr,
+      f"compare: the schema is not quoted: {result.stderr!r}")
 
 # Determinism: byte-identical JSON whatever the number of threads.
 outputs = {n: run(vitopo, "analyze", small, "--threads", str(n)).stdout for n in (1, 2, 3, 7)}
 check(len(set(outputs.values())) == 1, "analysis output depends on --threads")
 check(run(vitopo, "analyze", small).stdout == outputs[1], "default thread count gives a different output")
 
-finish(f"cli_errors ({2 * len(cases) + 16} bad inputs, determinism over 1/2/3/7 threads)")
+finish(f"cli_errors ({2 * len(cases) + 23} bad inputs, determinism over 1/2/3/7 threads)")

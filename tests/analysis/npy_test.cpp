@@ -144,3 +144,36 @@ TEST_CASE("a missing file is an I/O error naming it") {
     CHECK(std::string(e.what()).find("/nonexistent/attention.npy") != std::string::npos);
   }
 }
+
+TEST_CASE("a float64 array with a zero dimension reads as empty, and so does float32") {
+  for (const char* descr : {"<f8", "<f4"}) {
+    const NpyArray array =
+        parse_npy(npy_bytes(std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (0, 3), }", 0));
+    CAPTURE(descr);
+    CHECK(array.shape == std::vector<std::int64_t>{0, 3});
+    CHECK(array.data.empty());
+  }
+}
+
+TEST_CASE("a directory is an I/O error that says so") {
+  try {
+    read_npy(VITOPO_BINARY_DIR);
+    FAIL("no error");
+  } catch (const NpyError& e) {
+    CHECK(e.kind == NpyError::Kind::Io);
+    CHECK(std::string(e.what()) == std::string(VITOPO_BINARY_DIR) + ": is a directory, not a file");
+  }
+}
+
+TEST_CASE("the header's text is quoted in messages: control bytes escaped, its length bounded") {
+  std::string message;
+  CHECK(kind_of(npy_bytes("{'descr': '\x1b[2J<i4', 'fortran_order': False, 'shape': (2,), }", 8), &message) ==
+        NpyError::Kind::UnsupportedDtype);
+  CHECK(message.find("unsupported dtype '\\x1b[2J<i4'") != std::string::npos);
+  const std::string long_key(3000, 'k');
+  CHECK(kind_of(npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), '" + long_key + "\x07': 1}", 8),
+                &message) == NpyError::Kind::BadHeader);
+  CHECK(message.find('\x1b') == std::string::npos);
+  CHECK(message.find('\x07') == std::string::npos);
+  CHECK(message.size() < 400);
+}

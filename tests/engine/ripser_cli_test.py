@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """`vitopo ripser` prints exactly what Debian's ripser 1.2.1 prints, in every input
-format, and refuses malformed input naming the line, with exit code 2.
+format, and refuses malformed input naming the line, with exit code 2; text from
+the input is quoted in messages with its control bytes escaped, and a directory
+is refused with a sentence.
 
     ripser_cli_test.py VITOPO ORACLE_DIR EXAMPLES_DIR
 
@@ -105,6 +107,33 @@ refused(["--format", "sparse"], "0 1 0.5\n1 0 0.7\n", "line 2: the pair (1, 0) i
 refused(["--format", "lower-distance", "--modulus", "4"], "1\n", "modulus 4")
 refused(["--format", "banana"], "1\n", "unknown format")
 refused(["--dim", "x"], "1\n", "--dim needs")
+
+# Text from the input or the command line is quoted in messages: control and
+# non-ASCII bytes as \xNN (no terminal escape reaches stderr), its length bounded.
+def raw_refused(args, data, words):
+    global checks
+    checks += 1
+    result = subprocess.run([VITOPO, "ripser"] + args, input=data, capture_output=True)
+    stderr = result.stderr.decode("utf-8", "replace")
+    bad = [c for c in stderr if (c < " " and c != "\n") or ("\x7f" <= c and c != "\u2026")]
+    if result.returncode != 2 or words not in stderr or bad or len(result.stderr) > 2000:
+        failures.append(f"{args} on {data[:60]!r}: exit {result.returncode}, stderr {result.stderr[:300]!r}; "
+                        f"expected exit 2, {words!r}, no control bytes, a bounded message")
+
+
+raw_refused(["--format", "lower-distance"], b"1\n2,\x1b[31mred\xc3\xa9,3\n",
+            "line 2: '\\x1b[31mred\\xc3\\xa9' is not a number")
+long_token = b"\x1b[31mA" * 2000
+quoted = "".join(chr(b) if 0x20 <= b < 0x7f else f"\\x{b:02x}" for b in long_token[:40])
+raw_refused(["--format", "lower-distance"], b"1\n" + long_token + b"\n", f"line 2: '{quoted}'\u2026 is not a number")
+raw_refused(["--format", "\x1b[2J"], b"1\n", "unknown format '\\x1b[2J'")
+raw_refused(["--\x1b[2J"], b"1\n", "unknown option '--\\x1b[2J'")
+
+# A directory is refused with a sentence, not read as an empty input.
+checks += 1
+directory = run([VITOPO, "ripser", tmp])
+if directory.returncode != 2 or directory.stderr != f"vitopo ripser: {tmp}: is a directory, not a file\n":
+    failures.append(f"directory: exit {directory.returncode}, {directory.stderr!r}")
 
 checks += 1
 missing = run([VITOPO, "ripser", "/nonexistent/file.txt"])

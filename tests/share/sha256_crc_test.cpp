@@ -11,8 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "core/base64url.hpp"
+#include "core/crc32.hpp"
 #include "core/sha256.hpp"
-#include "core/share_link.hpp"
 
 #if VITOPO_SHARE_ORACLES
 #include <openssl/evp.h>
@@ -54,6 +55,25 @@ TEST_CASE("base64url of RFC 4648's examples (section 10), without padding, and i
   for (std::size_t n = 0; n <= foobar.size(); ++n) CHECK(vitopo::base64url(bytes_of(foobar.substr(0, n))) == expected[n]);
   const std::vector<std::uint8_t> high = {0xfb, 0xff, 0xbf};
   CHECK(vitopo::base64url(high) == "-_-_");
+}
+
+TEST_CASE("base64url text decodes back to its bytes, and says where it is not base64url") {
+  std::mt19937 random(7);
+  for (std::size_t n = 0; n <= 40; ++n) {
+    const std::vector<std::uint8_t> m = random_bytes(random, n);
+    const vitopo::Base64urlDecoded decoded = vitopo::decode_base64url(vitopo::base64url(m));
+    CAPTURE(n);
+    CHECK(decoded.bytes == m);
+    CHECK(!decoded.bad_character);
+    CHECK(!decoded.dangling);
+    CHECK(!decoded.stray_bits);
+  }
+  CHECK(vitopo::decode_base64url("Zm9vYmE").bytes == std::vector<std::uint8_t>{'f', 'o', 'o', 'b', 'a'});
+  CHECK(vitopo::decode_base64url("Zm9v+mE").bad_character == 4u);  // base64's digit, not base64url's
+  CHECK(vitopo::decode_base64url("Zm9v=").bad_character == 4u);    // no padding
+  CHECK(vitopo::decode_base64url("Zm9vY").dangling);
+  CHECK(vitopo::decode_base64url("Zm9vY").bytes.size() == 3);
+  CHECK(vitopo::decode_base64url("Zh").stray_bits);  // "Zg" is "f"; h sets a bit beyond it
 }
 
 #if VITOPO_SHARE_ORACLES

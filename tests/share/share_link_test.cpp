@@ -21,6 +21,8 @@
 #include "core/attention.hpp"
 #include "core/onnx_model.hpp"
 #include "core/preprocess.hpp"
+#include "core/base64url.hpp"
+#include "core/crc32.hpp"
 #include "core/sha256.hpp"
 #include "core/share_link.hpp"
 
@@ -290,6 +292,11 @@ TEST_CASE("prefix, version and base64url are checked before anything else") {
   CHECK(message_of(starred, loaded).find("'*' at character 58") != std::string::npos);
   CHECK(kind_of(link + "==", loaded) == Kind::base64);
   CHECK(kind_of(link.substr(0, 100) + "+" + link.substr(101), loaded) == Kind::base64);  // base64, not base64url
+  // The link's own text is quoted in messages, escaped and cut.
+  starred[57] = '\x1b';
+  CHECK(message_of(starred, loaded).find("'\\x1b' at character 58") != std::string::npos);
+  CHECK(message_of("#\x1b[2Jv1=" + body, loaded) ==
+        "not a vitopo share link: a share link ends in #v1=…, this one in '#\\x1b[2Jv1=" + body.substr(0, 5) + "'…");
 }
 
 TEST_CASE("a link cut anywhere says it was cut short") {
@@ -440,6 +447,64 @@ TEST_CASE("a crafted link with a valid checksum is still checked field by field"
   LoadedModel larger = loaded;
   larger.width = 32;
   CHECK(message_of(vitopo::encode_share_link(view), larger).find("1 × 28 × 28") != std::string::npos);
+}
+
+namespace {
+
+// A record sealed with its CRC-32 that declares a C × H × W image in the
+// mixed encoding, followed by `filler` zero bytes.
+std::vector<std::uint8_t> record_declaring(int channels, int height, int width, std::size_t filler) {
+  std::vector<std::uint8_t> record = {1};
+  const auto& fingerprint = default_model().identity.fingerprint;
+  record.insert(record.end(), fingerprint.begin(), fingerprint.end());
+  record.push_back(0);  // no name
+  record.push_back(std::uint8_t(channels));
+  for (const int side : {height, width}) {
+    record.push_back(std::uint8_t(side & 0xff));
+    record.push_back(std::uint8_t(side >> 8));
+  }
+  record.push_back(2);  // mixed
+  record.resize(record.size() + filler + 4, 0);
+  const std::uint32_t crc = vitopo::crc32(std::span(record).first(record.size() - 4));
+  for (int i = 0; i < 4; ++i) record[record.size() - 4 + std::size_t(i)] = std::uint8_t(crc >> (8 * i));
+  return record;
+}
+
+}  // namespace
+
+TEST_CASE("an image of more values than a link holds is refused before any size is computed from it") {
+  const LoadedModel loaded = default_model().loaded();
+  // 3 × 34881 × 41044 = 2^32 - 4 values: in 32 bits (wasm32's size_t) the
+  // map's ⌈C·H·W / 8⌉ bytes wrap to 0, and a decoder that computed them so
+  // read the map far past its end. 82 characters.
+  CHECK((std::uint32_t(3u * 34881u * 41044u) + 7u) / 8u == 0u);
+  const std::string link = "#v1=" + vitopo::base64url(record_declaring(3, 34881, 41044, 33));
+  CHECK(link.size() == 4 + 82);
+  CHECK(kind_of(link, loaded) == Kind::image_size);
+  CHECK(message_of(link, loaded) ==
+        "the link's image is 3 × 34881 × 41044 = 4294967292 values (C × H × W), more than the limit of 4194304 a share "
+        "link holds");
+  CHECK_THROWS_AS(vitopo::share_link_model(link), ShareLinkError);
+  // The same record unsealed is damage, not a crafted size.
+  std::vector<std::uint8_t> unsealed = record_declaring(3, 34881, 41044, 33);
+  unsealed.back() ^= 1;
+  CHECK(kind_of("#v1=" + vitopo::base64url(unsealed), loaded) == Kind::checksum);
+  // The largest sides, beyond 2^32 values, and the limit's edge: 2048 × 2048
+  // is the limit itself (the link is then only short of its pixels).
+  CHECK(kind_of("#v1=" + vitopo::base64url(record_declaring(3, 65535, 65535, 0)), loaded) == Kind::image_size);
+  CHECK(kind_of("#v1=" + vitopo::base64url(record_declaring(1, 2048, 2049, 0)), loaded) == Kind::image_size);
+  CHECK(kind_of("#v1=" + vitopo::base64url(record_declaring(1, 2048, 2048, 0)), loaded) == Kind::truncated);
+  CHECK(vitopo::share_link_value_limit == 2048u * 2048u);
+  // Making such a link says the same, without looking at the pixels.
+  SharedView view = sample_view();
+  view.image = {3, 34881, 41044, {}};
+  try {
+    vitopo::share_link_record(view);
+    FAIL("a link was made");
+  } catch (const ShareLinkError& e) {
+    CHECK(e.kind() == Kind::image_size);
+    CHECK(std::string(e.what()).find("more than the limit of 4194304") != std::string::npos);
+  }
 }
 
 TEST_CASE("a view no link could reopen is refused when the link is made, with decoding's error") {
