@@ -1,5 +1,7 @@
 // Times the analysis of one attention tensor: the distance matrices alone,
-// then analyze() (distances + persistence + summaries) at maxdim 1.
+// then analyze() (distances + persistence + summaries) at maxdim 1, then the
+// binary analysis of the result (encode, decode) that the page's worker hands
+// to the views.
 // Built natively and, by analysis_bench.sh, for wasm under node.
 //
 // usage: analysis_bench ATTN.npy [--threads N] [--repeat R]
@@ -10,10 +12,13 @@
 #include <chrono>
 #include <ctime>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "core/analysis.hpp"
+#include "core/analysis_binary.hpp"
 
 using namespace vitopo;
 
@@ -43,6 +48,8 @@ int main(int argc, char** argv) {
   const AnalysisSettings settings;  // js, maxdim 1, enclosing radius, Z/2
 
   double distances = 1e300, total = 1e300, distances_cpu = 1e300, total_cpu = 1e300;
+  double encode = 1e300, decode = 1e300;
+  std::size_t binary_bytes = 0;
   double checksum = 0;
   for (int r = 0; r < repeat; ++r) {
     start = std::chrono::steady_clock::now();
@@ -57,11 +64,19 @@ int main(int argc, char** argv) {
     total = std::min(total, seconds_since(start));
     total_cpu = std::min(total_cpu, double(std::clock() - cpu) / CLOCKS_PER_SEC);
     checksum += analysis.results.back().summary[1].total_persistence_1;
+    start = std::chrono::steady_clock::now();
+    const std::vector<std::uint8_t> bytes = encode_analysis(analysis);
+    encode = std::min(encode, seconds_since(start));
+    start = std::chrono::steady_clock::now();
+    const Analysis back = decode_analysis(bytes);
+    decode = std::min(decode, seconds_since(start));
+    binary_bytes = bytes.size();
+    checksum += double(back.results.size());
   }
   std::printf(
       "heads=%d tokens=%d threads=%u simd=%s load_s=%.4f distances_1thread_s=%.4f analyze_s=%.4f "
-      "distances_cpu_s=%.4f analyze_cpu_s=%.4f checksum=%.12g\n",
+      "distances_cpu_s=%.4f analyze_cpu_s=%.4f binary_bytes=%zu encode_s=%.5f decode_s=%.5f checksum=%.12g\n",
       attention.layers() * attention.heads(), attention.tokens(), threads, simd_width_in_use().c_str(), load, distances,
-      total, distances_cpu, total_cpu, checksum);
+      total, distances_cpu, total_cpu, binary_bytes, encode, decode, checksum);
   return 0;
 }

@@ -8,6 +8,7 @@
 #   native, 1 thread and all cores (the widest SIMD the CPU has), and 1 thread
 #   capped to SSE2 (the same 2-wide vectors as wasm simd128);
 #   wasm under node, 1 thread and all cores (pthreads, as in the page's worker);
+#   the binary analysis of the result: its size, encode and decode times;
 #   the seed's Python pipeline (scipy double loop + GUDHI) on a few heads,
 #   extrapolated to 144 heads.
 # Prints a table with the ratios.
@@ -80,6 +81,10 @@ print(f"{'seed pipeline (scipy + GUDHI), ' + seed['heads'] + ' heads x ' + str(h
 print("\n(distances s: all distance matrices, 1 thread; the seed's column is its JS double loop alone.")
 print(" vs native: a wasm row against the native row with the same threads, widest SIMD;"
       f" against sse2 native, wasm 1 thread is {t(w1) / t(s1):.2f}x.)")
+ms = lambda r, key: 1000 * float(r[key])
+print(f"\nbinary analysis of the result (what the page's worker hands to the views): "
+      f"{int(n1['binary_bytes']) / 1e6:.2f} MB; encode / decode: native {ms(n1, 'encode_s'):.1f} / {ms(n1, 'decode_s'):.1f} ms, "
+      f"wasm {ms(w1, 'encode_s'):.1f} / {ms(w1, 'decode_s'):.1f} ms")
 print("\nCPU time (less distorted by other work on the machine):")
 cpu_n1 = float(n1['distances_cpu_s']) + float(n1['analyze_cpu_s'])
 cpu_s1 = float(s1['distances_cpu_s']) + float(s1['analyze_cpu_s'])

@@ -33,6 +33,8 @@ std::string number(double x) {
   return out.str();
 }
 
+std::string bytes_count(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+
 bool is_prime(int p) {
   if (p < 2) return false;
   for (int d = 2; d * d <= p; ++d)
@@ -60,8 +62,8 @@ struct Place {
   }
 };
 
-// Each check returns what is wrong, or "" when nothing is: the encoder and
-// the decoder apply the same ones.
+// The checks the encoder and the decoder share. Each says what is wrong, or
+// returns "" (BarFault::none) when nothing is.
 
 std::string settings_problem(const AnalysisSettings& s) {
   if (s.maxdim < 0 || s.maxdim > maxdim_limit)
@@ -98,25 +100,48 @@ std::string head_problem(const HeadAnalysis& result, const Analysis& analysis, c
 std::size_t birth_vertices(int dim) { return std::size_t(dim) + 1; }
 std::size_t death_vertices(int dim, double death) { return death == infinity ? 0 : std::size_t(dim) + 2; }
 
-std::string simplex_problem(const std::vector<index_t>& simplex, std::size_t expected, const char* which, int tokens) {
-  if (simplex.size() != expected)
-    return std::string("the ") + which + " simplex has " + std::to_string(simplex.size()) + " vertices, not " +
-           std::to_string(expected);
-  for (index_t v : simplex)
-    if (v < 0 || v >= tokens)
-      return std::string("the ") + which + " simplex has vertex " + std::to_string(v) + ", not a token index (0 to " +
-             std::to_string(std::int64_t(tokens) - 1) + ")";
-  return {};
+// What can be wrong with a bar. Classified without building a string (and
+// noexcept): in wasm, calls that may throw inside the decoding loop are slow.
+enum class BarFault { none, birth, death, birth_count, death_count, birth_vertex, death_vertex };
+
+// The first vertex of `simplex` that is not a token index, or -1.
+std::ptrdiff_t stray_vertex(const std::vector<index_t>& simplex, int tokens) noexcept {
+  for (std::size_t i = 0; i < simplex.size(); ++i)
+    if (simplex[i] < 0 || simplex[i] >= tokens) return std::ptrdiff_t(i);
+  return -1;
 }
 
-std::string bar_problem(const Bar& bar, int dim, int tokens) {
-  if (!std::isfinite(bar.birth) || bar.birth < 0)
-    return "the birth " + number(bar.birth) + " is not a finite non-negative number";
-  if (std::isnan(bar.death) || bar.death < bar.birth)
-    return "the death " + number(bar.death) + " is not a number at or after the birth " + number(bar.birth);
-  std::string problem = simplex_problem(bar.birth_simplex, birth_vertices(dim), "birth", tokens);
-  if (problem.empty()) problem = simplex_problem(bar.death_simplex, death_vertices(dim, bar.death), "death", tokens);
-  return problem;
+BarFault bar_fault(const Bar& bar, int dim, int tokens) noexcept {
+  if (!std::isfinite(bar.birth) || bar.birth < 0) return BarFault::birth;
+  if (std::isnan(bar.death) || bar.death < bar.birth) return BarFault::death;
+  if (bar.birth_simplex.size() != birth_vertices(dim)) return BarFault::birth_count;
+  if (bar.death_simplex.size() != death_vertices(dim, bar.death)) return BarFault::death_count;
+  if (stray_vertex(bar.birth_simplex, tokens) >= 0) return BarFault::birth_vertex;
+  if (stray_vertex(bar.death_simplex, tokens) >= 0) return BarFault::death_vertex;
+  return BarFault::none;
+}
+
+std::string bar_problem(BarFault fault, const Bar& bar, int dim, int tokens) {
+  const bool birth = fault == BarFault::birth_count || fault == BarFault::birth_vertex;
+  const std::vector<index_t>& simplex = birth ? bar.birth_simplex : bar.death_simplex;
+  const std::string which = birth ? "the birth simplex" : "the death simplex";
+  switch (fault) {
+    case BarFault::birth:
+      return "the birth " + number(bar.birth) + " is not a finite non-negative number";
+    case BarFault::death:
+      return "the death " + number(bar.death) + " is not a number at or after the birth " + number(bar.birth);
+    case BarFault::birth_count:
+    case BarFault::death_count:
+      return which + " has " + std::to_string(simplex.size()) + " vertices, not " +
+             std::to_string(birth ? birth_vertices(dim) : death_vertices(dim, bar.death));
+    case BarFault::birth_vertex:
+    case BarFault::death_vertex:
+      return which + " has vertex " + std::to_string(simplex[std::size_t(stray_vertex(simplex, tokens))]) +
+             ", not a token index (0 to " + std::to_string(std::int64_t(tokens) - 1) + ")";
+    case BarFault::none:
+      break;
+  }
+  return {};
 }
 
 // Little-endian stores, a byte at a time (compilers make each one store).
@@ -160,7 +185,7 @@ class Decoder {
   std::uint64_t remaining() const { return bytes_.size() - at_; }
   void need(std::uint64_t n, const char* what) const {
     if (n > remaining())
-      fail(at_, std::string("the data end here, but ") + what + " needs " + std::to_string(n) + " bytes and " +
+      fail(at_, std::string("the data end here, but ") + what + " needs " + bytes_count(n) + " and " +
                     std::to_string(remaining()) + " remain");
   }
   // Little-endian loads, after need().
@@ -202,8 +227,8 @@ class Decoder {
   // left can hold them, so nothing is allocated for a count the data cannot back.
   void check_count(std::uint64_t count, std::uint64_t each, std::uint64_t at, const char* what) const {
     if (count > remaining() / each)
-      fail(at, std::to_string(count) + " " + what + " are said to follow, but the " + std::to_string(remaining()) +
-                   " bytes left hold at most " + std::to_string(remaining() / each));
+      fail(at, std::to_string(count) + " " + what + " are said to follow, but the " + bytes_count(remaining()) +
+                   " left hold at most " + std::to_string(remaining() / each));
   }
 
   void read_settings(AnalysisSettings& s);
@@ -221,7 +246,7 @@ void Decoder::read_settings(AnalysisSettings& s) {
   need(1, "the metric's name length");
   const std::size_t n = raw_u8();
   if (n < 1 || n > metric_name_limit)
-    fail(start, "the metric's name has " + std::to_string(n) + " bytes, not 1 to " + std::to_string(metric_name_limit));
+    fail(start, "the metric's name has " + bytes_count(n) + ", not 1 to " + std::to_string(metric_name_limit));
   need(n, "the metric's name");
   std::string name(reinterpret_cast<const char*>(bytes_.data() + at_), n);
   for (char c : name)
@@ -253,11 +278,12 @@ void Decoder::read_bar(Bar& bar, int dim, int tokens) {
   bar.death = raw_f64();
   const std::uint32_t b = raw_u16(), k = raw_u16();
   need((std::uint64_t(b) + k) * vertex_bytes, "the bar's simplices");
-  bar.birth_simplex.resize(b);
+  bar.birth_simplex.assign(b, 0);
   for (index_t& v : bar.birth_simplex) v = raw_u32();
-  bar.death_simplex.resize(k);
+  bar.death_simplex.assign(k, 0);
   for (index_t& v : bar.death_simplex) v = raw_u32();
-  if (std::string problem = bar_problem(bar, dim, tokens); !problem.empty()) fail(start, problem);
+  if (const BarFault fault = bar_fault(bar, dim, tokens); fault != BarFault::none)
+    fail(start, bar_problem(fault, bar, dim, tokens));
 }
 
 void Decoder::read_head(HeadAnalysis& result, const Analysis& analysis, const HeadAnalysis* previous) {
@@ -336,7 +362,7 @@ Analysis Decoder::run() {
   }
   place_.head_index = -1;
   place_.part = "the end";
-  if (remaining() != 0) fail(at_, std::to_string(remaining()) + " bytes follow the last head");
+  if (remaining() != 0) fail(at_, bytes_count(remaining()) + (remaining() == 1 ? " follows" : " follow") + " the last head");
   return analysis;
 }
 
@@ -383,7 +409,8 @@ std::vector<std::uint8_t> encode_analysis(const Analysis& analysis) {
       for (std::size_t b = 0; b < barcode.bars.size(); ++b) {
         const Bar& bar = barcode.bars[b];
         place.bar = std::int64_t(b);
-        if (std::string problem = bar_problem(bar, int(d), analysis.tokens); !problem.empty()) fail(problem);
+        if (const BarFault fault = bar_fault(bar, int(d), analysis.tokens); fault != BarFault::none)
+          fail(bar_problem(fault, bar, int(d), analysis.tokens));
         size += bar_bytes + vertex_bytes * (bar.birth_simplex.size() + bar.death_simplex.size());
       }
     }
@@ -398,7 +425,7 @@ std::vector<std::uint8_t> encode_analysis(const Analysis& analysis) {
   if (size > std::numeric_limits<std::size_t>::max()) {
     place = {};
     place.part = "the whole";
-    fail("it would take " + std::to_string(size) + " bytes, more than this machine can address");
+    fail("it would take " + bytes_count(size) + ", more than this machine can address");
   }
 
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));

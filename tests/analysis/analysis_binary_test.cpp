@@ -235,7 +235,7 @@ TEST_CASE("every truncation of a binary analysis is refused, with the byte where
   CHECK(refused == int(bytes.size()));
   std::vector<std::uint8_t> longer = bytes;
   longer.push_back(0);
-  CHECK(contains(refusal(longer), "at byte " + std::to_string(bytes.size()) + " (the end): 1 bytes follow the last head"));
+  CHECK(contains(refusal(longer), "at byte " + std::to_string(bytes.size()) + " (the end): 1 byte follows the last head"));
 }
 
 TEST_CASE("counts the remaining bytes cannot hold are refused before anything is allocated") {
