@@ -1,5 +1,7 @@
 #include "core/analysis_binary.hpp"
 
+#include "core/numbers.hpp"
+
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -34,13 +36,6 @@ std::string number(double x) {
 }
 
 std::string bytes_count(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
-
-bool is_prime(int p) {
-  if (p < 2) return false;
-  for (int d = 2; d * d <= p; ++d)
-    if (p % d == 0) return false;
-  return true;
-}
 
 // Where in the analysis a problem is, for messages.
 struct Place {

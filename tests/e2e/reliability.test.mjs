@@ -49,7 +49,7 @@ test('loading 50 images in a row holds no more memory than the workspace keeps',
     });
     const load = (from, count) => page.evaluate(async ([urls]) => {
       for (const url of urls) await window.vitopo.loadImage(url);
-    }, [Array.from({ length: count }, (_, i) => list[(from + i) % list.length].url)]);
+    }, [Array.from({ length: count }, (_, i) => 'samples/' + list[(from + i) % list.length].file)]);
     const held = () => page.evaluate(() => window.vitopo.workspace().length);
     await load(0, 10);
     const first = { memory: await measure(), entries: await held() };

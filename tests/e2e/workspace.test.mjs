@@ -34,10 +34,9 @@ test('a page without WebGL2 makes a share link that a normal page opens to the s
       const index = head.diagrams[1].findIndex(([, d]) => d !== null);
       const [birth, death] = head.diagrams[1][index];
       const selection = v.select({ layer: head.layer, head: head.head, bar: { dim: 1, index }, epsilon: (birth + death) / 2 });
-      return { webgl2, analysis, selection, link: v.shareLink(), error: document.getElementById('error').textContent };
+      return { webgl2, analysis, selection, link: v.shareLink() };
     });
     assert.equal(made.webgl2, false, 'the first page really has no WebGL2');
-    assert.match(made.error, /no WebGL2/, 'the page says the views cannot be drawn');
     assert.ok(made.link && made.link.includes('#v1='), `a link was made without the views: ${made.link}`);
 
     const opened = await openIn(browser, made.link);
@@ -68,18 +67,18 @@ test('the workspace lists every analysis; a re-analysis replaces its entry; a ne
     const state = await page.evaluate(async ([a, b]) => {
       const v = window.vitopo;
       const boot = v.workspace();
-      await v.loadImage(a.url);
+      await v.loadImage('samples/' + a);
       const analysis = v.analysis();
       const head = analysis.heads.find((h) => h.diagrams[1].length > 0);
       v.select({ layer: head.layer, head: head.head, bar: { dim: 1, index: 0 } });
       const withBar = v.selection();
-      await v.loadImage(b.url);
+      await v.loadImage('samples/' + b);
       const afterImage = v.selection();
       const two = v.workspace();
       await v.settings({ maxdim: 2 });
       const reanalysed = v.workspace();
       return { boot, withBar, afterImage, two, reanalysed, model: v.model(), heads: v.analysis().heads.length };
-    }, [first, second]);
+    }, [first.file, second.file]);
     assert.equal(state.boot.length, 1, 'the page opens with its first sample in the workspace');
     const [L, H] = [state.model.layers, state.model.heads];
     assert.equal(state.two.length, 3);
