@@ -1,197 +1,16 @@
 #include "core/onnx_model.hpp"
 
+#include "core/onnx_wire.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 namespace vitopo {
 namespace {
 
-// ---------------------------------------------------------------------------
-// Protobuf wire format (protobuf.dev/programming-guides/encoding): a message is
-// a sequence of (tag, value); tag = field_number << 3 | wire_type, a varint.
-
-class WireError : public std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-struct Field {
-  std::uint32_t number = 0;
-  int wire_type = 0;           // 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32
-  std::uint64_t varint = 0;    // wire type 0
-  std::span<const std::uint8_t> bytes;  // wire type 2
-};
-
-class WireReader {
- public:
-  WireReader(std::span<const std::uint8_t> message, std::size_t base) : data_(message), base_(base) {}
-
-  bool next(Field& field) {
-    if (pos_ == data_.size()) return false;
-    const std::uint64_t tag = varint();
-    field = {};
-    field.number = static_cast<std::uint32_t>(tag >> 3);
-    field.wire_type = static_cast<int>(tag & 7);
-    if (field.number == 0) fail("field number 0");
-    switch (field.wire_type) {
-      case 0: field.varint = varint(); break;
-      case 1: skip(8); break;
-      case 5: skip(4); break;
-      case 2: {
-        const std::uint64_t length = varint();
-        if (length > data_.size() - pos_) fail("a length-delimited field runs past the end");
-        field.bytes = data_.subspan(pos_, static_cast<std::size_t>(length));
-        field_offset_ = base_ + pos_;
-        pos_ += static_cast<std::size_t>(length);
-        break;
-      }
-      default: fail("unsupported wire type " + std::to_string(field.wire_type));
-    }
-    return true;
-  }
-
-  // Absolute byte offset of the last length-delimited field's payload.
-  std::size_t field_offset() const { return field_offset_; }
-
- private:
-  std::uint64_t varint() {
-    std::uint64_t value = 0;
-    for (int shift = 0; shift < 70; shift += 7) {
-      if (pos_ == data_.size()) fail("a varint runs past the end");
-      const std::uint8_t byte = data_[pos_++];
-      value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return value;
-    }
-    fail("a varint is longer than 10 bytes");
-  }
-  void skip(std::size_t n) {
-    if (n > data_.size() - pos_) fail("a fixed-size field runs past the end");
-    pos_ += n;
-  }
-  [[noreturn]] void fail(const std::string& what) const {
-    throw WireError("malformed protobuf at byte " + std::to_string(base_ + pos_) + ": " + what);
-  }
-
-  std::span<const std::uint8_t> data_;
-  std::size_t base_;
-  std::size_t pos_ = 0;
-  std::size_t field_offset_ = 0;
-};
-
-std::string text(std::span<const std::uint8_t> bytes) { return {bytes.begin(), bytes.end()}; }
-
-// onnx.proto field numbers (ONNX 1.12).
-namespace field {
-constexpr std::uint32_t model_graph = 7, model_metadata_props = 14;
-constexpr std::uint32_t entry_key = 1, entry_value = 2;
-constexpr std::uint32_t graph_name = 2, graph_initializer = 5, graph_input = 11, graph_output = 12;
-constexpr std::uint32_t tensor_name = 8;
-constexpr std::uint32_t value_info_name = 1, value_info_type = 2;
-constexpr std::uint32_t type_tensor = 1, type_tensor_elem_type = 1, type_tensor_shape = 2;
-constexpr std::uint32_t shape_dim = 1, dim_value = 1, dim_param = 2;
-}  // namespace field
-
-struct Declared {
-  TensorDeclaration tensor;
-  bool is_tensor = false;
-  std::vector<std::string> dim_names;  // dim_param, or the static size as text, or "?"
-};
-
-Declared read_value_info(std::span<const std::uint8_t> bytes, std::size_t base) {
-  Declared d;
-  WireReader info(bytes, base);
-  Field f;
-  while (info.next(f)) {
-    if (f.number == field::value_info_name && f.wire_type == 2) d.tensor.name = text(f.bytes);
-    if (f.number != field::value_info_type || f.wire_type != 2) continue;
-    WireReader type(f.bytes, info.field_offset());
-    Field t;
-    while (type.next(t)) {
-      if (t.number != field::type_tensor || t.wire_type != 2) continue;
-      d.is_tensor = true;
-      WireReader tensor(t.bytes, type.field_offset());
-      Field e;
-      while (tensor.next(e)) {
-        if (e.number == field::type_tensor_elem_type && e.wire_type == 0)
-          d.tensor.element_type = static_cast<int>(e.varint);
-        if (e.number != field::type_tensor_shape || e.wire_type != 2) continue;
-        d.tensor.has_shape = true;
-        WireReader shape(e.bytes, tensor.field_offset());
-        Field s;
-        while (shape.next(s)) {
-          if (s.number != field::shape_dim || s.wire_type != 2) continue;
-          std::int64_t size = -1;
-          std::string name = "?";
-          WireReader dim(s.bytes, shape.field_offset());
-          Field v;
-          while (dim.next(v)) {
-            if (v.number == field::dim_value && v.wire_type == 0) {
-              size = static_cast<std::int64_t>(v.varint);
-              name = std::to_string(size);
-            }
-            if (v.number == field::dim_param && v.wire_type == 2) name = text(v.bytes);
-          }
-          d.tensor.dims.push_back(size);
-          d.dim_names.push_back(name);
-        }
-      }
-    }
-  }
-  return d;
-}
-
-struct Graph {
-  std::string name;
-  std::vector<Declared> inputs, outputs;
-  std::set<std::string> initializers;
-};
-
-struct OnnxFile {
-  bool has_graph = false;
-  Graph graph;
-  std::vector<std::pair<std::string, std::string>> metadata;
-};
-
-OnnxFile read_onnx(std::span<const std::uint8_t> bytes) {
-  OnnxFile file;
-  WireReader model(bytes, 0);
-  Field f;
-  while (model.next(f)) {
-    if (f.wire_type != 2) continue;
-    if (f.number == field::model_metadata_props) {
-      std::string key, value;
-      WireReader entry(f.bytes, model.field_offset());
-      Field e;
-      while (entry.next(e)) {
-        if (e.number == field::entry_key && e.wire_type == 2) key = text(e.bytes);
-        if (e.number == field::entry_value && e.wire_type == 2) value = text(e.bytes);
-      }
-      file.metadata.emplace_back(key, value);
-    } else if (f.number == field::model_graph) {
-      file.has_graph = true;
-      WireReader graph(f.bytes, model.field_offset());
-      Field g;
-      while (graph.next(g)) {
-        if (g.wire_type != 2) continue;
-        if (g.number == field::graph_name) file.graph.name = text(g.bytes);
-        if (g.number == field::graph_input) file.graph.inputs.push_back(read_value_info(g.bytes, graph.field_offset()));
-        if (g.number == field::graph_output) file.graph.outputs.push_back(read_value_info(g.bytes, graph.field_offset()));
-        if (g.number == field::graph_initializer) {
-          WireReader tensor(g.bytes, graph.field_offset());
-          Field t;
-          while (tensor.next(t))
-            if (t.number == field::tensor_name && t.wire_type == 2) file.graph.initializers.insert(text(t.bytes));
-        }
-      }
-    }
-  }
-  return file;
-}
-
-// ---------------------------------------------------------------------------
-// Contract checks.
+using onnx_wire::ValueInfo;
 
 std::string element_type_name(int type) {
   static const std::map<int, std::string> names{
@@ -202,16 +21,16 @@ std::string element_type_name(int type) {
   return it != names.end() ? it->second : "type " + std::to_string(type);
 }
 
-std::string shape_text(const Declared& d) {
+std::string shape_text(const ValueInfo& d) {
   std::string s = "[";
   for (std::size_t i = 0; i < d.dim_names.size(); ++i) s += (i ? "," : "") + d.dim_names[i];
   return s + "]";
 }
 
-std::string names_text(const std::vector<const Declared*>& list) {
+std::string names_text(const std::vector<const ValueInfo*>& list) {
   if (list.empty()) return "none";
   std::string s;
-  for (const Declared* d : list) s += (s.empty() ? "'" : ", '") + d->tensor.name + "'";
+  for (const ValueInfo* d : list) s += (s.empty() ? "'" : ", '") + d->tensor.name + "'";
   return s;
 }
 
@@ -219,16 +38,16 @@ using Problems = std::vector<std::string>;
 
 // Finds a graph input or output by name and checks its type and rank; returns it
 // when the rank is right (so its dimensions can be compared with the metadata).
-const Declared* check_tensor(const std::vector<const Declared*>& list, const std::string& kind,
+const ValueInfo* check_tensor(const std::vector<const ValueInfo*>& list, const std::string& kind,
                              const std::string& name, std::size_t rank, const std::string& layout,
                              const std::string& purpose, Problems& problems) {
-  auto it = std::find_if(list.begin(), list.end(), [&](const Declared* d) { return d->tensor.name == name; });
+  auto it = std::find_if(list.begin(), list.end(), [&](const ValueInfo* d) { return d->tensor.name == name; });
   if (it == list.end()) {
     problems.push_back(kind + " '" + name + "' is missing: the model must " + purpose + " as " + layout + " (" +
                        kind + "s found: " + names_text(list) + ")");
     return nullptr;
   }
-  const Declared& d = **it;
+  const ValueInfo& d = **it;
   if (!d.is_tensor) {
     problems.push_back(kind + " '" + name + "' is not a tensor; it must be a float32 tensor " + layout);
     return nullptr;
@@ -246,7 +65,7 @@ const Declared* check_tensor(const std::vector<const Declared*>& list, const std
 }
 
 // The static size of axis `axis`, or -1.
-std::int64_t dim(const Declared* d, std::size_t axis) { return d ? d->tensor.dims[axis] : -1; }
+std::int64_t dim(const ValueInfo* d, std::size_t axis) { return d ? d->tensor.dims[axis] : -1; }
 
 const std::string meta = "metadata 'vitopo'";
 
@@ -405,10 +224,10 @@ void compare(std::int64_t graph_value, int metadata_value, const std::string& su
 ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
   ModelCheck check;
   Problems& problems = check.problems;
-  OnnxFile file;
+  onnx_wire::ModelFile file;
   try {
-    file = read_onnx(onnx_file);
-  } catch (const WireError& e) {
+    file = onnx_wire::read_model_file(onnx_file);
+  } catch (const onnx_wire::WireError& e) {
     problems.push_back(std::string("the file is not an ONNX model: ") + e.what());
     return check;
   }
@@ -422,18 +241,18 @@ ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
   check.spec.input.channels = check.spec.input.height = check.spec.input.width = 0;
 
   // Graph interface. Initializers listed as inputs (older exporters) are weights, not inputs.
-  std::vector<const Declared*> inputs, outputs;
+  std::vector<const ValueInfo*> inputs, outputs;
   for (const auto& d : file.graph.inputs)
     if (!file.graph.initializers.count(d.tensor.name)) inputs.push_back(&d);
   for (const auto& d : file.graph.outputs) outputs.push_back(&d);
-  const Declared* pixels = check_tensor(inputs, "input", "pixels", 4, "[B,C,H,W] float32 in [0,1]",
+  const ValueInfo* pixels = check_tensor(inputs, "input", "pixels", 4, "[B,C,H,W] float32 in [0,1]",
                                         "take the image", problems);
-  for (const Declared* d : inputs)
+  for (const ValueInfo* d : inputs)
     if (d->tensor.name != "pixels")
       problems.push_back("input '" + d->tensor.name + "' is not part of the contract: the only input is 'pixels'");
-  const Declared* logits = check_tensor(outputs, "output", "logits", 2, "[B,K]", "return the class scores",
+  const ValueInfo* logits = check_tensor(outputs, "output", "logits", 2, "[B,K]", "return the class scores",
                                         problems);
-  const Declared* attentions = check_tensor(outputs, "output", "attentions", 5, "[L,B,heads,T,T]",
+  const ValueInfo* attentions = check_tensor(outputs, "output", "attentions", 5, "[L,B,heads,T,T]",
                                             "return the attention of every layer", problems);
   if (attentions && dim(attentions, 3) >= 0 && dim(attentions, 4) >= 0 && dim(attentions, 3) != dim(attentions, 4))
     problems.push_back("output 'attentions' " + shape_text(*attentions) +

@@ -16,10 +16,7 @@
 //       "labels": ["...", ...],
 //       optional: "id", "name", "dataset", "test_accuracy", "layers", "heads", "tokens" }
 //
-// The file is read with a minimal protobuf wire-format reader (no ONNX or protobuf
-// library): only ModelProto.graph/metadata_props, GraphProto.input/output/initializer,
-// ValueInfoProto, TypeProto.tensor_type and TensorShapeProto, with the field
-// numbers of onnx.proto (ONNX 1.12).
+// The file itself is read by onnx_wire.hpp.
 #pragma once
 
 #include <cstdint>
@@ -47,15 +44,6 @@ struct ModelSpec {
   int layers = 0;  // from the graph's static attentions shape or the metadata; 0 if unknown
   int heads = 0;   // likewise
   std::vector<std::string> labels;
-};
-
-// One graph input or output as declared in the file. A dimension is its static
-// size, or -1 when symbolic (dim_param, e.g. the batch axis) or unknown.
-struct TensorDeclaration {
-  std::string name;
-  int element_type = 0;   // onnx.TensorProto.DataType: 1 = float32
-  bool has_shape = false;
-  std::vector<std::int64_t> dims;
 };
 
 struct ModelCheck {
