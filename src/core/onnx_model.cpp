@@ -5,12 +5,29 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <map>
+#include <new>
+#include <tuple>
 
 namespace vitopo {
 namespace {
 
 using onnx_wire::ValueInfo;
+
+// Text from the file, made fit for a message: at most `limit` bytes, cut at a
+// character boundary, invalid UTF-8 replaced and control characters escaped (a
+// reply to the page must be valid UTF-8, and a terminal must not run escapes).
+std::string printable(const std::string& text, std::size_t limit = 60) {
+  std::string s = nlohmann::json(text.substr(0, limit + 4))
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  s = s.substr(1, s.size() - 2);  // the quotes
+  if (s.size() <= limit && text.size() <= limit) return s;
+  std::size_t cut = std::min(limit, s.size());
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "...";
+}
 
 std::string element_type_name(int type) {
   static const std::map<int, std::string> names{
@@ -23,14 +40,17 @@ std::string element_type_name(int type) {
 
 std::string shape_text(const ValueInfo& d) {
   std::string s = "[";
-  for (std::size_t i = 0; i < d.dim_names.size(); ++i) s += (i ? "," : "") + d.dim_names[i];
+  for (std::size_t i = 0; i < d.dim_names.size(); ++i) {
+    if (i) s += ',';
+    s += printable(d.dim_names[i]);
+  }
   return s + "]";
 }
 
 std::string names_text(const std::vector<const ValueInfo*>& list) {
   if (list.empty()) return "none";
   std::string s;
-  for (const ValueInfo* d : list) s += (s.empty() ? "'" : ", '") + d->tensor.name + "'";
+  for (const ValueInfo* d : list) s += (s.empty() ? "'" : ", '") + printable(d->tensor.name) + "'";
   return s;
 }
 
@@ -69,20 +89,64 @@ std::int64_t dim(const ValueInfo* d, std::size_t axis) { return d ? d->tensor.di
 
 const std::string meta = "metadata 'vitopo'";
 
-// A positive integer at obj[key]; reports a missing or ill-typed value.
+// A value from the file as a message shows it: its JSON text, cut after 60
+// characters. Never the whole value: a label list can be megabytes, and the
+// nesting is bounded (max_metadata_depth) before this recursion sees it.
+void append_excerpt(const nlohmann::json& v, std::string& out, std::size_t limit) {
+  if (out.size() > limit) return;
+  if (v.is_array() || v.is_object()) {
+    out += v.is_array() ? '[' : '{';
+    for (auto it = v.begin(); it != v.end() && out.size() <= limit; ++it) {
+      if (it != v.begin()) out += ',';
+      if (v.is_object()) out.append("\"").append(printable(it.key(), limit)).append("\":");
+      append_excerpt(*it, out, limit);
+    }
+    out += v.is_array() ? ']' : '}';
+  } else if (v.is_string()) {
+    out.append("\"").append(printable(v.get_ref<const std::string&>(), limit)).append("\"");
+  } else {
+    out += v.dump();  // a number, true, false or null
+  }
+}
+
+std::string excerpt(const nlohmann::json& v) {
+  constexpr std::size_t limit = 60;
+  std::string out;
+  append_excerpt(v, out, limit);
+  if (out.size() <= limit) return out;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  return out.substr(0, cut) + "...";
+}
+
+// A positive integer, or nothing. Parsed non-negative integers are unsigned in nlohmann.
+std::optional<std::uint64_t> positive(const nlohmann::json& v) {
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > 0) return v.get<std::uint64_t>();
+  return std::nullopt;
+}
+
+// A positive integer of at most `limit` at obj[key]; reports a missing,
+// ill-typed or too large value.
 std::optional<int> positive_integer(const nlohmann::json& obj, const std::string& where, const std::string& key,
-                                    const std::string& meaning, bool required, Problems& problems) {
+                                    const std::string& meaning, std::int64_t limit, bool required,
+                                    Problems& problems) {
   if (!obj.contains(key)) {
     if (required) problems.push_back(meta + " has no \"" + where + key + "\" (" + meaning + ")");
     return std::nullopt;
   }
   const auto& v = obj[key];
-  if (!v.is_number_integer() || v.get<std::int64_t>() <= 0 || v.get<std::int64_t>() > 1'000'000) {
+  const auto n = positive(v);
+  if (!n) {
     problems.push_back(meta + ": \"" + where + key + "\" must be a positive integer (" + meaning + "), not " +
-                       v.dump());
+                       excerpt(v));
     return std::nullopt;
   }
-  return v.get<int>();
+  if (*n > static_cast<std::uint64_t>(limit)) {
+    problems.push_back(meta + ": \"" + where + key + "\" is " + std::to_string(*n) + ", over the limit of " +
+                       std::to_string(limit) + " (" + meaning + ")");
+    return std::nullopt;
+  }
+  return static_cast<int>(*n);
 }
 
 void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems) {
@@ -97,28 +161,33 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
                        " ({\"channels\": C, \"height\": H, \"width\": W})");
   } else {
     const auto& input = m["input"];
-    channels = positive_integer(input, "input.", "channels", "image channels", true, problems);
-    height = positive_integer(input, "input.", "height", "input height in pixels", true, problems);
-    width = positive_integer(input, "input.", "width", "input width in pixels", true, problems);
+    channels = positive_integer(input, "input.", "channels", "image channels", max_model_channels, true, problems);
+    height = positive_integer(input, "input.", "height", "input height in pixels", max_model_input_side, true,
+                              problems);
+    width = positive_integer(input, "input.", "width", "input width in pixels", max_model_input_side, true,
+                             problems);
+  }
+  if (height && width && static_cast<std::int64_t>(*height) * *width > max_model_input_pixels) {
+    problems.push_back(meta + ": the input is " + std::to_string(*height) + "x" + std::to_string(*width) + " = " +
+                       std::to_string(static_cast<std::int64_t>(*height) * *width) +
+                       " pixels, over the limit of " + std::to_string(max_model_input_pixels) + " pixels");
+    height = width = std::nullopt;
   }
   if (channels) spec.input.channels = *channels;
   if (height) spec.input.height = *height;
   if (width) spec.input.width = *width;
 
   // patch and grid
-  const auto patch = positive_integer(m, "", "patch", "the patch size in pixels", true, problems);
+  const auto patch = positive_integer(m, "", "patch", "the patch size in pixels", max_model_input_side, true,
+                                      problems);
   if (patch) spec.patch = *patch;
-  std::optional<int> rows, cols;
+  std::optional<std::uint64_t> rows, cols;
   if (!m.contains("grid")) {
     problems.push_back(meta + " has no \"grid\" ([rows, cols] of patches)");
-  } else if (const auto& g = m["grid"]; !g.is_array() || g.size() != 2 || !g[0].is_number_integer() ||
-                                        !g[1].is_number_integer() || g[0].get<std::int64_t>() <= 0 ||
-                                        g[1].get<std::int64_t>() <= 0 || g[0].get<std::int64_t>() > 100000 ||
-                                        g[1].get<std::int64_t>() > 100000) {
-    problems.push_back(meta + ": \"grid\" must be [rows, cols] of positive integers, not " + g.dump());
+  } else if (const auto& g = m["grid"]; !g.is_array() || g.size() != 2 || !positive(g[0]) || !positive(g[1])) {
+    problems.push_back(meta + ": \"grid\" must be [rows, cols] of positive integers, not " + excerpt(g));
   } else {
-    rows = g[0].get<int>(), cols = g[1].get<int>();
-    spec.grid_rows = *rows, spec.grid_cols = *cols;
+    rows = positive(g[0]), cols = positive(g[1]);
   }
 
   // cls
@@ -126,12 +195,24 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
   if (!m.contains("cls")) {
     problems.push_back(meta + " has no \"cls\" (true when token 0 is a CLS token)");
   } else if (!m["cls"].is_boolean()) {
-    problems.push_back(meta + ": \"cls\" must be true or false, not " + m["cls"].dump());
+    problems.push_back(meta + ": \"cls\" must be true or false, not " + excerpt(m["cls"]));
   } else {
     spec.cls = m["cls"].get<bool>();
     have_cls = true;
   }
-  if (rows && cols && have_cls) spec.tokens = *rows * *cols + (spec.cls ? 1 : 0);
+  if (rows && cols) {
+    // Each side is bounded before the product, which then fits in 64 bits.
+    const auto limit = static_cast<std::uint64_t>(max_model_tokens);
+    if (*rows > limit || *cols > limit || *rows * *cols + (spec.cls ? 1 : 0) > limit) {
+      problems.push_back(meta + ": grid " + std::to_string(*rows) + "x" + std::to_string(*cols) +
+                         (spec.cls ? " plus CLS" : "") + " is over the limit of " + std::to_string(limit) +
+                         " tokens per image");
+      rows = cols = std::nullopt;
+    } else {
+      spec.grid_rows = static_cast<int>(*rows), spec.grid_cols = static_cast<int>(*cols);
+      if (have_cls) spec.tokens = spec.grid_rows * spec.grid_cols + (spec.cls ? 1 : 0);
+    }
+  }
 
   // preprocessing
   if (!m.contains("preprocessing") || !m["preprocessing"].is_object()) {
@@ -148,27 +229,29 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
     else
       problems.push_back(meta + ": \"preprocessing.background\" must be \"dark\" (light items on a dark "
                                 "background), \"light\" or \"none\", not " +
-                         (background.is_null() ? std::string("missing") : background.dump()));
+                         (background.is_null() ? std::string("missing") : excerpt(background)));
     const auto normalization = p.value("normalization", nlohmann::json("inside"));
     if (normalization == "outside") {
       for (const char* key : {"mean", "std"}) {
+        const bool is_std = std::string(key) == "std";
         const auto v = p.value(key, nlohmann::json());
+        // Preprocessing works in float32: each number must be finite there, a std positive.
         const bool ok = v.is_array() && channels && v.size() == static_cast<std::size_t>(*channels) &&
                         std::all_of(v.begin(), v.end(), [&](const nlohmann::json& x) {
-                          return x.is_number() && (std::string(key) == "mean" || x.get<double>() > 0);
+                          return x.is_number() && std::isfinite(x.get<float>()) && (!is_std || x.get<float>() > 0);
                         });
         if (!ok) {
           problems.push_back(meta + ": normalization \"outside\" needs \"preprocessing." + key +
-                             "\" as one number per channel" + (std::string(key) == "std" ? " (positive)" : "") +
-                             ", not " + (v.is_null() ? std::string("missing") : v.dump()));
+                             "\" as one number per channel" + (is_std ? " (positive)" : "") +
+                             ", not " + (v.is_null() ? std::string("missing") : excerpt(v)));
           continue;
         }
-        auto& target = std::string(key) == "mean" ? spec.input.mean : spec.input.std;
+        auto& target = is_std ? spec.input.std : spec.input.mean;
         for (const auto& x : v) target.push_back(x.get<float>());
       }
     } else if (normalization != "inside") {
       problems.push_back(meta + ": \"preprocessing.normalization\" must be \"inside\" (the graph normalises "
-                                "[0, 1] pixels) or \"outside\", not " + normalization.dump());
+                                "[0, 1] pixels) or \"outside\", not " + excerpt(normalization));
     }
   }
 
@@ -177,7 +260,17 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
     problems.push_back(meta + " has no \"labels\" (the class names, one per logit)");
   } else if (const auto& l = m["labels"];
              !l.is_array() || l.empty() || !std::all_of(l.begin(), l.end(), [](const auto& x) { return x.is_string(); })) {
-    problems.push_back(meta + ": \"labels\" must be a non-empty list of class names, not " + l.dump());
+    problems.push_back(meta + ": \"labels\" must be a non-empty list of class names, not " + excerpt(l));
+  } else if (l.size() > max_model_labels) {
+    problems.push_back(meta + ": \"labels\" has " + std::to_string(l.size()) + " class names, over the limit of " +
+                       std::to_string(max_model_labels));
+  } else if (auto long_label = std::find_if(l.begin(), l.end(), [](const auto& x) {
+               return x.template get_ref<const std::string&>().size() > max_model_label_bytes;
+             });
+             long_label != l.end()) {
+    problems.push_back(meta + ": label " + std::to_string(long_label - l.begin()) + " (" + excerpt(*long_label) +
+                       ") is " + std::to_string(long_label->template get_ref<const std::string&>().size()) +
+                       " bytes long, over the limit of " + std::to_string(max_model_label_bytes) + " bytes");
   } else {
     for (const auto& x : l) spec.labels.push_back(x.get<std::string>());
   }
@@ -186,28 +279,33 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
   for (auto [key, target] : {std::pair{"id", &spec.id}, {"name", &spec.name}, {"dataset", &spec.dataset}}) {
     if (!m.contains(key)) continue;
     if (m[key].is_string()) *target = m[key].get<std::string>();
-    else problems.push_back(meta + ": \"" + key + "\" must be a string, not " + m[key].dump());
+    else problems.push_back(meta + ": \"" + key + "\" must be a string, not " + excerpt(m[key]));
   }
   if (m.contains("test_accuracy")) {
     const auto& a = m["test_accuracy"];
     if (a.is_number() && a.get<double>() >= 0 && a.get<double>() <= 1) spec.test_accuracy = a.get<double>();
-    else problems.push_back(meta + ": \"test_accuracy\" must be a number in [0, 1], not " + a.dump());
+    else problems.push_back(meta + ": \"test_accuracy\" must be a number in [0, 1], not " + excerpt(a));
   }
-  if (auto layers = positive_integer(m, "", "layers", "the number of layers", false, problems)) spec.layers = *layers;
-  if (auto heads = positive_integer(m, "", "heads", "the number of heads", false, problems)) spec.heads = *heads;
-  if (auto tokens = positive_integer(m, "", "tokens", "tokens per image", false, problems);
+  if (auto layers = positive_integer(m, "", "layers", "the number of layers", max_model_layers, false, problems))
+    spec.layers = *layers;
+  if (auto heads = positive_integer(m, "", "heads", "the number of heads", max_model_heads, false, problems))
+    spec.heads = *heads;
+  if (auto tokens = positive_integer(m, "", "tokens", "tokens per image", max_model_tokens, false, problems);
       tokens && spec.tokens && *tokens != spec.tokens)
     problems.push_back(meta + ": \"tokens\" is " + std::to_string(*tokens) + " but grid " +
                        std::to_string(spec.grid_rows) + "x" + std::to_string(spec.grid_cols) +
                        (spec.cls ? " plus CLS" : " without CLS") + " gives " + std::to_string(spec.tokens));
 
-  // Geometry: the patch grid must tile the input exactly.
-  if (patch && rows && cols && height && width &&
-      (*rows * *patch != *height || *cols * *patch != *width))
-    problems.push_back(meta + ": grid " + std::to_string(*rows) + "x" + std::to_string(*cols) + " of " +
-                       std::to_string(*patch) + "-pixel patches covers " + std::to_string(*rows * *patch) + "x" +
-                       std::to_string(*cols * *patch) + " pixels, but the input is " + std::to_string(*height) +
-                       "x" + std::to_string(*width) + " (height x width)");
+  // Geometry: the patch grid must tile the input exactly (products in 64 bits).
+  if (patch && rows && cols && height && width) {
+    const std::int64_t covered_rows = static_cast<std::int64_t>(*rows) * *patch;
+    const std::int64_t covered_cols = static_cast<std::int64_t>(*cols) * *patch;
+    if (covered_rows != *height || covered_cols != *width)
+      problems.push_back(meta + ": grid " + std::to_string(*rows) + "x" + std::to_string(*cols) + " of " +
+                         std::to_string(*patch) + "-pixel patches covers " + std::to_string(covered_rows) + "x" +
+                         std::to_string(covered_cols) + " pixels, but the input is " + std::to_string(*height) +
+                         "x" + std::to_string(*width) + " (height x width)");
+  }
 }
 
 // A static graph axis that disagrees with the metadata: "<subject> has <graph>
@@ -219,9 +317,76 @@ void compare(std::int64_t graph_value, int metadata_value, const std::string& su
                        ") but the " + metadata_says + " " + std::to_string(metadata_value));
 }
 
-}  // namespace
+// What one pass over the metadata text finds before nlohmann parses it: how deep
+// arrays and objects nest (its serializer and copies recurse once per level, so a
+// deep value would overflow the stack, in wasm first), and the first number literal
+// that overflows a double (its parser throws out_of_range on those).
+struct TextScan {
+  std::size_t depth = 0;
+  std::string overflowing_number;
+  std::size_t overflowing_number_at = 0;  // byte offset in the text
+};
 
-ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
+TextScan scan_json_text(const std::string& text) {
+  TextScan scan;
+  std::size_t depth = 0;
+  bool in_string = false;
+  const auto in_number = [](char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      scan.depth = std::max(scan.depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;  // unbalanced text is the parser's to report
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      std::size_t end = i;
+      while (end < text.size() && in_number(text[end])) ++end;
+      if (scan.overflowing_number.empty()) {
+        const std::string literal = text.substr(i, end - i);
+        if (std::isinf(std::strtod(literal.c_str(), nullptr)))
+          scan.overflowing_number = literal, scan.overflowing_number_at = i;
+      }
+      i = end - 1;
+    }
+  }
+  return scan;
+}
+
+// The parsed metadata, or nothing after reporting why it cannot be read.
+std::optional<nlohmann::json> parse_metadata(const std::string& text, Problems& problems) {
+  const TextScan scan = scan_json_text(text);
+  if (scan.depth > static_cast<std::size_t>(max_metadata_depth)) {
+    problems.push_back(meta + " nests arrays and objects " + std::to_string(scan.depth) +
+                       " deep, over the limit of " + std::to_string(max_metadata_depth) + " levels");
+    return std::nullopt;
+  }
+  if (!scan.overflowing_number.empty()) {
+    problems.push_back(meta + " has the number " + printable(scan.overflowing_number) + " (at byte " +
+                       std::to_string(scan.overflowing_number_at) +
+                       "), too large for a double: every number must be finite, at most about 1.8e308");
+    return std::nullopt;
+  }
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 27: ...": the position and the reason.
+    std::string what = e.what();
+    if (auto colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
+    problems.push_back(meta + " is not valid JSON: " + printable(what, 200));
+  } catch (const nlohmann::json::exception&) {
+    problems.push_back(meta + " could not be read: it holds a value that vitopo cannot represent");
+  }
+  return std::nullopt;
+}
+
+ModelCheck check_model_file(std::span<const std::uint8_t> onnx_file) {
   ModelCheck check;
   Problems& problems = check.problems;
   onnx_wire::ModelFile file;
@@ -249,7 +414,7 @@ ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
                                         "take the image", problems);
   for (const ValueInfo* d : inputs)
     if (d->tensor.name != "pixels")
-      problems.push_back("input '" + d->tensor.name + "' is not part of the contract: the only input is 'pixels'");
+      problems.push_back("input '" + printable(d->tensor.name) + "' is not part of the contract: the only input is 'pixels'");
   const ValueInfo* logits = check_tensor(outputs, "output", "logits", 2, "[B,K]", "return the class scores",
                                         problems);
   const ValueInfo* attentions = check_tensor(outputs, "output", "attentions", 5, "[L,B,heads,T,T]",
@@ -263,21 +428,15 @@ ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
                             [](const auto& kv) { return kv.first == "vitopo"; });
   if (entry == file.metadata.end()) {
     std::string keys;
-    for (const auto& kv : file.metadata) keys += (keys.empty() ? "'" : ", '") + kv.first + "'";
+    for (const auto& kv : file.metadata) keys += (keys.empty() ? "'" : ", '") + printable(kv.first) + "'";
     problems.push_back("metadata_props has no 'vitopo' entry: the model must describe its input, patch, grid, "
                        "CLS, preprocessing and labels there as JSON (keys found: " +
                        (keys.empty() ? std::string("none") : keys) + ")");
     return check;
   }
-  nlohmann::json m;
-  try {
-    m = nlohmann::json::parse(entry->second);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    if (auto colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
-    problems.push_back(meta + " is not valid JSON: " + what);
-    return check;
-  }
+  const std::optional<nlohmann::json> parsed = parse_metadata(entry->second, problems);
+  if (!parsed) return check;
+  const nlohmann::json& m = *parsed;
   const std::size_t before = problems.size();
   check_metadata(m, check.spec, problems);
   if (problems.size() != before && !m.is_object()) return check;
@@ -295,9 +454,33 @@ ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
           problems);
   compare(dim(attentions, 0), spec.layers, "output 'attentions'", "layers", "axis 0", "metadata says", problems);
   compare(dim(attentions, 2), spec.heads, "output 'attentions'", "heads", "axis 2", "metadata says", problems);
-  if (spec.layers == 0 && dim(attentions, 0) > 0) spec.layers = static_cast<int>(dim(attentions, 0));
-  if (spec.heads == 0 && dim(attentions, 2) > 0) spec.heads = static_cast<int>(dim(attentions, 2));
+  // Layers and heads the metadata leaves out are the graph's, within the same limits.
+  for (auto [axis, limit, unit, target] : {std::tuple{std::size_t{0}, max_model_layers, "layers", &spec.layers},
+                                           std::tuple{std::size_t{2}, max_model_heads, "heads", &spec.heads}}) {
+    const std::int64_t size = dim(attentions, axis);
+    if (size > limit)
+      problems.push_back("output 'attentions' has " + std::to_string(size) + " " + unit + " (axis " +
+                         std::to_string(axis) + "), over the limit of " + std::to_string(limit));
+    else if (*target == 0 && size > 0)
+      *target = static_cast<int>(size);
+  }
   return check;
+}
+
+}  // namespace
+
+ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
+  // Every way the file can fail is a sentence; these are the ones no check foresaw.
+  ModelCheck failed;
+  try {
+    return check_model_file(onnx_file);
+  } catch (const std::bad_alloc&) {
+    failed.problems.push_back("the model could not be checked: there is not enough memory to read its " +
+                              std::to_string(onnx_file.size()) + " bytes");
+  } catch (...) {
+    failed.problems.push_back("the model could not be checked: its contents caused an unexpected error");
+  }
+  return failed;
 }
 
 namespace {

@@ -19,6 +19,7 @@
 // The file itself is read by onnx_wire.hpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -29,6 +30,23 @@
 #include "core/preprocess.hpp"
 
 namespace vitopo {
+
+// Limits on what a model may declare, checked before anything is sized from it, so
+// that a hostile file is refused with a sentence instead of exhausting memory:
+//   input sides and pixels: those preprocessing produces (preprocess.hpp);
+//   tokens: a 64x64 grid plus CLS, whose T x T attention is 64 MiB of float32 per head;
+//   layers and heads: 1024 each (the largest published ViTs have 48 of each);
+//   channels: 64; labels: 100 000 class names of at most 256 bytes (ImageNet-21k has 21 843);
+//   JSON nesting: 64 levels of arrays and objects (vitopo's metadata uses 3).
+inline constexpr int max_model_input_side = max_input_side;
+inline constexpr std::int64_t max_model_input_pixels = max_input_pixels;
+inline constexpr std::int64_t max_model_tokens = 4097;
+inline constexpr int max_model_layers = 1024;
+inline constexpr int max_model_heads = 1024;
+inline constexpr int max_model_channels = 64;
+inline constexpr std::size_t max_model_labels = 100'000;
+inline constexpr std::size_t max_model_label_bytes = 256;
+inline constexpr int max_metadata_depth = 64;
 
 // What the app needs to know about a model, from its metadata and graph.
 struct ModelSpec {
@@ -53,6 +71,7 @@ struct ModelCheck {
 };
 
 // Every problem found, each a sentence saying what is wrong and what is expected.
+// Throws nothing: a file it cannot read is a problem like any other.
 ModelCheck check_model(std::span<const std::uint8_t> onnx_file);
 
 class ModelContractError : public std::runtime_error {
