@@ -16,17 +16,21 @@ namespace {
 
 using onnx_wire::ValueInfo;
 
-// Text from the file, made fit for a message: at most `limit` bytes, cut at a
-// character boundary, invalid UTF-8 replaced and control characters escaped (a
-// reply to the page must be valid UTF-8, and a terminal must not run escapes).
-std::string printable(const std::string& text, std::size_t limit = 60) {
-  std::string s = nlohmann::json(text.substr(0, limit + 4))
-                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  s = s.substr(1, s.size() - 2);  // the quotes
-  if (s.size() <= limit && text.size() <= limit) return s;
-  std::size_t cut = std::min(limit, s.size());
+// s cut to at most `limit` bytes at a UTF-8 character boundary, "..." marking a cut.
+std::string shortened(const std::string& s, std::size_t limit) {
+  if (s.size() <= limit) return s;
+  std::size_t cut = limit;
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
   return s.substr(0, cut) + "...";
+}
+
+// Text from the file, made fit for a message: at most `limit` bytes, invalid
+// UTF-8 replaced and control characters escaped (a reply to the page must be
+// valid UTF-8, and a terminal must not run escapes).
+std::string printable(const std::string& text, std::size_t limit = 60) {
+  const std::string quoted = nlohmann::json(text.substr(0, limit + 4))
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return shortened(quoted.substr(1, quoted.size() - 2), limit);  // without the quotes
 }
 
 std::string element_type_name(int type) {
@@ -113,10 +117,7 @@ std::string excerpt(const nlohmann::json& v) {
   constexpr std::size_t limit = 60;
   std::string out;
   append_excerpt(v, out, limit);
-  if (out.size() <= limit) return out;
-  std::size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-  return out.substr(0, cut) + "...";
+  return shortened(out, limit);
 }
 
 // A positive integer, or nothing. Parsed non-negative integers are unsigned in nlohmann.

@@ -59,6 +59,9 @@ def main():
             if name == old:
                 node.input[i] = "image"
 
+    m = variant("input_name_escape")  # a terminal escape sequence in a name the messages quote
+    m.graph.input[0].name = "im\x1b[31mage"
+
     m = variant("logits_int64")
     output(m, "logits").type.tensor_type.elem_type = onnx.TensorProto.INT64
 

@@ -226,13 +226,20 @@ TEST_CASE("a byte that is not UTF-8 in the metadata gives a message that is itse
   CHECK(problems[0].rfind("metadata 'vitopo' is not valid JSON: parse error at line 1, column ", 0) == 0);
 }
 
+TEST_CASE("names from the file are quoted with their control characters escaped") {
+  CHECK(sentences("input_name_escape") ==
+        Problems{"input 'pixels' is missing: the model must take the image as [B,C,H,W] float32 in [0,1] "
+                 "(inputs found: 'im\\u001b[31mage')",
+                 "input 'im\\u001b[31mage' is not part of the contract: the only input is 'pixels'"});
+}
+
 TEST_CASE("no variant makes the check throw, and every problem is a short sentence") {
   for (const char* name :
        {"no_attentions", "attentions_rank4", "attentions_49_tokens", "pixels_renamed", "logits_int64", "no_metadata",
         "invalid_json", "inconsistent_grid", "wrong_label_count", "missing_fields", "several_problems", "not_onnx",
         "truncated", "huge_input", "huge_grid", "grid_over_tokens", "too_many_pixels", "huge_integers",
         "graph_heads_over_limit", "labels_over_limit", "label_too_long", "labels_long_list", "deep_metadata",
-        "overflow_exponent", "overflow_negative", "overflow_digits", "label_not_utf8"}) {
+        "overflow_exponent", "overflow_negative", "overflow_digits", "label_not_utf8", "input_name_escape"}) {
     CAPTURE(name);
     CHECK_FALSE(sentences(name).empty());
   }
