@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <new>
 #include <tuple>
@@ -162,7 +163,13 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
                        " ({\"channels\": C, \"height\": H, \"width\": W})");
   } else {
     const auto& input = m["input"];
-    channels = positive_integer(input, "input.", "channels", "image channels", max_model_channels, true, problems);
+    const auto c = positive_integer(input, "input.", "channels", "image channels", std::numeric_limits<int>::max(),
+                                    true, problems);
+    if (c == 1 || c == 3)
+      channels = c;
+    else if (c)
+      problems.push_back(meta + ": \"input.channels\" is " + std::to_string(*c) +
+                         ", but preprocessing makes 1 (gray) or 3 (RGB) channels");
     height = positive_integer(input, "input.", "height", "input height in pixels", max_model_input_side, true,
                               problems);
     width = positive_integer(input, "input.", "width", "input width in pixels", max_model_input_side, true,

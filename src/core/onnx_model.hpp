@@ -3,7 +3,7 @@
 // model's description, or every way in which the file breaks the contract.
 //
 // The contract:
-//   input  `pixels`     [B, C, H, W] float32 in [0, 1]
+//   input  `pixels`     [B, C, H, W] float32 in [0, 1], C = 1 (gray) or 3 (RGB)
 //   output `logits`     [B, K]
 //   output `attentions` [L, B, heads, T, T], T = grid rows * cols (+ 1 with CLS);
 //                       token 0 is CLS, patch (r, c) is token 1 + r * cols + c
@@ -36,14 +36,13 @@ namespace vitopo {
 //   input sides and pixels: those preprocessing produces (preprocess.hpp);
 //   tokens: a 64x64 grid plus CLS, whose T x T attention is 64 MiB of float32 per head;
 //   layers and heads: 1024 each (the largest published ViTs have 48 of each);
-//   channels: 64; labels: 100 000 class names of at most 256 bytes (ImageNet-21k has 21 843);
+//   labels: 100 000 class names of at most 256 bytes (ImageNet-21k has 21 843);
 //   JSON nesting: 64 levels of arrays and objects (vitopo's metadata uses 3).
 inline constexpr int max_model_input_side = max_input_side;
 inline constexpr std::int64_t max_model_input_pixels = max_input_pixels;
 inline constexpr std::int64_t max_model_tokens = 4097;
 inline constexpr int max_model_layers = 1024;
 inline constexpr int max_model_heads = 1024;
-inline constexpr int max_model_channels = 64;
 inline constexpr std::size_t max_model_labels = 100'000;
 inline constexpr std::size_t max_model_label_bytes = 256;
 inline constexpr int max_metadata_depth = 64;

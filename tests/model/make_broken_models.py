@@ -140,6 +140,7 @@ def main():
         return model
     edited("graph_heads_over_limit", lambda meta: meta.pop("heads") and None, graph_heads)
 
+    edited("two_channels", lambda meta: meta["input"].update(channels=2))  # preprocessing makes 1 or 3
     edited("labels_over_limit", lambda meta: meta.update(labels=["c%d" % i for i in range(100001)]))
     edited("label_too_long", lambda meta: meta["labels"].__setitem__(3, "x" * 300))
     edited("labels_long_list", lambda meta: meta.update(labels=list(range(100000))))

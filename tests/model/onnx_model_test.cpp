@@ -183,6 +183,9 @@ TEST_CASE("token, pixel and integer limits are named, and a model at every limit
                  "metadata 'vitopo': \"heads\" is 18446744073709551615, over the limit of 1024 (the number of heads)"});
   CHECK(sentences("graph_heads_over_limit") ==
         Problems{"output 'attentions' has 5000 heads (axis 2), over the limit of 1024"});
+  // Preprocessing makes gray or RGB input: a model taking 2 channels could not be fed.
+  CHECK(sentences("two_channels") ==
+        Problems{"metadata 'vitopo': \"input.channels\" is 2, but preprocessing makes 1 (gray) or 3 (RGB) channels"});
   const ModelCheck largest = check_variant("largest_accepted");
   CHECK(largest.problems == Problems{});
   CHECK(largest.spec.tokens == 4097);
@@ -239,7 +242,8 @@ TEST_CASE("no variant makes the check throw, and every problem is a short senten
         "invalid_json", "inconsistent_grid", "wrong_label_count", "missing_fields", "several_problems", "not_onnx",
         "truncated", "huge_input", "huge_grid", "grid_over_tokens", "too_many_pixels", "huge_integers",
         "graph_heads_over_limit", "labels_over_limit", "label_too_long", "labels_long_list", "deep_metadata",
-        "overflow_exponent", "overflow_negative", "overflow_digits", "label_not_utf8", "input_name_escape"}) {
+        "overflow_exponent", "overflow_negative", "overflow_digits", "label_not_utf8", "input_name_escape",
+        "two_channels"}) {
     CAPTURE(name);
     CHECK_FALSE(sentences(name).empty());
   }
