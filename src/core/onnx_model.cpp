@@ -243,10 +243,13 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
       for (const char* key : {"mean", "std"}) {
         const bool is_std = std::string(key) == "std";
         const auto v = p.value(key, nlohmann::json());
-        // Preprocessing works in float32: each number must be finite there, a std positive.
+        // Preprocessing works in float32: each number must be in its range (a double
+        // beyond it has no float), a std positive once rounded to float.
         const bool ok = v.is_array() && channels && v.size() == static_cast<std::size_t>(*channels) &&
                         std::all_of(v.begin(), v.end(), [&](const nlohmann::json& x) {
-                          return x.is_number() && std::isfinite(x.get<float>()) && (!is_std || x.get<float>() > 0);
+                          if (!x.is_number() || !(std::abs(x.get<double>()) <= std::numeric_limits<float>::max()))
+                            return false;
+                          return !is_std || static_cast<float>(x.get<double>()) > 0;
                         });
         if (!ok) {
           problems.push_back(meta + ": normalization \"outside\" needs \"preprocessing." + key +

@@ -140,6 +140,9 @@ def main():
         return model
     edited("graph_heads_over_limit", lambda meta: meta.pop("heads") and None, graph_heads)
 
+    def beyond_float(meta):  # a double, but no float32: preprocessing would divide by 0 or overflow
+        meta["preprocessing"].update(normalization="outside", mean=[1e300], std=[1e-50])
+    edited("normalization_beyond_float", beyond_float)
     edited("two_channels", lambda meta: meta["input"].update(channels=2))  # preprocessing makes 1 or 3
     edited("labels_over_limit", lambda meta: meta.update(labels=["c%d" % i for i in range(100001)]))
     edited("label_too_long", lambda meta: meta["labels"].__setitem__(3, "x" * 300))

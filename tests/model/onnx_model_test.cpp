@@ -186,6 +186,11 @@ TEST_CASE("token, pixel and integer limits are named, and a model at every limit
   // Preprocessing makes gray or RGB input: a model taking 2 channels could not be fed.
   CHECK(sentences("two_channels") ==
         Problems{"metadata 'vitopo': \"input.channels\" is 2, but preprocessing makes 1 (gray) or 3 (RGB) channels"});
+  CHECK(sentences("normalization_beyond_float") ==
+        Problems{"metadata 'vitopo': normalization \"outside\" needs \"preprocessing.mean\" as one number per "
+                 "channel, not [1e+300]",
+                 "metadata 'vitopo': normalization \"outside\" needs \"preprocessing.std\" as one number per "
+                 "channel (positive), not [1e-50]"});
   const ModelCheck largest = check_variant("largest_accepted");
   CHECK(largest.problems == Problems{});
   CHECK(largest.spec.tokens == 4097);
@@ -243,7 +248,7 @@ TEST_CASE("no variant makes the check throw, and every problem is a short senten
         "truncated", "huge_input", "huge_grid", "grid_over_tokens", "too_many_pixels", "huge_integers",
         "graph_heads_over_limit", "labels_over_limit", "label_too_long", "labels_long_list", "deep_metadata",
         "overflow_exponent", "overflow_negative", "overflow_digits", "label_not_utf8", "input_name_escape",
-        "two_channels"}) {
+        "two_channels", "normalization_beyond_float"}) {
     CAPTURE(name);
     CHECK_FALSE(sentences(name).empty());
   }
