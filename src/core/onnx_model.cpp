@@ -1,197 +1,38 @@
 #include "core/onnx_model.hpp"
 
+#include "core/onnx_wire.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <map>
-#include <set>
+#include <new>
+#include <tuple>
 
 namespace vitopo {
 namespace {
 
-// ---------------------------------------------------------------------------
-// Protobuf wire format (protobuf.dev/programming-guides/encoding): a message is
-// a sequence of (tag, value); tag = field_number << 3 | wire_type, a varint.
+using onnx_wire::ValueInfo;
 
-class WireError : public std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-struct Field {
-  std::uint32_t number = 0;
-  int wire_type = 0;           // 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32
-  std::uint64_t varint = 0;    // wire type 0
-  std::span<const std::uint8_t> bytes;  // wire type 2
-};
-
-class WireReader {
- public:
-  WireReader(std::span<const std::uint8_t> message, std::size_t base) : data_(message), base_(base) {}
-
-  bool next(Field& field) {
-    if (pos_ == data_.size()) return false;
-    const std::uint64_t tag = varint();
-    field = {};
-    field.number = static_cast<std::uint32_t>(tag >> 3);
-    field.wire_type = static_cast<int>(tag & 7);
-    if (field.number == 0) fail("field number 0");
-    switch (field.wire_type) {
-      case 0: field.varint = varint(); break;
-      case 1: skip(8); break;
-      case 5: skip(4); break;
-      case 2: {
-        const std::uint64_t length = varint();
-        if (length > data_.size() - pos_) fail("a length-delimited field runs past the end");
-        field.bytes = data_.subspan(pos_, static_cast<std::size_t>(length));
-        field_offset_ = base_ + pos_;
-        pos_ += static_cast<std::size_t>(length);
-        break;
-      }
-      default: fail("unsupported wire type " + std::to_string(field.wire_type));
-    }
-    return true;
-  }
-
-  // Absolute byte offset of the last length-delimited field's payload.
-  std::size_t field_offset() const { return field_offset_; }
-
- private:
-  std::uint64_t varint() {
-    std::uint64_t value = 0;
-    for (int shift = 0; shift < 70; shift += 7) {
-      if (pos_ == data_.size()) fail("a varint runs past the end");
-      const std::uint8_t byte = data_[pos_++];
-      value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return value;
-    }
-    fail("a varint is longer than 10 bytes");
-  }
-  void skip(std::size_t n) {
-    if (n > data_.size() - pos_) fail("a fixed-size field runs past the end");
-    pos_ += n;
-  }
-  [[noreturn]] void fail(const std::string& what) const {
-    throw WireError("malformed protobuf at byte " + std::to_string(base_ + pos_) + ": " + what);
-  }
-
-  std::span<const std::uint8_t> data_;
-  std::size_t base_;
-  std::size_t pos_ = 0;
-  std::size_t field_offset_ = 0;
-};
-
-std::string text(std::span<const std::uint8_t> bytes) { return {bytes.begin(), bytes.end()}; }
-
-// onnx.proto field numbers (ONNX 1.12).
-namespace field {
-constexpr std::uint32_t model_graph = 7, model_metadata_props = 14;
-constexpr std::uint32_t entry_key = 1, entry_value = 2;
-constexpr std::uint32_t graph_name = 2, graph_initializer = 5, graph_input = 11, graph_output = 12;
-constexpr std::uint32_t tensor_name = 8;
-constexpr std::uint32_t value_info_name = 1, value_info_type = 2;
-constexpr std::uint32_t type_tensor = 1, type_tensor_elem_type = 1, type_tensor_shape = 2;
-constexpr std::uint32_t shape_dim = 1, dim_value = 1, dim_param = 2;
-}  // namespace field
-
-struct Declared {
-  TensorDeclaration tensor;
-  bool is_tensor = false;
-  std::vector<std::string> dim_names;  // dim_param, or the static size as text, or "?"
-};
-
-Declared read_value_info(std::span<const std::uint8_t> bytes, std::size_t base) {
-  Declared d;
-  WireReader info(bytes, base);
-  Field f;
-  while (info.next(f)) {
-    if (f.number == field::value_info_name && f.wire_type == 2) d.tensor.name = text(f.bytes);
-    if (f.number != field::value_info_type || f.wire_type != 2) continue;
-    WireReader type(f.bytes, info.field_offset());
-    Field t;
-    while (type.next(t)) {
-      if (t.number != field::type_tensor || t.wire_type != 2) continue;
-      d.is_tensor = true;
-      WireReader tensor(t.bytes, type.field_offset());
-      Field e;
-      while (tensor.next(e)) {
-        if (e.number == field::type_tensor_elem_type && e.wire_type == 0)
-          d.tensor.element_type = static_cast<int>(e.varint);
-        if (e.number != field::type_tensor_shape || e.wire_type != 2) continue;
-        d.tensor.has_shape = true;
-        WireReader shape(e.bytes, tensor.field_offset());
-        Field s;
-        while (shape.next(s)) {
-          if (s.number != field::shape_dim || s.wire_type != 2) continue;
-          std::int64_t size = -1;
-          std::string name = "?";
-          WireReader dim(s.bytes, shape.field_offset());
-          Field v;
-          while (dim.next(v)) {
-            if (v.number == field::dim_value && v.wire_type == 0) {
-              size = static_cast<std::int64_t>(v.varint);
-              name = std::to_string(size);
-            }
-            if (v.number == field::dim_param && v.wire_type == 2) name = text(v.bytes);
-          }
-          d.tensor.dims.push_back(size);
-          d.dim_names.push_back(name);
-        }
-      }
-    }
-  }
-  return d;
+// s cut to at most `limit` bytes at a UTF-8 character boundary, "..." marking a cut.
+std::string shortened(const std::string& s, std::size_t limit) {
+  if (s.size() <= limit) return s;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "...";
 }
 
-struct Graph {
-  std::string name;
-  std::vector<Declared> inputs, outputs;
-  std::set<std::string> initializers;
-};
-
-struct OnnxFile {
-  bool has_graph = false;
-  Graph graph;
-  std::vector<std::pair<std::string, std::string>> metadata;
-};
-
-OnnxFile read_onnx(std::span<const std::uint8_t> bytes) {
-  OnnxFile file;
-  WireReader model(bytes, 0);
-  Field f;
-  while (model.next(f)) {
-    if (f.wire_type != 2) continue;
-    if (f.number == field::model_metadata_props) {
-      std::string key, value;
-      WireReader entry(f.bytes, model.field_offset());
-      Field e;
-      while (entry.next(e)) {
-        if (e.number == field::entry_key && e.wire_type == 2) key = text(e.bytes);
-        if (e.number == field::entry_value && e.wire_type == 2) value = text(e.bytes);
-      }
-      file.metadata.emplace_back(key, value);
-    } else if (f.number == field::model_graph) {
-      file.has_graph = true;
-      WireReader graph(f.bytes, model.field_offset());
-      Field g;
-      while (graph.next(g)) {
-        if (g.wire_type != 2) continue;
-        if (g.number == field::graph_name) file.graph.name = text(g.bytes);
-        if (g.number == field::graph_input) file.graph.inputs.push_back(read_value_info(g.bytes, graph.field_offset()));
-        if (g.number == field::graph_output) file.graph.outputs.push_back(read_value_info(g.bytes, graph.field_offset()));
-        if (g.number == field::graph_initializer) {
-          WireReader tensor(g.bytes, graph.field_offset());
-          Field t;
-          while (tensor.next(t))
-            if (t.number == field::tensor_name && t.wire_type == 2) file.graph.initializers.insert(text(t.bytes));
-        }
-      }
-    }
-  }
-  return file;
+// Text from the file, made fit for a message: at most `limit` bytes, invalid
+// UTF-8 replaced and control characters escaped (a reply to the page must be
+// valid UTF-8, and a terminal must not run escapes).
+std::string printable(const std::string& text, std::size_t limit = 60) {
+  const std::string quoted = nlohmann::json(text.substr(0, limit + 4))
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return shortened(quoted.substr(1, quoted.size() - 2), limit);  // without the quotes
 }
-
-// ---------------------------------------------------------------------------
-// Contract checks.
 
 std::string element_type_name(int type) {
   static const std::map<int, std::string> names{
@@ -202,16 +43,19 @@ std::string element_type_name(int type) {
   return it != names.end() ? it->second : "type " + std::to_string(type);
 }
 
-std::string shape_text(const Declared& d) {
+std::string shape_text(const ValueInfo& d) {
   std::string s = "[";
-  for (std::size_t i = 0; i < d.dim_names.size(); ++i) s += (i ? "," : "") + d.dim_names[i];
+  for (std::size_t i = 0; i < d.dim_names.size(); ++i) {
+    if (i) s += ',';
+    s += printable(d.dim_names[i]);
+  }
   return s + "]";
 }
 
-std::string names_text(const std::vector<const Declared*>& list) {
+std::string names_text(const std::vector<const ValueInfo*>& list) {
   if (list.empty()) return "none";
   std::string s;
-  for (const Declared* d : list) s += (s.empty() ? "'" : ", '") + d->tensor.name + "'";
+  for (const ValueInfo* d : list) s += (s.empty() ? "'" : ", '") + printable(d->tensor.name) + "'";
   return s;
 }
 
@@ -219,16 +63,16 @@ using Problems = std::vector<std::string>;
 
 // Finds a graph input or output by name and checks its type and rank; returns it
 // when the rank is right (so its dimensions can be compared with the metadata).
-const Declared* check_tensor(const std::vector<const Declared*>& list, const std::string& kind,
+const ValueInfo* check_tensor(const std::vector<const ValueInfo*>& list, const std::string& kind,
                              const std::string& name, std::size_t rank, const std::string& layout,
                              const std::string& purpose, Problems& problems) {
-  auto it = std::find_if(list.begin(), list.end(), [&](const Declared* d) { return d->tensor.name == name; });
+  auto it = std::find_if(list.begin(), list.end(), [&](const ValueInfo* d) { return d->tensor.name == name; });
   if (it == list.end()) {
     problems.push_back(kind + " '" + name + "' is missing: the model must " + purpose + " as " + layout + " (" +
                        kind + "s found: " + names_text(list) + ")");
     return nullptr;
   }
-  const Declared& d = **it;
+  const ValueInfo& d = **it;
   if (!d.is_tensor) {
     problems.push_back(kind + " '" + name + "' is not a tensor; it must be a float32 tensor " + layout);
     return nullptr;
@@ -246,24 +90,65 @@ const Declared* check_tensor(const std::vector<const Declared*>& list, const std
 }
 
 // The static size of axis `axis`, or -1.
-std::int64_t dim(const Declared* d, std::size_t axis) { return d ? d->tensor.dims[axis] : -1; }
+std::int64_t dim(const ValueInfo* d, std::size_t axis) { return d ? d->tensor.dims[axis] : -1; }
 
 const std::string meta = "metadata 'vitopo'";
 
-// A positive integer at obj[key]; reports a missing or ill-typed value.
+// A value from the file as a message shows it: its JSON text, cut after 60
+// characters. Never the whole value: a label list can be megabytes, and the
+// nesting is bounded (max_metadata_depth) before this recursion sees it.
+void append_excerpt(const nlohmann::json& v, std::string& out, std::size_t limit) {
+  if (out.size() > limit) return;
+  if (v.is_array() || v.is_object()) {
+    out += v.is_array() ? '[' : '{';
+    for (auto it = v.begin(); it != v.end() && out.size() <= limit; ++it) {
+      if (it != v.begin()) out += ',';
+      if (v.is_object()) out.append("\"").append(printable(it.key(), limit)).append("\":");
+      append_excerpt(*it, out, limit);
+    }
+    out += v.is_array() ? ']' : '}';
+  } else if (v.is_string()) {
+    out.append("\"").append(printable(v.get_ref<const std::string&>(), limit)).append("\"");
+  } else {
+    out += v.dump();  // a number, true, false or null
+  }
+}
+
+std::string excerpt(const nlohmann::json& v) {
+  constexpr std::size_t limit = 60;
+  std::string out;
+  append_excerpt(v, out, limit);
+  return shortened(out, limit);
+}
+
+// A positive integer, or nothing. Parsed non-negative integers are unsigned in nlohmann.
+std::optional<std::uint64_t> positive(const nlohmann::json& v) {
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > 0) return v.get<std::uint64_t>();
+  return std::nullopt;
+}
+
+// A positive integer of at most `limit` at obj[key]; reports a missing,
+// ill-typed or too large value.
 std::optional<int> positive_integer(const nlohmann::json& obj, const std::string& where, const std::string& key,
-                                    const std::string& meaning, bool required, Problems& problems) {
+                                    const std::string& meaning, std::int64_t limit, bool required,
+                                    Problems& problems) {
   if (!obj.contains(key)) {
     if (required) problems.push_back(meta + " has no \"" + where + key + "\" (" + meaning + ")");
     return std::nullopt;
   }
   const auto& v = obj[key];
-  if (!v.is_number_integer() || v.get<std::int64_t>() <= 0 || v.get<std::int64_t>() > 1'000'000) {
+  const auto n = positive(v);
+  if (!n) {
     problems.push_back(meta + ": \"" + where + key + "\" must be a positive integer (" + meaning + "), not " +
-                       v.dump());
+                       excerpt(v));
     return std::nullopt;
   }
-  return v.get<int>();
+  if (*n > static_cast<std::uint64_t>(limit)) {
+    problems.push_back(meta + ": \"" + where + key + "\" is " + std::to_string(*n) + ", over the limit of " +
+                       std::to_string(limit) + " (" + meaning + ")");
+    return std::nullopt;
+  }
+  return static_cast<int>(*n);
 }
 
 void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems) {
@@ -278,28 +163,39 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
                        " ({\"channels\": C, \"height\": H, \"width\": W})");
   } else {
     const auto& input = m["input"];
-    channels = positive_integer(input, "input.", "channels", "image channels", true, problems);
-    height = positive_integer(input, "input.", "height", "input height in pixels", true, problems);
-    width = positive_integer(input, "input.", "width", "input width in pixels", true, problems);
+    const auto c = positive_integer(input, "input.", "channels", "image channels", std::numeric_limits<int>::max(),
+                                    true, problems);
+    if (c == 1 || c == 3)
+      channels = c;
+    else if (c)
+      problems.push_back(meta + ": \"input.channels\" is " + std::to_string(*c) +
+                         ", but preprocessing makes 1 (gray) or 3 (RGB) channels");
+    height = positive_integer(input, "input.", "height", "input height in pixels", max_model_input_side, true,
+                              problems);
+    width = positive_integer(input, "input.", "width", "input width in pixels", max_model_input_side, true,
+                             problems);
+  }
+  if (height && width && static_cast<std::int64_t>(*height) * *width > max_model_input_pixels) {
+    problems.push_back(meta + ": the input is " + std::to_string(*height) + "x" + std::to_string(*width) + " = " +
+                       std::to_string(static_cast<std::int64_t>(*height) * *width) +
+                       " pixels, over the limit of " + std::to_string(max_model_input_pixels) + " pixels");
+    height = width = std::nullopt;
   }
   if (channels) spec.input.channels = *channels;
   if (height) spec.input.height = *height;
   if (width) spec.input.width = *width;
 
   // patch and grid
-  const auto patch = positive_integer(m, "", "patch", "the patch size in pixels", true, problems);
+  const auto patch = positive_integer(m, "", "patch", "the patch size in pixels", max_model_input_side, true,
+                                      problems);
   if (patch) spec.patch = *patch;
-  std::optional<int> rows, cols;
+  std::optional<std::uint64_t> rows, cols;
   if (!m.contains("grid")) {
     problems.push_back(meta + " has no \"grid\" ([rows, cols] of patches)");
-  } else if (const auto& g = m["grid"]; !g.is_array() || g.size() != 2 || !g[0].is_number_integer() ||
-                                        !g[1].is_number_integer() || g[0].get<std::int64_t>() <= 0 ||
-                                        g[1].get<std::int64_t>() <= 0 || g[0].get<std::int64_t>() > 100000 ||
-                                        g[1].get<std::int64_t>() > 100000) {
-    problems.push_back(meta + ": \"grid\" must be [rows, cols] of positive integers, not " + g.dump());
+  } else if (const auto& g = m["grid"]; !g.is_array() || g.size() != 2 || !positive(g[0]) || !positive(g[1])) {
+    problems.push_back(meta + ": \"grid\" must be [rows, cols] of positive integers, not " + excerpt(g));
   } else {
-    rows = g[0].get<int>(), cols = g[1].get<int>();
-    spec.grid_rows = *rows, spec.grid_cols = *cols;
+    rows = positive(g[0]), cols = positive(g[1]);
   }
 
   // cls
@@ -307,12 +203,24 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
   if (!m.contains("cls")) {
     problems.push_back(meta + " has no \"cls\" (true when token 0 is a CLS token)");
   } else if (!m["cls"].is_boolean()) {
-    problems.push_back(meta + ": \"cls\" must be true or false, not " + m["cls"].dump());
+    problems.push_back(meta + ": \"cls\" must be true or false, not " + excerpt(m["cls"]));
   } else {
     spec.cls = m["cls"].get<bool>();
     have_cls = true;
   }
-  if (rows && cols && have_cls) spec.tokens = *rows * *cols + (spec.cls ? 1 : 0);
+  if (rows && cols) {
+    // Each side is bounded before the product, which then fits in 64 bits.
+    const auto limit = static_cast<std::uint64_t>(max_model_tokens);
+    if (*rows > limit || *cols > limit || *rows * *cols + (spec.cls ? 1 : 0) > limit) {
+      problems.push_back(meta + ": grid " + std::to_string(*rows) + "x" + std::to_string(*cols) +
+                         (spec.cls ? " plus CLS" : "") + " is over the limit of " + std::to_string(limit) +
+                         " tokens per image");
+      rows = cols = std::nullopt;
+    } else {
+      spec.grid_rows = static_cast<int>(*rows), spec.grid_cols = static_cast<int>(*cols);
+      if (have_cls) spec.tokens = spec.grid_rows * spec.grid_cols + (spec.cls ? 1 : 0);
+    }
+  }
 
   // preprocessing
   if (!m.contains("preprocessing") || !m["preprocessing"].is_object()) {
@@ -329,27 +237,32 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
     else
       problems.push_back(meta + ": \"preprocessing.background\" must be \"dark\" (light items on a dark "
                                 "background), \"light\" or \"none\", not " +
-                         (background.is_null() ? std::string("missing") : background.dump()));
+                         (background.is_null() ? std::string("missing") : excerpt(background)));
     const auto normalization = p.value("normalization", nlohmann::json("inside"));
     if (normalization == "outside") {
       for (const char* key : {"mean", "std"}) {
+        const bool is_std = std::string(key) == "std";
         const auto v = p.value(key, nlohmann::json());
+        // Preprocessing works in float32: each number must be in its range (a double
+        // beyond it has no float), a std positive once rounded to float.
         const bool ok = v.is_array() && channels && v.size() == static_cast<std::size_t>(*channels) &&
                         std::all_of(v.begin(), v.end(), [&](const nlohmann::json& x) {
-                          return x.is_number() && (std::string(key) == "mean" || x.get<double>() > 0);
+                          if (!x.is_number() || !(std::abs(x.get<double>()) <= std::numeric_limits<float>::max()))
+                            return false;
+                          return !is_std || static_cast<float>(x.get<double>()) > 0;
                         });
         if (!ok) {
           problems.push_back(meta + ": normalization \"outside\" needs \"preprocessing." + key +
-                             "\" as one number per channel" + (std::string(key) == "std" ? " (positive)" : "") +
-                             ", not " + (v.is_null() ? std::string("missing") : v.dump()));
+                             "\" as one number per channel" + (is_std ? " (positive)" : "") +
+                             ", not " + (v.is_null() ? std::string("missing") : excerpt(v)));
           continue;
         }
-        auto& target = std::string(key) == "mean" ? spec.input.mean : spec.input.std;
+        auto& target = is_std ? spec.input.std : spec.input.mean;
         for (const auto& x : v) target.push_back(x.get<float>());
       }
     } else if (normalization != "inside") {
       problems.push_back(meta + ": \"preprocessing.normalization\" must be \"inside\" (the graph normalises "
-                                "[0, 1] pixels) or \"outside\", not " + normalization.dump());
+                                "[0, 1] pixels) or \"outside\", not " + excerpt(normalization));
     }
   }
 
@@ -358,7 +271,17 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
     problems.push_back(meta + " has no \"labels\" (the class names, one per logit)");
   } else if (const auto& l = m["labels"];
              !l.is_array() || l.empty() || !std::all_of(l.begin(), l.end(), [](const auto& x) { return x.is_string(); })) {
-    problems.push_back(meta + ": \"labels\" must be a non-empty list of class names, not " + l.dump());
+    problems.push_back(meta + ": \"labels\" must be a non-empty list of class names, not " + excerpt(l));
+  } else if (l.size() > max_model_labels) {
+    problems.push_back(meta + ": \"labels\" has " + std::to_string(l.size()) + " class names, over the limit of " +
+                       std::to_string(max_model_labels));
+  } else if (auto long_label = std::find_if(l.begin(), l.end(), [](const auto& x) {
+               return x.template get_ref<const std::string&>().size() > max_model_label_bytes;
+             });
+             long_label != l.end()) {
+    problems.push_back(meta + ": label " + std::to_string(long_label - l.begin()) + " (" + excerpt(*long_label) +
+                       ") is " + std::to_string(long_label->template get_ref<const std::string&>().size()) +
+                       " bytes long, over the limit of " + std::to_string(max_model_label_bytes) + " bytes");
   } else {
     for (const auto& x : l) spec.labels.push_back(x.get<std::string>());
   }
@@ -367,28 +290,33 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
   for (auto [key, target] : {std::pair{"id", &spec.id}, {"name", &spec.name}, {"dataset", &spec.dataset}}) {
     if (!m.contains(key)) continue;
     if (m[key].is_string()) *target = m[key].get<std::string>();
-    else problems.push_back(meta + ": \"" + key + "\" must be a string, not " + m[key].dump());
+    else problems.push_back(meta + ": \"" + key + "\" must be a string, not " + excerpt(m[key]));
   }
   if (m.contains("test_accuracy")) {
     const auto& a = m["test_accuracy"];
     if (a.is_number() && a.get<double>() >= 0 && a.get<double>() <= 1) spec.test_accuracy = a.get<double>();
-    else problems.push_back(meta + ": \"test_accuracy\" must be a number in [0, 1], not " + a.dump());
+    else problems.push_back(meta + ": \"test_accuracy\" must be a number in [0, 1], not " + excerpt(a));
   }
-  if (auto layers = positive_integer(m, "", "layers", "the number of layers", false, problems)) spec.layers = *layers;
-  if (auto heads = positive_integer(m, "", "heads", "the number of heads", false, problems)) spec.heads = *heads;
-  if (auto tokens = positive_integer(m, "", "tokens", "tokens per image", false, problems);
+  if (auto layers = positive_integer(m, "", "layers", "the number of layers", max_model_layers, false, problems))
+    spec.layers = *layers;
+  if (auto heads = positive_integer(m, "", "heads", "the number of heads", max_model_heads, false, problems))
+    spec.heads = *heads;
+  if (auto tokens = positive_integer(m, "", "tokens", "tokens per image", max_model_tokens, false, problems);
       tokens && spec.tokens && *tokens != spec.tokens)
     problems.push_back(meta + ": \"tokens\" is " + std::to_string(*tokens) + " but grid " +
                        std::to_string(spec.grid_rows) + "x" + std::to_string(spec.grid_cols) +
                        (spec.cls ? " plus CLS" : " without CLS") + " gives " + std::to_string(spec.tokens));
 
-  // Geometry: the patch grid must tile the input exactly.
-  if (patch && rows && cols && height && width &&
-      (*rows * *patch != *height || *cols * *patch != *width))
-    problems.push_back(meta + ": grid " + std::to_string(*rows) + "x" + std::to_string(*cols) + " of " +
-                       std::to_string(*patch) + "-pixel patches covers " + std::to_string(*rows * *patch) + "x" +
-                       std::to_string(*cols * *patch) + " pixels, but the input is " + std::to_string(*height) +
-                       "x" + std::to_string(*width) + " (height x width)");
+  // Geometry: the patch grid must tile the input exactly (products in 64 bits).
+  if (patch && rows && cols && height && width) {
+    const std::int64_t covered_rows = static_cast<std::int64_t>(*rows) * *patch;
+    const std::int64_t covered_cols = static_cast<std::int64_t>(*cols) * *patch;
+    if (covered_rows != *height || covered_cols != *width)
+      problems.push_back(meta + ": grid " + std::to_string(*rows) + "x" + std::to_string(*cols) + " of " +
+                         std::to_string(*patch) + "-pixel patches covers " + std::to_string(covered_rows) + "x" +
+                         std::to_string(covered_cols) + " pixels, but the input is " + std::to_string(*height) +
+                         "x" + std::to_string(*width) + " (height x width)");
+  }
 }
 
 // A static graph axis that disagrees with the metadata: "<subject> has <graph>
@@ -400,15 +328,82 @@ void compare(std::int64_t graph_value, int metadata_value, const std::string& su
                        ") but the " + metadata_says + " " + std::to_string(metadata_value));
 }
 
-}  // namespace
+// What one pass over the metadata text finds before nlohmann parses it: how deep
+// arrays and objects nest (its serializer and copies recurse once per level, so a
+// deep value would overflow the stack, in wasm first), and the first number literal
+// that overflows a double (its parser throws out_of_range on those).
+struct TextScan {
+  std::size_t depth = 0;
+  std::string overflowing_number;
+  std::size_t overflowing_number_at = 0;  // byte offset in the text
+};
 
-ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
+TextScan scan_json_text(const std::string& text) {
+  TextScan scan;
+  std::size_t depth = 0;
+  bool in_string = false;
+  const auto in_number = [](char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      scan.depth = std::max(scan.depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;  // unbalanced text is the parser's to report
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      std::size_t end = i;
+      while (end < text.size() && in_number(text[end])) ++end;
+      if (scan.overflowing_number.empty()) {
+        const std::string literal = text.substr(i, end - i);
+        if (std::isinf(std::strtod(literal.c_str(), nullptr)))
+          scan.overflowing_number = literal, scan.overflowing_number_at = i;
+      }
+      i = end - 1;
+    }
+  }
+  return scan;
+}
+
+// The parsed metadata, or nothing after reporting why it cannot be read.
+std::optional<nlohmann::json> parse_metadata(const std::string& text, Problems& problems) {
+  const TextScan scan = scan_json_text(text);
+  if (scan.depth > static_cast<std::size_t>(max_metadata_depth)) {
+    problems.push_back(meta + " nests arrays and objects " + std::to_string(scan.depth) +
+                       " deep, over the limit of " + std::to_string(max_metadata_depth) + " levels");
+    return std::nullopt;
+  }
+  if (!scan.overflowing_number.empty()) {
+    problems.push_back(meta + " has the number " + printable(scan.overflowing_number) + " (at byte " +
+                       std::to_string(scan.overflowing_number_at) +
+                       "), too large for a double: every number must be finite, at most about 1.8e308");
+    return std::nullopt;
+  }
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 27: ...": the position and the reason.
+    std::string what = e.what();
+    if (auto colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
+    problems.push_back(meta + " is not valid JSON: " + printable(what, 200));
+  } catch (const nlohmann::json::exception&) {
+    problems.push_back(meta + " could not be read: it holds a value that vitopo cannot represent");
+  }
+  return std::nullopt;
+}
+
+ModelCheck check_model_file(std::span<const std::uint8_t> onnx_file) {
   ModelCheck check;
   Problems& problems = check.problems;
-  OnnxFile file;
+  onnx_wire::ModelFile file;
   try {
-    file = read_onnx(onnx_file);
-  } catch (const WireError& e) {
+    file = onnx_wire::read_model_file(onnx_file);
+  } catch (const onnx_wire::WireError& e) {
     problems.push_back(std::string("the file is not an ONNX model: ") + e.what());
     return check;
   }
@@ -422,18 +417,18 @@ ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
   check.spec.input.channels = check.spec.input.height = check.spec.input.width = 0;
 
   // Graph interface. Initializers listed as inputs (older exporters) are weights, not inputs.
-  std::vector<const Declared*> inputs, outputs;
+  std::vector<const ValueInfo*> inputs, outputs;
   for (const auto& d : file.graph.inputs)
     if (!file.graph.initializers.count(d.tensor.name)) inputs.push_back(&d);
   for (const auto& d : file.graph.outputs) outputs.push_back(&d);
-  const Declared* pixels = check_tensor(inputs, "input", "pixels", 4, "[B,C,H,W] float32 in [0,1]",
+  const ValueInfo* pixels = check_tensor(inputs, "input", "pixels", 4, "[B,C,H,W] float32 in [0,1]",
                                         "take the image", problems);
-  for (const Declared* d : inputs)
+  for (const ValueInfo* d : inputs)
     if (d->tensor.name != "pixels")
-      problems.push_back("input '" + d->tensor.name + "' is not part of the contract: the only input is 'pixels'");
-  const Declared* logits = check_tensor(outputs, "output", "logits", 2, "[B,K]", "return the class scores",
+      problems.push_back("input '" + printable(d->tensor.name) + "' is not part of the contract: the only input is 'pixels'");
+  const ValueInfo* logits = check_tensor(outputs, "output", "logits", 2, "[B,K]", "return the class scores",
                                         problems);
-  const Declared* attentions = check_tensor(outputs, "output", "attentions", 5, "[L,B,heads,T,T]",
+  const ValueInfo* attentions = check_tensor(outputs, "output", "attentions", 5, "[L,B,heads,T,T]",
                                             "return the attention of every layer", problems);
   if (attentions && dim(attentions, 3) >= 0 && dim(attentions, 4) >= 0 && dim(attentions, 3) != dim(attentions, 4))
     problems.push_back("output 'attentions' " + shape_text(*attentions) +
@@ -444,21 +439,15 @@ ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
                             [](const auto& kv) { return kv.first == "vitopo"; });
   if (entry == file.metadata.end()) {
     std::string keys;
-    for (const auto& kv : file.metadata) keys += (keys.empty() ? "'" : ", '") + kv.first + "'";
+    for (const auto& kv : file.metadata) keys += (keys.empty() ? "'" : ", '") + printable(kv.first) + "'";
     problems.push_back("metadata_props has no 'vitopo' entry: the model must describe its input, patch, grid, "
                        "CLS, preprocessing and labels there as JSON (keys found: " +
                        (keys.empty() ? std::string("none") : keys) + ")");
     return check;
   }
-  nlohmann::json m;
-  try {
-    m = nlohmann::json::parse(entry->second);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    if (auto colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
-    problems.push_back(meta + " is not valid JSON: " + what);
-    return check;
-  }
+  const std::optional<nlohmann::json> parsed = parse_metadata(entry->second, problems);
+  if (!parsed) return check;
+  const nlohmann::json& m = *parsed;
   const std::size_t before = problems.size();
   check_metadata(m, check.spec, problems);
   if (problems.size() != before && !m.is_object()) return check;
@@ -476,9 +465,33 @@ ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
           problems);
   compare(dim(attentions, 0), spec.layers, "output 'attentions'", "layers", "axis 0", "metadata says", problems);
   compare(dim(attentions, 2), spec.heads, "output 'attentions'", "heads", "axis 2", "metadata says", problems);
-  if (spec.layers == 0 && dim(attentions, 0) > 0) spec.layers = static_cast<int>(dim(attentions, 0));
-  if (spec.heads == 0 && dim(attentions, 2) > 0) spec.heads = static_cast<int>(dim(attentions, 2));
+  // Layers and heads the metadata leaves out are the graph's, within the same limits.
+  for (auto [axis, limit, unit, target] : {std::tuple{std::size_t{0}, max_model_layers, "layers", &spec.layers},
+                                           std::tuple{std::size_t{2}, max_model_heads, "heads", &spec.heads}}) {
+    const std::int64_t size = dim(attentions, axis);
+    if (size > limit)
+      problems.push_back("output 'attentions' has " + std::to_string(size) + " " + unit + " (axis " +
+                         std::to_string(axis) + "), over the limit of " + std::to_string(limit));
+    else if (*target == 0 && size > 0)
+      *target = static_cast<int>(size);
+  }
   return check;
+}
+
+}  // namespace
+
+ModelCheck check_model(std::span<const std::uint8_t> onnx_file) {
+  // Every way the file can fail is a sentence; these are the ones no check foresaw.
+  ModelCheck failed;
+  try {
+    return check_model_file(onnx_file);
+  } catch (const std::bad_alloc&) {
+    failed.problems.push_back("the model could not be checked: there is not enough memory to read its " +
+                              std::to_string(onnx_file.size()) + " bytes");
+  } catch (...) {
+    failed.problems.push_back("the model could not be checked: its contents caused an unexpected error");
+  }
+  return failed;
 }
 
 namespace {

@@ -3,7 +3,7 @@
 // model's description, or every way in which the file breaks the contract.
 //
 // The contract:
-//   input  `pixels`     [B, C, H, W] float32 in [0, 1]
+//   input  `pixels`     [B, C, H, W] float32 in [0, 1], C = 1 (gray) or 3 (RGB)
 //   output `logits`     [B, K]
 //   output `attentions` [L, B, heads, T, T], T = grid rows * cols (+ 1 with CLS);
 //                       token 0 is CLS, patch (r, c) is token 1 + r * cols + c
@@ -16,12 +16,10 @@
 //       "labels": ["...", ...],
 //       optional: "id", "name", "dataset", "test_accuracy", "layers", "heads", "tokens" }
 //
-// The file is read with a minimal protobuf wire-format reader (no ONNX or protobuf
-// library): only ModelProto.graph/metadata_props, GraphProto.input/output/initializer,
-// ValueInfoProto, TypeProto.tensor_type and TensorShapeProto, with the field
-// numbers of onnx.proto (ONNX 1.12).
+// The file itself is read by onnx_wire.hpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -32,6 +30,22 @@
 #include "core/preprocess.hpp"
 
 namespace vitopo {
+
+// Limits on what a model may declare, checked before anything is sized from it, so
+// that a hostile file is refused with a sentence instead of exhausting memory:
+//   input sides and pixels: those preprocessing produces (preprocess.hpp);
+//   tokens: a 64x64 grid plus CLS, whose T x T attention is 64 MiB of float32 per head;
+//   layers and heads: 1024 each (the largest published ViTs have 48 of each);
+//   labels: 100 000 class names of at most 256 bytes (ImageNet-21k has 21 843);
+//   JSON nesting: 64 levels of arrays and objects (vitopo's metadata uses 3).
+inline constexpr int max_model_input_side = max_input_side;
+inline constexpr std::int64_t max_model_input_pixels = max_input_pixels;
+inline constexpr std::int64_t max_model_tokens = 4097;
+inline constexpr int max_model_layers = 1024;
+inline constexpr int max_model_heads = 1024;
+inline constexpr std::size_t max_model_labels = 100'000;
+inline constexpr std::size_t max_model_label_bytes = 256;
+inline constexpr int max_metadata_depth = 64;
 
 // What the app needs to know about a model, from its metadata and graph.
 struct ModelSpec {
@@ -49,15 +63,6 @@ struct ModelSpec {
   std::vector<std::string> labels;
 };
 
-// One graph input or output as declared in the file. A dimension is its static
-// size, or -1 when symbolic (dim_param, e.g. the batch axis) or unknown.
-struct TensorDeclaration {
-  std::string name;
-  int element_type = 0;   // onnx.TensorProto.DataType: 1 = float32
-  bool has_shape = false;
-  std::vector<std::int64_t> dims;
-};
-
 struct ModelCheck {
   ModelSpec spec;                     // filled as far as the file allows
   std::vector<std::string> problems;  // empty: the model follows the contract
@@ -65,6 +70,7 @@ struct ModelCheck {
 };
 
 // Every problem found, each a sentence saying what is wrong and what is expected.
+// Throws nothing: a file it cannot read is a problem like any other.
 ModelCheck check_model(std::span<const std::uint8_t> onnx_file);
 
 class ModelContractError : public std::runtime_error {

@@ -95,6 +95,12 @@ ModelImage preprocess_image(std::span<const std::uint8_t> rgba, int width, int h
   if (spec.height <= 0 || spec.width <= 0)
     throw ImageError(Kind::unsupported, "the model's input size " + size_text(spec.width, spec.height) +
                                             " is not positive");
+  if (spec.width > max_input_side || spec.height > max_input_side ||
+      static_cast<std::int64_t>(spec.width) * spec.height > max_input_pixels)
+    throw ImageError(Kind::unsupported, "the model's input size " + size_text(spec.width, spec.height) +
+                                            " is over preprocessing's limit of " + std::to_string(max_input_side) +
+                                            " pixels on a side and " + std::to_string(max_input_pixels) +
+                                            " pixels in all");
   const bool normalise = !spec.mean.empty() || !spec.std.empty();
   if (normalise && (spec.mean.size() != static_cast<std::size_t>(spec.channels) ||
                     spec.std.size() != static_cast<std::size_t>(spec.channels)))
@@ -135,7 +141,7 @@ ModelImage preprocess_image(std::span<const std::uint8_t> rgba, int width, int h
   }
   const Composite value{rgba.data(), width, matte};
 
-  const int out_plane = spec.height * spec.width;
+  const std::size_t out_plane = static_cast<std::size_t>(static_cast<std::int64_t>(spec.height) * spec.width);
   out.pixels.assign(static_cast<std::size_t>(spec.channels) * out_plane, 0.f);
 
   if (spec.background == Background::none) {
@@ -153,7 +159,8 @@ ModelImage preprocess_image(std::span<const std::uint8_t> rgba, int width, int h
         for (int j = 0; j < spec.width; ++j) {
           float v = 0;
           for (const Tap& t : cols[j]) v += t.weight * row[t.source];
-          out.pixels[c * out_plane + i * spec.width + j] = normalise ? (v - spec.mean[c]) / spec.std[c] : v;
+          out.pixels[c * out_plane + static_cast<std::size_t>(i) * spec.width + j] =
+              normalise ? (v - spec.mean[c]) / spec.std[c] : v;
         }
       }
     return out;
@@ -176,9 +183,12 @@ ModelImage preprocess_image(std::span<const std::uint8_t> rgba, int width, int h
 
   // Ink: how far a value lies from the background, towards the content, scaled so
   // the background is 0 and the far extreme (black on light, white on dark) is 1.
+  // A channel whose background is already at that extreme (a pure red background's
+  // red on a dark source) leaves no room for ink on that side: its ink is 0.
   auto ink = [light_source](float v, float level) {
-    const float t = light_source ? (level - v) / level : (v - level) / (1.f - level);
-    return std::clamp(t, 0.f, 1.f);
+    const float room = light_source ? level : 1.f - level;
+    if (!(room > 0.f)) return 0.f;
+    return std::clamp((light_source ? level - v : v - level) / room, 0.f, 1.f);
   };
 
   // 3. Content box: pixels whose gray ink exceeds the threshold.
@@ -219,11 +229,11 @@ ModelImage preprocess_image(std::span<const std::uint8_t> rgba, int width, int h
       for (int j = 0; j < tw; ++j) {
         float v = 0;
         for (const Tap& t : cols[j]) v += t.weight * row[t.source - x0];
-        plane[(oy + i) * spec.width + ox + j] = std::min(v, 1.f);
+        plane[static_cast<std::size_t>(oy + i) * spec.width + ox + j] = std::min(v, 1.f);
       }
     }
     // The model sees ink as light-on-dark or its complement, then normalised.
-    for (int k = 0; k < out_plane; ++k) {
+    for (std::size_t k = 0; k < out_plane; ++k) {
       float v = spec.background == Background::light ? 1.f - plane[k] : plane[k];
       plane[k] = normalise ? (v - spec.mean[c]) / spec.std[c] : v;
     }

@@ -52,6 +52,10 @@ struct ImageInputSpec {
 // cover any camera photo, and keep the wasm heap small.
 inline constexpr int max_image_side = 16384;
 inline constexpr std::int64_t max_image_pixels = 50'000'000;
+// The largest model input produced (ImageInputSpec's height and width): 4096 pixels
+// on a side and 4 megapixels, 48 MiB of float32 for 3 channels.
+inline constexpr int max_input_side = 4096;
+inline constexpr std::int64_t max_input_pixels = 4'194'304;
 
 // A rectangle in source-image pixels.
 struct PixelBox {
@@ -82,7 +86,8 @@ class ImageError : public std::runtime_error {
 // rgba: width*height*4 bytes, row-major, straight (not premultiplied) alpha, as
 // a canvas's ImageData or stb_image with 4 channels gives them.
 // Throws ImageError: empty (a zero side), too_large (checked before any
-// allocation), buffer_size, unsupported (channels not 1 or 3), blank (no pixel
+// allocation), buffer_size, unsupported (channels not 1 or 3, or a model input
+// size over the limits above, also checked before any allocation), blank (no pixel
 // differs from the background: there is nothing to centre, and the model would
 // classify an empty canvas, so the caller gets a clear message instead).
 ModelImage preprocess_image(std::span<const std::uint8_t> rgba, int width, int height,

@@ -92,6 +92,31 @@ test('bad inputs give their messages in the page and the previous analysis stays
       assert.deepEqual(await snapshot(page), before, 'the previous model and analysis stay');
     });
 
+    // Crafted by fuzzing (tests/model/make_broken_models.py writes them): a model whose
+    // 65536×65537-pixel input once wrapped a 32-bit size, and metadata nested so deep
+    // that printing it overflowed the wasm stack.
+    const crafted = path.join(artifacts, 'crafted-models');
+    execFileSync('/usr/bin/python3', [path.join(sourceDir, 'tests', 'model', 'make_broken_models.py'),
+      path.join(site, 'models', 'vitopo-fmnist.onnx'), crafted], { stdio: 'pipe' });
+    for (const [file, message] of [
+      ['huge_input.onnx', /^huge_input\.onnx: .*contract.*"input\.height" is 65536, over the limit of 4096.*grid 65536x65537 plus CLS is over the limit of 4097 tokens/s],
+      ['deep_metadata.onnx', /^deep_metadata\.onnx: .*contract.*metadata 'vitopo' nests arrays and objects 7002 deep, over the limit of 64 levels/s],
+    ]) {
+      await t.test(`a crafted model: ${file}`, async () => {
+        const rejection = await page.evaluate(async ({ b, name }) => {
+          try {
+            await window.vitopo.loadModel(new File([new Uint8Array(b)], name));
+            return null;
+          } catch (e) {
+            return e.message;
+          }
+        }, { b: [...fs.readFileSync(path.join(crafted, file))], name: file });
+        assert.match(rejection ?? 'it was accepted', message);
+        assert.equal(await errorText(page), rejection, 'the page shows the validator\'s message');
+        assert.deepEqual(await snapshot(page), before, 'the previous model and analysis stay');
+      });
+    }
+
     await t.test('bad settings', async () => {
       const rejection = await page.evaluate(() => window.vitopo.settings({ metric: 'manhattan' }).then(() => null, (e) => e.message));
       assert.match(rejection ?? 'it was accepted', /manhattan/);

@@ -59,6 +59,9 @@ def main():
             if name == old:
                 node.input[i] = "image"
 
+    m = variant("input_name_escape")  # a terminal escape sequence in a name the messages quote
+    m.graph.input[0].name = "im\x1b[31mage"
+
     m = variant("logits_int64")
     output(m, "logits").type.tensor_type.elem_type = onnx.TensorProto.INT64
 
@@ -94,13 +97,79 @@ def main():
     meta["input"]["channels"] = 3
     set_metadata(m, meta)
 
+    # Hostile metadata, found by fuzzing: sizes whose products overflow 32 bits,
+    # deep nesting, numbers out of a double's range. Symbolic H, W and T keep the
+    # graph from contradicting the metadata, so only the limits can refuse them.
+    def symbolic(model):
+        dims = model.graph.input[0].type.tensor_type.shape.dim
+        for axis, name in ((2, "H"), (3, "W")):
+            dims[axis].dim_param = name
+        for axis in (3, 4):
+            output(model, "attentions").type.tensor_type.shape.dim[axis].dim_param = "T"
+        return model
+
+    def edited(name, edit, graph=lambda model: model):
+        model = graph(variant(name))
+        meta = vitopo_metadata(model)
+        set_metadata(model, edit(meta) or meta)
+
+    def huge_input(meta):  # 65536 x 65537 pixels wraps to 65536 as a 32-bit product
+        meta["input"].update(height=65536, width=65537)
+        meta.update(patch=1, grid=[65536, 65537])
+        del meta["tokens"]
+    edited("huge_input", huge_input, symbolic)
+    edited("huge_grid", lambda meta: meta.update(grid=[46341, 46341]))  # 46341^2 + 1 > 2^31
+    edited("grid_over_tokens", lambda meta: meta.update(grid=[65, 64]))  # each side fine, 4161 tokens not
+
+    def largest_accepted(meta):  # at every limit: 64x64 patches plus CLS is 4097 tokens
+        meta["input"].update(height=64, width=64)
+        meta.update(patch=1, grid=[64, 64], tokens=4097)
+    edited("largest_accepted", largest_accepted, symbolic)
+
+    def too_many_pixels(meta):  # each side under 4096, 2048 x 2049 over 4 megapixels
+        meta["input"].update(height=2048, width=2049)
+    edited("too_many_pixels", too_many_pixels, symbolic)
+
+    def huge_integers(meta):
+        meta["heads"] = 2**64 - 1  # the largest unsigned 64-bit integer
+        meta["layers"] = 10**20  # beyond 64 bits: parsed as a float
+    edited("huge_integers", huge_integers)
+
+    def graph_heads(model):
+        output(model, "attentions").type.tensor_type.shape.dim[2].dim_value = 5000
+        return model
+    edited("graph_heads_over_limit", lambda meta: meta.pop("heads") and None, graph_heads)
+
+    def beyond_float(meta):  # a double, but no float32: preprocessing would divide by 0 or overflow
+        meta["preprocessing"].update(normalization="outside", mean=[1e300], std=[1e-50])
+    edited("normalization_beyond_float", beyond_float)
+    edited("two_channels", lambda meta: meta["input"].update(channels=2))  # preprocessing makes 1 or 3
+    edited("labels_over_limit", lambda meta: meta.update(labels=["c%d" % i for i in range(100001)]))
+    edited("label_too_long", lambda meta: meta["labels"].__setitem__(3, "x" * 300))
+    edited("labels_long_list", lambda meta: meta.update(labels=list(range(100000))))
+
+    def text_variant(name, text):
+        set_metadata(variant(name), text)
+
+    deep = "[" * 7000 + "]" * 7000  # nlohmann's serializer recurses once per level
+    text_variant("deep_metadata", json.dumps(vitopo_metadata(base)).replace('"labels": [', '"labels": [' + deep + ", ", 1))
+    for name, number in (("overflow_exponent", "1e400"), ("overflow_negative", "-1.5e309"),
+                         ("overflow_digits", "9" * 400)):
+        text_variant(name, '{"big": ' + number + ", " + json.dumps(vitopo_metadata(base))[1:])
+
     for name, model in variants.items():
         onnx.save(model, os.path.join(out, name + ".onnx"))
+    # A byte that is not UTF-8 inside a label (protobuf's own writer refuses to
+    # write one into a string field, so the saved bytes are edited in place).
+    good = base.SerializeToString()
+    assert good.count(b'"Sandal"') == 1
+    with open(os.path.join(out, "label_not_utf8.onnx"), "wb") as f:
+        f.write(good.replace(b'"Sandal"', b'"Sand\xffl"'))
     with open(os.path.join(out, "not_onnx.onnx"), "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     with open(os.path.join(out, "truncated.onnx"), "wb") as f:
         f.write(open(source, "rb").read()[:5000])
-    print(f"{len(variants) + 2} broken variants of {source} in {out}")
+    print(f"{len(variants) + 3} broken variants of {source} in {out}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/onnx_model.hpp"
+#include "largest_allocation.hpp"
 
 using vitopo::check_model;
 using vitopo::ModelCheck;
@@ -28,6 +29,18 @@ std::vector<std::uint8_t> read_bytes(const std::string& path) {
 
 ModelCheck check_variant(const std::string& name) {
   return check_model(read_bytes(std::string(VITOPO_BROKEN_MODELS) + "/" + name + ".onnx"));
+}
+
+// The problems of a variant, checked for what every problem must be: a short
+// sentence of valid UTF-8 (the page sends it on as JSON text).
+Problems sentences(const std::string& name) {
+  Problems problems;
+  CHECK_NOTHROW(problems = check_variant(name).problems);
+  for (const auto& p : problems) {
+    CHECK_MESSAGE(p.size() < 300, name, ": ", p);
+    CHECK_NOTHROW(nlohmann::json(p).dump());
+  }
+  return problems;
 }
 
 const std::string labels_text =
@@ -135,4 +148,108 @@ TEST_CASE("files that are not ONNX models are refused without crashing") {
   REQUIRE(truncated.size() == 1);
   CHECK(truncated[0].rfind("the file is not an ONNX model: malformed protobuf at byte ", 0) == 0);
   CHECK(check_model({}).problems == Problems{"the file is not an ONNX model: it has no graph (0 bytes read)"});
+}
+
+TEST_CASE("a model declaring 65536x65537 pixels, patch 1 and a matching grid is refused from its sizes alone") {
+  // Found by fuzzing: the 32-bit products wrapped (65536 * 65537 = 2^32 + 65536) and
+  // preprocessing then wrote past a 65536-float buffer. The graph's H, W and T are
+  // symbolic, so only the limits stand between this file and an allocation.
+  const auto bytes = read_bytes(std::string(VITOPO_BROKEN_MODELS) + "/huge_input.onnx");
+  largest_allocation::reset();
+  const ModelCheck check = check_model(bytes);
+  CHECK(largest_allocation::bytes < 64 * 1024);  // nothing sized from the declared 17 GB of pixels
+  CHECK(check.problems ==
+        Problems{"metadata 'vitopo': \"input.height\" is 65536, over the limit of 4096 (input height in pixels)",
+                 "metadata 'vitopo': \"input.width\" is 65537, over the limit of 4096 (input width in pixels)",
+                 "metadata 'vitopo': grid 65536x65537 plus CLS is over the limit of 4097 tokens per image"});
+  CHECK(check.spec.input.height == 0);
+  CHECK(check.spec.input.width == 0);
+  CHECK(check.spec.tokens == 0);
+  CHECK_THROWS_AS(vitopo::read_model_spec(bytes), vitopo::ModelContractError);
+}
+
+TEST_CASE("token, pixel and integer limits are named, and a model at every limit is accepted") {
+  CHECK(vitopo::max_model_input_side == 4096);
+  CHECK(vitopo::max_model_tokens == 4097);
+  // 46341^2 + 1 does not fit in a 32-bit int.
+  CHECK(sentences("huge_grid") ==
+        Problems{"metadata 'vitopo': grid 46341x46341 plus CLS is over the limit of 4097 tokens per image"});
+  CHECK(sentences("grid_over_tokens") ==
+        Problems{"metadata 'vitopo': grid 65x64 plus CLS is over the limit of 4097 tokens per image"});
+  CHECK(sentences("too_many_pixels") ==
+        Problems{"metadata 'vitopo': the input is 2048x2049 = 4196352 pixels, over the limit of 4194304 pixels"});
+  CHECK(sentences("huge_integers") ==
+        Problems{"metadata 'vitopo': \"layers\" must be a positive integer (the number of layers), not 1e+20",
+                 "metadata 'vitopo': \"heads\" is 18446744073709551615, over the limit of 1024 (the number of heads)"});
+  CHECK(sentences("graph_heads_over_limit") ==
+        Problems{"output 'attentions' has 5000 heads (axis 2), over the limit of 1024"});
+  // Preprocessing makes gray or RGB input: a model taking 2 channels could not be fed.
+  CHECK(sentences("two_channels") ==
+        Problems{"metadata 'vitopo': \"input.channels\" is 2, but preprocessing makes 1 (gray) or 3 (RGB) channels"});
+  CHECK(sentences("normalization_beyond_float") ==
+        Problems{"metadata 'vitopo': normalization \"outside\" needs \"preprocessing.mean\" as one number per "
+                 "channel, not [1e+300]",
+                 "metadata 'vitopo': normalization \"outside\" needs \"preprocessing.std\" as one number per "
+                 "channel (positive), not [1e-50]"});
+  const ModelCheck largest = check_variant("largest_accepted");
+  CHECK(largest.problems == Problems{});
+  CHECK(largest.spec.tokens == 4097);
+  CHECK(largest.spec.input.height == 64);
+  CHECK(largest.spec.patch == 1);
+}
+
+TEST_CASE("labels are limited in number and length, and a message shows only an excerpt of a long value") {
+  CHECK(sentences("labels_over_limit") ==
+        Problems{"metadata 'vitopo': \"labels\" has 100001 class names, over the limit of 100000"});
+  CHECK(sentences("label_too_long") ==
+        Problems{"metadata 'vitopo': label 3 (\"" + std::string(59, 'x') +
+                 "...) is 300 bytes long, over the limit of 256 bytes"});
+  // 100 000 numbers: the message quotes the list's first 60 characters, not its 600 kB.
+  const Problems numbers = sentences("labels_long_list");
+  REQUIRE(numbers.size() == 1);
+  const std::string start = "metadata 'vitopo': \"labels\" must be a non-empty list of class names, not ";
+  CHECK(numbers[0] == start + "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,...");
+}
+
+TEST_CASE("metadata nested 7000 deep is refused before anything recurses over it") {
+  // Found by fuzzing: the message dumped the value, and nlohmann's serializer
+  // recursed 7000 deep ("Maximum call stack size exceeded" in wasm).
+  CHECK(vitopo::max_metadata_depth == 64);
+  CHECK(sentences("deep_metadata") ==
+        Problems{"metadata 'vitopo' nests arrays and objects 7002 deep, over the limit of 64 levels"});
+}
+
+TEST_CASE("numbers beyond a double's range are refused in vitopo's words, not nlohmann's") {
+  // Found by fuzzing: 1e400 made nlohmann's out_of_range escape check_model.
+  const std::string tail = "), too large for a double: every number must be finite, at most about 1.8e308";
+  CHECK(sentences("overflow_exponent") == Problems{"metadata 'vitopo' has the number 1e400 (at byte 8" + tail});
+  CHECK(sentences("overflow_negative") == Problems{"metadata 'vitopo' has the number -1.5e309 (at byte 8" + tail});
+  CHECK(sentences("overflow_digits") ==
+        Problems{"metadata 'vitopo' has the number " + std::string(60, '9') + "... (at byte 8" + tail});
+}
+
+TEST_CASE("a byte that is not UTF-8 in the metadata gives a message that is itself valid UTF-8") {
+  const Problems problems = sentences("label_not_utf8");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].rfind("metadata 'vitopo' is not valid JSON: parse error at line 1, column ", 0) == 0);
+}
+
+TEST_CASE("names from the file are quoted with their control characters escaped") {
+  CHECK(sentences("input_name_escape") ==
+        Problems{"input 'pixels' is missing: the model must take the image as [B,C,H,W] float32 in [0,1] "
+                 "(inputs found: 'im\\u001b[31mage')",
+                 "input 'im\\u001b[31mage' is not part of the contract: the only input is 'pixels'"});
+}
+
+TEST_CASE("no variant makes the check throw, and every problem is a short sentence") {
+  for (const char* name :
+       {"no_attentions", "attentions_rank4", "attentions_49_tokens", "pixels_renamed", "logits_int64", "no_metadata",
+        "invalid_json", "inconsistent_grid", "wrong_label_count", "missing_fields", "several_problems", "not_onnx",
+        "truncated", "huge_input", "huge_grid", "grid_over_tokens", "too_many_pixels", "huge_integers",
+        "graph_heads_over_limit", "labels_over_limit", "label_too_long", "labels_long_list", "deep_metadata",
+        "overflow_exponent", "overflow_negative", "overflow_digits", "label_not_utf8", "input_name_escape",
+        "two_channels", "normalization_beyond_float"}) {
+    CAPTURE(name);
+    CHECK_FALSE(sentences(name).empty());
+  }
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/preprocess.hpp"
+#include "largest_allocation.hpp"
 
 using vitopo::Background;
 using vitopo::ImageError;
@@ -229,6 +230,35 @@ TEST_CASE("sizes are refused before anything is read or allocated") {
   }
 }
 
+TEST_CASE("a model input size over preprocessing's limit is refused before anything is allocated") {
+  // Found by fuzzing: a model declaring 65537x65536 pixels made height * width wrap
+  // in 32 bits to 65536, and preprocessing wrote past that buffer.
+  Canvas c(8, 8, black);
+  c.rect(2, 2, 4, 4, white);
+  for (auto [w, h] : {std::pair{65537, 65536}, {4097, 10}, {2049, 2048}}) {
+    ImageInputSpec spec;
+    spec.width = w, spec.height = h;
+    largest_allocation::reset();
+    try {
+      c.preprocess(spec);
+      FAIL("accepted");
+    } catch (const ImageError& e) {
+      CHECK(e.kind() == ImageError::Kind::unsupported);
+      CHECK(std::string(e.what()) == "the model's input size " + std::to_string(w) + "x" + std::to_string(h) +
+                                         " is over preprocessing's limit of 4096 pixels on a side and 4194304 "
+                                         "pixels in all");
+    }
+    CHECK(largest_allocation::bytes < 4096);
+  }
+  // At the limit: 2048x2048, the square filling it.
+  ImageInputSpec spec;
+  spec.width = spec.height = 2048;
+  const ModelImage m = c.preprocess(spec);
+  REQUIRE(m.pixels.size() == std::size_t{2048} * 2048);
+  CHECK(m.pixels.front() == doctest::Approx(1.f));
+  CHECK(m.pixels.back() == doctest::Approx(1.f));
+}
+
 TEST_CASE("downscaling averages areas: a one-pixel checkerboard halved is uniform gray 0.5") {
   Canvas c(60, 60, black);
   for (int y = 0; y < 56; ++y)
@@ -310,4 +340,35 @@ TEST_CASE("Fashion-MNIST test images (web/samples) are fixed points of preproces
     stbi_image_free(gray);
   }
   CHECK(unchanged >= 19);
+}
+
+TEST_CASE("an RGB channel whose background sits at an extreme has no ink, never NaN") {
+  // Found by fuzzing: ink divided by the room between the background level and the
+  // far extreme, 0/0 when a channel's level is 1 on a dark source (red's on a red
+  // background) or 0 on a light one (blue's on a yellow background).
+  ImageInputSpec spec;
+  spec.channels = 3;
+  const auto plane = [](const ModelImage& m, int channel, int row, int col) {
+    return m.pixels[(static_cast<std::size_t>(channel) * m.height + row) * m.width + col];
+  };
+  struct Case {
+    Rgba background, item;
+    float ink[3];  // per channel, inside the item
+  };
+  // Red background (gray 0.299, dark), white item: red has no room (level 1), green and blue full ink.
+  // Yellow background (gray 0.886, light), black item: red and green full ink, blue no room (level 0).
+  for (const Case& k : {Case{{255, 0, 0, 255}, white, {0.f, 1.f, 1.f}}, Case{{255, 255, 0, 255}, black, {1.f, 1.f, 0.f}}}) {
+    Canvas c(40, 30, k.background);
+    c.rect(10, 10, 20, 10, k.item);  // 20 wide, 10 tall: 28 x 14 in the model, rows 7..20
+    const ModelImage m = c.preprocess(spec);
+    REQUIRE(m.pixels.size() == 3 * 784);
+    for (float v : m.pixels) REQUIRE(std::isfinite(v));
+    for (int ch = 0; ch < 3; ++ch)
+      for (int r = 0; r < 28; ++r)
+        for (int col = 0; col < 28; ++col) {
+          CAPTURE(ch);
+          CAPTURE(r);
+          CHECK(plane(m, ch, r, col) == (r >= 7 && r <= 20 ? k.ink[ch] : 0.f));
+        }
+  }
 }
