@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -55,9 +56,13 @@ json intent_json(const app::Intent& intent) {
   return out;
 }
 
+// a × b × c in 64 bits, refused unless it fits the address space (wasm32's
+// size_t is 32 bits) with room for 8-byte values.
 std::size_t count_of(int a, int b, int c, const char* what) {
   if (a <= 0 || b <= 0 || c <= 0) throw std::invalid_argument(std::string(what) + " must have positive sides");
-  return std::size_t(std::uint64_t(a) * std::uint64_t(b) * std::uint64_t(c));
+  const std::uint64_t n = std::uint64_t(a) * std::uint64_t(b) * std::uint64_t(c);
+  if (n > std::uint64_t(SIZE_MAX) / 16) throw std::invalid_argument(std::string(what) + " is too large for this tab's memory");
+  return std::size_t(n);
 }
 
 }  // namespace
@@ -102,9 +107,11 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_add_entry(int id, const char* nam
       entry->input.original_rgba.assign(rgba, rgba + count_of(original_width, original_height, 4, "the image"));
     }
     if (!attention) throw std::invalid_argument("the entry has no attention");
-    const std::size_t values = count_of(layers, heads, tokens, "the attention") * std::size_t(tokens);
+    const std::size_t values = count_of(layers, heads, tokens, "the attention");
+    if (values > SIZE_MAX / 16 / std::size_t(tokens)) throw std::invalid_argument("the attention is too large for this tab's memory");
+    const std::size_t entries = values * std::size_t(tokens);
     entry->attention.layers = layers, entry->attention.heads = heads, entry->attention.tokens = tokens;
-    entry->attention.data.assign(attention, attention + values);
+    entry->attention.data.assign(attention, attention + entries);
     if (!analysis || analysis_size <= 0) throw std::invalid_argument("the entry has no analysis");
     entry->analysis = vitopo::decode_analysis(std::span(analysis, std::size_t(analysis_size)));
     if (entry->analysis.layers != layers || entry->analysis.heads != heads || entry->analysis.tokens != tokens)

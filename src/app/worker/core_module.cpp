@@ -155,6 +155,10 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_analyse(const float* data, int laye
     if (layers <= 0 || heads <= 0 || tokens <= 0) throw std::invalid_argument("the attention tensor is empty");
     const std::int64_t shape[4] = {layers, heads, tokens, tokens};
     const std::uint64_t count = std::uint64_t(layers) * std::uint64_t(heads) * std::uint64_t(tokens) * std::uint64_t(tokens);
+    // The core holds the tensor as doubles: refuse what this address space cannot.
+    if (count > std::uint64_t(SIZE_MAX) / sizeof(double))
+      throw std::invalid_argument("the attention tensor " + std::to_string(layers) + " × " + std::to_string(heads) + " × " +
+                                  std::to_string(tokens) + " × " + std::to_string(tokens) + " is too large for this tab's memory");
     const auto attention = vitopo::AttentionTensor::from_buffer(std::span(data, std::size_t(count)), shape);
     const vitopo::AnalysisSettings settings = settings_from_json(json::parse(text_or_empty(settings_text)));
     const vitopo::Analysis analysis =
