@@ -63,6 +63,11 @@ cases.append((save("negative.npy", bad), "layer 0, head 2, token 5: entry 1 is n
 bad = good.copy()
 bad[1, 1, 7, :] = 0
 cases.append((save("zero.npy", bad), "layer 1, head 1, token 7: the row is all zeros"))
+# float64 entries that are each finite but whose row sum overflows (1e308 + 1e308):
+# once the row was divided by that infinite sum it became zeros, and the analysis exited 0.
+bad = good.astype(np.float64)
+bad[1, 2, 6, :2] = 1e308
+cases.append((save("overflow.npy", bad), "layer 1, head 2, token 6: the row's entries are finite but their sum overflows"))
 for file, needle in cases:
     expect_error(["analyze", file], needle)
     expect_error(["distance", file, "--layer", "0", "--head", "0", "--out", path("d.npy")], needle)
@@ -74,6 +79,13 @@ bad[0, 1, 4, 0] = 1
 cls_only = save("cls_only.npy", bad)
 run(vitopo, "analyze", cls_only)  # fine with CLS
 expect_error(["analyze", cls_only, "--drop-cls"], "layer 0, head 1, token 4: its row without CLS sums to 0")
+
+# The key side: rows with finite sums, a column whose sum overflows.
+bad = good.astype(np.float64)
+bad[0, 1, :2, 5] = 1e308
+columns_overflow = save("column_overflow.npy", bad)
+run(vitopo, "analyze", columns_overflow, "--layer", "0", "--head", "1")  # rows are fine
+expect_error(["analyze", columns_overflow, "--columns"], "layer 0, head 1, token 5: its column sums to more than")
 
 small = os.path.join(data, "small64.npy")
 expect_error(["analyze", small, "--metric", "kl"], "unknown metric 'kl'")
@@ -96,4 +108,4 @@ outputs = {n: run(vitopo, "analyze", small, "--threads", str(n)).stdout for n in
 check(len(set(outputs.values())) == 1, "analysis output depends on --threads")
 check(run(vitopo, "analyze", small).stdout == outputs[1], "default thread count gives a different output")
 
-finish(f"cli_errors ({2 * len(cases) + 16} bad inputs, determinism over 1/2/3/7 threads)")
+finish(f"cli_errors ({2 * len(cases) + 17} bad inputs, determinism over 1/2/3/7 threads)")
