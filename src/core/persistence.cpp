@@ -686,10 +686,10 @@ void check_options(const PersistenceOptions& options) {
 
 // ----------------------------------------------------------- memory budget
 //
-// Before anything large is allocated, an upper bound on the bytes the
-// computation holds at once is checked against options.memory_budget. It is
-// computed in doubles, with counts that saturate at `count_cap`, so nothing
-// wraps whatever the sizes.
+// Before anything large is allocated, the bytes the computation holds at once
+// are estimated from upper bounds on its simplices and checked against
+// options.memory_budget. The estimate is computed in doubles, with counts
+// that saturate at `count_cap`, so nothing wraps whatever the sizes.
 //
 //  - Throughout, per point: the binomial table (max_dim + 3 entries), the
 //    union-find parent, the degree count and the point's H0 bar (the Bar,
@@ -697,15 +697,16 @@ void check_options(const PersistenceOptions& options) {
 //    own copies (the square rows of a dense metric, the sparse matrix cut at a
 //    threshold).
 //  - H0, per edge: the edges, and the radix sort's buffer or the degree-1
-//    columns (which may grow to twice their size).
+//    columns.
 //  - The step of each dimension d >= 1: the (d-1)-simplices it is assembled
-//    from, its d-simplices kept for d+1 (below the top dimension) and its
-//    columns, each vector up to twice its size while it grows; and the pivot
-//    map, up to 4 robin_map buckets of 24 bytes per column, never shrunk
-//    between dimensions. The largest step counts.
+//    from, its d-simplices kept for d+1 (below the top dimension), its
+//    columns and the pivot map (about 24 bytes a column with robin_map's load
+//    factor; the map keeps its buckets from one dimension to the next). The
+//    largest step counts.
 //  - The d-simplices within the threshold number at most
 //    Σ_v binomial(upper degree of v, d), each counted at its lowest vertex
-//    (binomial(n, d+1) when every pair may be an edge).
+//    (binomial(n, d+1) when every pair may be an edge); the columns are
+//    counted as many, though clearing and apparent pairs leave far fewer.
 // What the reduction adds besides (its working columns, the matrix V, the
 // bars of positive degree) is not counted: next to the columns it is small.
 namespace budget {
@@ -713,7 +714,7 @@ namespace budget {
 constexpr double count_cap = 1e30;
 constexpr double simplex_bytes = double(sizeof(engine::DiameterIndex<double>));
 static_assert(sizeof(engine::DiameterIndex<float>) == sizeof(engine::DiameterIndex<double>));
-constexpr double pivot_bytes = 4 * 24;
+constexpr double pivot_bytes = 24;
 constexpr double h0_bar_bytes = 2 * double(sizeof(Bar)) + 2 * 32;
 
 // max_dim as the engine clips it (no simplices above n - 1 vertices).
@@ -755,15 +756,14 @@ struct Footprint {
 Footprint footprint(index_t n, int max_dim, const Counts& counts, double copies) {
   const double edges = counts[1];
   Footprint f;
-  f.step = 3 * simplex_bytes * edges;
+  f.step = 2 * simplex_bytes * edges;
   f.simplices = edges;
   double pivots = 0;
   for (int d = 1; d <= max_dim; ++d) {
     const double own = counts[std::size_t(d)];
     pivots = std::max(pivots, own);
-    double held = simplex_bytes * (d == 1 ? edges : counts[std::size_t(d - 1)]) + 2 * simplex_bytes * own +
-                  pivot_bytes * pivots;
-    if (d >= 2 && d < max_dim) held += 2 * simplex_bytes * own;
+    double held = simplex_bytes * ((d == 1 ? edges : counts[std::size_t(d - 1)]) + own) + pivot_bytes * pivots;
+    if (d >= 2 && d < max_dim) held += simplex_bytes * own;
     if (held > f.step) f.step = held, f.dim = d, f.simplices = own;
   }
   const int max_k = std::max(max_dim + 2, 2);

@@ -199,11 +199,11 @@ BasicDistanceMatrix<Value> euclidean_distances(const std::vector<std::vector<Val
 //  - IndexOverflow: binomial(n, max_dim + 2) does not fit the 55 index bits of
 //    an entry (the message says how far to reduce n or max_dim);
 //  - OverBudget: the estimated memory exceeds options.memory_budget. The
-//    estimate is an upper bound on what is held at once, computed from the
-//    distances before anything large is allocated (the binomial table, the
-//    edges, the sparse copy at a threshold): per point, per edge, and for the
-//    largest step of every dimension 1..max_dim, from a bound on its
-//    simplices within the threshold. The message gives what was asked, the
+//    estimate is of what is held at once, computed from the distances before
+//    anything large is allocated (the binomial table, the edges, the sparse
+//    copy at a threshold): per point, per edge, and for the largest step of
+//    every dimension 1..max_dim, from an upper bound on its simplices within
+//    the threshold (saturating: no size overflows it). The message gives what was asked, the
 //    estimate, its largest part and the budget, and says to lower max_dim,
 //    the threshold or the number of points.
 // ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ whatever the number of threads.
 usage: cli_errors.py VITOPO DATA_DIR
 """
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -87,6 +88,22 @@ columns_overflow = save("column_overflow.npy", bad)
 run(vitopo, "analyze", columns_overflow, "--layer", "0", "--head", "1")  # rows are fine
 expect_error(["analyze", columns_overflow, "--columns"], "layer 0, head 1, token 5: its column sums to more than")
 
+# 3000 tokens up to H2: binomial(3000, 3) = 4.5e9 triangles can never fit the
+# budget, which is checked before the O(T^3) distances (they used to take
+# minutes before the refusal). The answer must come within seconds.
+wide = np.full((1, 1, 3000, 3000), 1 / 3000, dtype=np.float32)
+wide_file = save("wide.npy", wide)
+try:
+    result = subprocess.run([vitopo, "analyze", wide_file, "--maxdim", "2"], capture_output=True, text=True,
+                            timeout=30)
+    check(result.returncode == 2 and "persistence up to H2 of 3000 points" in result.stderr
+          and "up to 4.5e+09 simplices, every one counted" in result.stderr
+          and "for the distance step (3000×3000 distributions and distances)" in result.stderr,
+          f"3000 tokens at --maxdim 2: exit {result.returncode}, {result.stderr.strip()}")
+except subprocess.TimeoutExpired:
+    check(False, "3000 tokens at --maxdim 2: no answer within 30 s (the budget must come before the distances)")
+os.unlink(wide_file)
+
 small = os.path.join(data, "small64.npy")
 expect_error(["analyze", small, "--metric", "kl"], "unknown metric 'kl'")
 expect_error(["analyze", small, "--layer", "5"], "no layer 5")
@@ -108,4 +125,4 @@ outputs = {n: run(vitopo, "analyze", small, "--threads", str(n)).stdout for n in
 check(len(set(outputs.values())) == 1, "analysis output depends on --threads")
 check(run(vitopo, "analyze", small).stdout == outputs[1], "default thread count gives a different output")
 
-finish(f"cli_errors ({2 * len(cases) + 17} bad inputs, determinism over 1/2/3/7 threads)")
+finish(f"cli_errors ({2 * len(cases) + 18} bad inputs, determinism over 1/2/3/7 threads)")
