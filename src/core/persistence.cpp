@@ -810,16 +810,19 @@ void check(const Footprint& f, index_t n, const PersistenceOptions& options, boo
   throw PersistenceError(PersistenceError::Kind::OverBudget, msg.str());
 }
 
+std::size_t edges_of(const std::vector<index_t>& upper_degree) {
+  std::size_t edges = 0;
+  for (index_t degree : upper_degree) edges += std::size_t(degree);
+  return edges;
+}
+
 // For a metric whose upper degrees (neighbours above each vertex within the
-// threshold) are known: IndexOverflow, then the budget. Returns the edges.
-std::size_t check(const std::vector<index_t>& upper_degree, double copies, const PersistenceOptions& options) {
+// threshold) are known: IndexOverflow, then the budget.
+void check(const std::vector<index_t>& upper_degree, double copies, const PersistenceOptions& options) {
   const index_t n = index_t(upper_degree.size());
   const int max_dim = clipped(options.max_dim, n);
   engine::BinomialTable::check_fits(std::max<index_t>(n, 1), std::max(max_dim + 2, 2));
   check(footprint(n, max_dim, from_degrees(upper_degree, max_dim), copies), n, options, false);
-  std::size_t edges = 0;
-  for (index_t degree : upper_degree) edges += std::size_t(degree);
-  return edges;
 }
 
 // The sparse copy of a dense matrix cut at a threshold.
@@ -827,6 +830,13 @@ template <typename Value>
 double cut_bytes(index_t n, double edges) {
   return double(sizeof(std::size_t)) * double(n + 1) +
          2 * edges * double(sizeof(typename BasicSparseDistanceMatrix<Value>::Neighbour));
+}
+
+// The dense metric's rows, and its square copy up to square_limit points.
+template <typename Value>
+double dense_bytes(index_t n) {
+  const double square = n <= engine::DenseMetric<Value>::square_limit ? double(n) * double(n) * sizeof(Value) : 0;
+  return double(sizeof(Value*)) * double(n) + square;
 }
 
 template <typename Value>
@@ -875,8 +885,9 @@ Persistence persistence_of_sparse(const BasicSparseDistanceMatrix<Value>& m, con
   const index_t n = m.size();
   if (options.threshold == infinity) {
     const Value all = std::numeric_limits<Value>::infinity();
-    const std::size_t edges = budget::check(budget::upper_degrees(m, all), 0, options);
-    Persistence out = run(engine::SparseMetric<Value>(m), all, options, edges);
+    const std::vector<index_t> degree = budget::upper_degrees(m, all);
+    budget::check(degree, 0, options);
+    Persistence out = run(engine::SparseMetric<Value>(m), all, options, budget::edges_of(degree));
     out.threshold = infinity;
     return out;
   }
@@ -885,11 +896,9 @@ Persistence persistence_of_sparse(const BasicSparseDistanceMatrix<Value>& m, con
   std::size_t edges = 0;
   {
     const std::vector<index_t> degree = budget::upper_degrees(m, threshold);
-    std::size_t within = 0;
-    for (index_t d : degree) within += std::size_t(d);
-    const double kept_bytes = double(within) * double(sizeof(std::tuple<index_t, index_t, Value>));
-    edges = budget::check(degree, kept_bytes + double(BasicSparseDistanceMatrix<Value>::bytes_to_build(n, within)),
-                          options);
+    edges = budget::edges_of(degree);
+    const double kept_bytes = double(edges) * double(sizeof(std::tuple<index_t, index_t, Value>));
+    budget::check(degree, kept_bytes + double(BasicSparseDistanceMatrix<Value>::bytes_to_build(n, edges)), options);
   }
   std::vector<std::tuple<index_t, index_t, Value>> kept;
   kept.reserve(edges);
@@ -910,12 +919,8 @@ Persistence persistence_of_dense(const BasicDistanceMatrix<Value>& m, const Pers
   std::size_t edges = 0;
   {
     const std::vector<index_t> degree = budget::upper_degrees(m, threshold);
-    std::size_t within = 0;
-    for (index_t d : degree) within += std::size_t(d);
-    const double square = n <= engine::DenseMetric<Value>::square_limit ? double(n) * double(n) * sizeof(Value) : 0;
-    const double copies =
-        cut ? budget::cut_bytes<Value>(n, double(within)) : double(sizeof(Value*)) * double(n) + square;
-    edges = budget::check(degree, copies, options);
+    edges = budget::edges_of(degree);
+    budget::check(degree, cut ? budget::cut_bytes<Value>(n, double(edges)) : budget::dense_bytes<Value>(n), options);
   }
   if (!cut) return run(engine::DenseMetric<Value>(m), threshold, options, edges, h1_pairs);
   const BasicSparseDistanceMatrix<Value> sparse(m, threshold);
@@ -937,11 +942,8 @@ void check_memory_budget(index_t points, std::optional<std::uint64_t> edges, con
   } else {
     // A dense matrix in double, as the analysis has.
     counts = budget::every_simplex(points, max_dim);
-    const double square = points <= engine::DenseMetric<double>::square_limit
-                              ? double(points) * double(points) * sizeof(double)
-                              : 0;
     copies = options.threshold != infinity ? budget::cut_bytes<double>(points, counts[1])
-                                           : double(sizeof(double*)) * double(points) + square;
+                                           : budget::dense_bytes<double>(points);
   }
   budget::check(budget::footprint(points, max_dim, counts, copies), points, options, !edges, double(input_bytes),
                 input_what);
