@@ -159,7 +159,9 @@ std::vector<std::vector<float>> read_points(const Lines& lines) {
   return lines.values;
 }
 
-SparseDistanceMatrixF read_sparse(const Lines& lines) {
+// The vertex count is the largest vertex number plus one, however few the
+// lines: the budget is checked before the matrix (offsets per vertex) is built.
+SparseDistanceMatrixF read_sparse(const Lines& lines, const PersistenceOptions& options) {
   std::vector<std::tuple<index_t, index_t, float>> edges;
   index_t n = 0;
   std::vector<std::pair<index_t, index_t>> seen;
@@ -193,6 +195,10 @@ SparseDistanceMatrixF read_sparse(const Lines& lines) {
       throw InputError{line, "the pair (" + std::to_string(seen[order[k]].first) + ", " +
                                  std::to_string(seen[order[k]].second) + ") is given twice"};
     }
+  std::uint64_t within = 0;
+  for (const auto& e : edges) within += double(std::get<2>(e)) <= options.threshold;
+  check_memory_budget(n, within, options, SparseDistanceMatrixF::bytes_to_build(n, edges.size()),
+                      "the sparse matrix itself");
   return SparseDistanceMatrixF(n, edges);
 }
 
@@ -283,7 +289,7 @@ int run(const vitopo::cli::Args& args) {
     // Ripser clips the dimension to n - 2 and prints dim 0 regardless.
     auto dims_for = [&](index_t n) { return int(std::max<index_t>(0, std::min<index_t>(options.max_dim, n - 2))); };
     if (format == Format::Sparse) {
-      const SparseDistanceMatrixF m = read_sparse(read_lines(in));
+      const SparseDistanceMatrixF m = read_sparse(read_lines(in), options);
       const index_t n = m.size();
       std::cout << "sparse distance matrix with " << n << " points and " << m.edge_count() << "/"
                 << n * (n - 1) / 2 << " entries\n";
@@ -298,6 +304,9 @@ int run(const vitopo::cli::Args& args) {
         const auto points = read_points(read_lines(in));
         count = points.size();
         dimension = points.empty() ? 0 : points[0].size();
+        // n points of a few coordinates make n²/2 distances: check before.
+        check_memory_budget(index_t(count), 0, options, DistanceMatrixF::bytes_for(index_t(count)),
+                            "the distance matrix of the points");
         m = euclidean_distances(points);
       }
       std::cout << "point cloud with " << count << " points in dimension " << dimension << "\n";

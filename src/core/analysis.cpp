@@ -51,7 +51,26 @@ DistanceMatrix to_distance_matrix(const Eigen::MatrixXd& D) {
   return DistanceMatrix(std::move(lower));
 }
 
+namespace {
+
+// The distances of one head cost O(T³) time for most metrics: refuse what the
+// persistence budget could never hold (every simplex on the tokens counted)
+// before computing them. The distance step itself holds, as n×n doubles, the
+// distributions, their padded copy, the distance matrix and a temporary of
+// its square roots, then the engine's lower triangle.
+void check_budget(int tokens, const AnalysisSettings& settings) {
+  const index_t n = index_t(tokens) - (settings.drop_cls ? 1 : 0);
+  const std::uint64_t square = std::uint64_t(n) * std::uint64_t(n) * sizeof(double);
+  const std::uint64_t distance_step = 4 * square + DistanceMatrix::bytes_for(n);
+  check_memory_budget(n, std::nullopt, settings.persistence_options(), distance_step,
+                      "the distance step (" + std::to_string(n) + "×" + std::to_string(n) +
+                          " distributions and distances)");
+}
+
+}  // namespace
+
 HeadAnalysis analyze_head(const AttentionTensor& attention, int layer, int head, const AnalysisSettings& settings) {
+  check_budget(attention.tokens(), settings);
   HeadAnalysis result;
   result.layer = layer;
   result.head = head;
@@ -71,6 +90,7 @@ Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& setti
   check(selection.layer, attention.layers(), "layer");
   check(selection.head, attention.heads(), "head");
   settings.effective_metric();  // reject a bad combination before any work
+  check_budget(attention.tokens(), settings);
 
   std::vector<std::pair<int, int>> jobs;
   for (int l = 0; l < attention.layers(); ++l)

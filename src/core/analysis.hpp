@@ -82,7 +82,10 @@ Eigen::MatrixXd head_distance_matrix(const AttentionTensor& attention, int layer
 // ask the engine for representative_cycle() of one of its bars.
 DistanceMatrix to_distance_matrix(const Eigen::MatrixXd& distances);
 
-// Persistence and summaries of one head.
+// Persistence and summaries of one head. Before the distances are computed,
+// a PersistenceError OverBudget if persistence up to maxdim of the tokens,
+// every simplex on them counted, could exceed the budget together with the
+// distance step (see check_memory_budget).
 HeadAnalysis analyze_head(const AttentionTensor& attention, int layer, int head, const AnalysisSettings& settings);
 
 // Analyses the selected heads on `threads` threads (1: on the calling thread,

@@ -65,6 +65,13 @@ static void make_tensor(std::span<const Value> data, std::span<const std::int64_
           out[row + std::size_t(j)] = value;
           sum += value;
         }
+        // Every entry is finite, but float64 entries near the largest double
+        // can add up past it; divided by that sum, the row would become zeros.
+        if (!std::isfinite(sum))
+          throw AttentionError(AttentionError::Kind::NotFinite,
+                               where(l, h, i) + ": the row's entries are finite but their sum overflows "
+                                                "(above 1.8e308); attention rows must have a finite sum",
+                               l, h, i);
         if (!(sum > 0))
           throw AttentionError(AttentionError::Kind::ZeroRow,
                                where(l, h, i) + ": the row is all zeros, it is not a distribution", l, h, i);

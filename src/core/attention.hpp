@@ -28,7 +28,7 @@ class AttentionTensor {
 
   // `shape` is [L, H, T, T] or [L, 1, H, T, T] (the model's [L, B, H, T, T]
   // with one image). The data is C-ordered. Every entry must be finite and
-  // non-negative and every row must have a positive sum: otherwise an
+  // non-negative and every row must have a positive, finite sum: otherwise an
   // AttentionError names the first offending layer, head and token. Rows need
   // not sum to 1; the distributions renormalise them.
   static AttentionTensor from_buffer(std::span<const float> data, std::span<const std::int64_t> shape);

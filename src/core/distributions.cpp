@@ -20,6 +20,16 @@ DistributionMatrix token_distributions(const AttentionTensor& attention, int lay
       P(i, j) = value;
       sum += value;
     }
+    // The tensor's rows have finite sums, but a column (or a row of values
+    // near the largest double) can still add up to infinity; dividing by it
+    // would leave a zero row that looks like a distribution of nothing.
+    if (!std::isfinite(sum))
+      throw DistributionError("attention layer " + std::to_string(layer) + ", head " + std::to_string(head) +
+                                  ", token " + std::to_string(token) + ": its " +
+                                  (options.columns ? "column" : "row") +
+                                  " sums to more than the largest double (the sum overflows), it cannot be "
+                                  "normalised to a distribution",
+                              layer, head, int(token));
     if (!(sum > 0))
       throw DistributionError("attention layer " + std::to_string(layer) + ", head " + std::to_string(head) +
                                   ", token " + std::to_string(token) + ": its " +

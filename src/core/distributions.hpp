@@ -29,7 +29,8 @@ struct DistributionOptions {
 };
 
 // A distribution that sums to 0 after the view and CLS removal (a token that
-// attended only to CLS, a column nobody attended to).
+// attended only to CLS, a column nobody attended to), or whose sum overflows
+// (a column of values near the largest double).
 struct DistributionError : std::runtime_error {
   int layer, head, token;
   DistributionError(const std::string& message, int l, int h, int t)

@@ -25,6 +25,8 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <optional>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <sstream>
@@ -159,28 +161,17 @@ class RipsPersistence {
     }
   }
 
-  // Upper bound on the number of dim-simplices within the threshold: each is
-  // counted at its lowest vertex, whose higher neighbours hold the rest.
-  double simplex_bound(const std::vector<index_t>& upper_degree, int dim) const {
-    double total = 0;
-    for (index_t deg : upper_degree) {
-      double c = 1;
-      for (int i = 0; i < dim; ++i) c = c * double(deg - i) / double(i + 1);
-      if (deg >= dim) total += c;
-    }
-    return total;
-  }
-
   // Collect every (edge, triangle) pair of the degree-1 reduction, zero
   // persistence included (for representative cycles).
   void record_h1_pairs(std::vector<std::pair<index_t, index_t>>* pairs) { h1_pairs_ = pairs; }
 
-  void compute(Persistence& out, std::uint64_t memory_budget, int requested_dim) {
+  // `edge_count`: the edges within the threshold, as the budget check counted
+  // them before anything was allocated.
+  void compute(Persistence& out, int requested_dim, std::size_t edge_count) {
     out.barcodes.assign(std::size_t(requested_dim + 1), Barcode{});
     for (int d = 0; d <= requested_dim; ++d) out.barcodes[std::size_t(d)].dim = d;
 
-    std::vector<Simplex> edges = collect_edges();
-    check_memory(edges, memory_budget, requested_dim);
+    std::vector<Simplex> edges = collect_edges(edge_count);
 
     // Up to H1 the edges are not needed after H0, so the columns of degree 1
     // (a subsequence of them) take their place rather than a second vector.
@@ -204,8 +195,9 @@ class RipsPersistence {
  private:
   // ------------------------------------------------------------- H0, edges
 
-  std::vector<Simplex> collect_edges() const {
+  std::vector<Simplex> collect_edges(std::size_t edge_count) const {
     std::vector<Simplex> edges;
+    edges.reserve(edge_count);
     if constexpr (is_sparse<Metric>) {
       for (index_t i = 0; i < n_; ++i)
         for (const auto& nb : dist_.neighbours(i)) {
@@ -220,30 +212,6 @@ class RipsPersistence {
         }
     }
     return edges;
-  }
-
-  void check_memory(const std::vector<Simplex>& edges, std::uint64_t budget, int requested_dim) const {
-    std::vector<index_t> upper_degree(std::size_t(n_), 0);
-    index_t vs[2];
-    for (const auto& e : edges) {
-      simplex_vertices(binomial_, e.index, 1, n_, vs);
-      ++upper_degree[std::size_t(vs[0])];
-    }
-    // What the top degree keeps alive at once: the (max_dim-1)-simplices it is
-    // assembled from, its columns (an entry each) and the pivot map (about
-    // 24 bytes a pair with robin_map's load factor).
-    const double columns = simplex_bound(upper_degree, max_dim_);
-    const double below = max_dim_ >= 2 ? simplex_bound(upper_degree, max_dim_ - 1) : 0;
-    const double bytes = double(sizeof(Simplex)) * (double(edges.size()) + below + columns) + 24.0 * columns;
-    if (bytes > double(budget)) {
-      std::ostringstream msg;
-      msg.precision(3);
-      msg << "estimated memory " << bytes / double(1 << 20) << " MiB for H0..H" << requested_dim << " of " << n_
-          << " points (up to " << columns << " simplices of dimension " << max_dim_
-          << " within the threshold) exceeds the budget of " << double(budget) / double(1 << 20)
-          << " MiB; lower the dimension, the threshold or the number of points";
-      throw PersistenceError(PersistenceError::Kind::OverBudget, msg.str());
-    }
   }
 
   // Sorts the edges, which collect_edges() gives in increasing index order,
@@ -716,19 +684,197 @@ void check_options(const PersistenceOptions& options) {
     throw PersistenceError(K::BadArgument, "threshold " + std::to_string(options.threshold) + " must be >= 0");
 }
 
+// ----------------------------------------------------------- memory budget
+//
+// Before anything large is allocated, the bytes the computation holds at once
+// are estimated from upper bounds on its simplices and checked against
+// options.memory_budget. The estimate is computed in doubles, with counts
+// that saturate at `count_cap`, so nothing wraps whatever the sizes.
+//
+//  - Throughout, per point: the binomial table (max_dim + 3 entries), the
+//    union-find parent, the degree count and the point's H0 bar (the Bar,
+//    the slack of the bars vector, its two vertex lists); and the metric's
+//    own copies (the square rows of a dense metric, the sparse matrix cut at a
+//    threshold).
+//  - H0, per edge: the edges, and the radix sort's buffer or the degree-1
+//    columns.
+//  - The step of each dimension d >= 1: the (d-1)-simplices it is assembled
+//    from, its d-simplices kept for d+1 (below the top dimension), its
+//    columns and the pivot map (about 24 bytes a column with robin_map's load
+//    factor; the map keeps its buckets from one dimension to the next). The
+//    largest step counts.
+//  - The d-simplices within the threshold number at most
+//    Σ_v binomial(upper degree of v, d), each counted at its lowest vertex
+//    (binomial(n, d+1) when every pair may be an edge); the columns are
+//    counted as many, though clearing and apparent pairs leave far fewer.
+// What the reduction adds besides (its working columns, the matrix V, the
+// bars of positive degree) is not counted: next to the columns it is small.
+namespace budget {
+
+constexpr double count_cap = 1e30;
+constexpr double simplex_bytes = double(sizeof(engine::DiameterIndex<double>));
+static_assert(sizeof(engine::DiameterIndex<float>) == sizeof(engine::DiameterIndex<double>));
+constexpr double pivot_bytes = 24;
+constexpr double h0_bar_bytes = 2 * double(sizeof(Bar)) + 2 * 32;
+
+// max_dim as the engine clips it (no simplices above n - 1 vertices).
+int clipped(int max_dim, index_t n) { return int(std::min<index_t>(max_dim, n - 2)); }
+
+// counts[d] for d = 0..max(max_dim, 1): bounds on the d-simplices.
+using Counts = std::vector<double>;
+
+Counts from_degrees(const std::vector<index_t>& upper_degree, int max_dim) {
+  Counts counts(std::size_t(std::max(max_dim, 1)) + 1, 0);
+  counts[0] = double(upper_degree.size());
+  for (index_t degree : upper_degree) {
+    double c = 1;  // binomial(degree, d), saturating
+    for (std::size_t d = 1; d < counts.size() && index_t(d) <= degree; ++d) {
+      c = std::min(count_cap, c * double(degree - index_t(d) + 1) / double(d));
+      counts[d] = std::min(count_cap, counts[d] + c);
+    }
+  }
+  return counts;
+}
+
+Counts every_simplex(index_t n, int max_dim) {
+  Counts counts(std::size_t(std::max(max_dim, 1)) + 1, 0);
+  double c = double(n);  // binomial(n, d + 1), saturating
+  for (std::size_t d = 0; d < counts.size() && index_t(d) < n; ++d) {
+    if (d > 0) c = std::min(count_cap, c * double(n - index_t(d)) / double(d + 1));
+    counts[d] = c;
+  }
+  return counts;
+}
+
+struct Footprint {
+  double points = 0;     // held throughout: per point, and the metric's copies
+  double step = 0;       // the largest step
+  int dim = 0;           // its dimension (0: H0 and the edges)
+  double simplices = 0;  // the bound on its simplices (for H0, the edges)
+};
+
+Footprint footprint(index_t n, int max_dim, const Counts& counts, double copies) {
+  const double edges = counts[1];
+  Footprint f;
+  f.step = 2 * simplex_bytes * edges;
+  f.simplices = edges;
+  double pivots = 0;
+  for (int d = 1; d <= max_dim; ++d) {
+    const double own = counts[std::size_t(d)];
+    pivots = std::max(pivots, own);
+    double held = simplex_bytes * ((d == 1 ? edges : counts[std::size_t(d - 1)]) + own) + pivot_bytes * pivots;
+    if (d >= 2 && d < max_dim) held += simplex_bytes * own;
+    if (held > f.step) f.step = held, f.dim = d, f.simplices = own;
+  }
+  const int max_k = std::max(max_dim + 2, 2);
+  f.points = engine::BinomialTable::bytes_for(std::max<index_t>(n, 1), max_k) +
+             (2 * double(sizeof(index_t)) + h0_bar_bytes) * double(n) + copies;
+  return f;
+}
+
+std::string bytes_text(double bytes) {
+  std::ostringstream out;
+  out.precision(3);
+  if (bytes >= double(1 << 30)) out << bytes / double(1 << 30) << " GiB";
+  else if (bytes >= double(1 << 20)) out << bytes / double(1 << 20) << " MiB";
+  else if (bytes >= 1024) out << bytes / 1024 << " KiB";
+  else out << bytes << " bytes";
+  return out.str();
+}
+
+std::string count_text(double count) {
+  if (count >= count_cap) return "more than 1e30";
+  std::ostringstream out;
+  out.precision(3);
+  out << count;
+  return out.str();
+}
+
+// Throws OverBudget when f, with `input_bytes` for `input_what` besides, is
+// above the budget. `unknown`: the distances are not known yet, every simplex
+// was counted.
+void check(const Footprint& f, index_t n, const PersistenceOptions& options, bool unknown, double input_bytes = 0,
+           const std::string& input_what = "") {
+  const double total = f.points + f.step + input_bytes;
+  if (total <= double(options.memory_budget)) return;
+  std::ostringstream msg;
+  msg << "persistence up to H" << options.max_dim << " of " << n << " points needs an estimated "
+      << bytes_text(total) << ", above the memory budget of " << bytes_text(double(options.memory_budget)) << ": "
+      << bytes_text(f.points) << " for the points, " << bytes_text(f.step);
+  if (f.dim == 0) msg << " for H0 (" << count_text(f.simplices) << " edges";
+  else msg << " for dimension " << f.dim << " (up to " << count_text(f.simplices) << " simplices";
+  msg << (unknown ? ", every one counted, as the distances are not known yet)" : " within the threshold)");
+  if (input_bytes > 0) msg << ", " << bytes_text(input_bytes) << " for " << input_what;
+  msg << (unknown ? "; lower the dimension or the number of points"
+                  : "; lower the dimension, the threshold or the number of points");
+  throw PersistenceError(PersistenceError::Kind::OverBudget, msg.str());
+}
+
+std::size_t edges_of(const std::vector<index_t>& upper_degree) {
+  std::size_t edges = 0;
+  for (index_t degree : upper_degree) edges += std::size_t(degree);
+  return edges;
+}
+
+// For a metric whose upper degrees (neighbours above each vertex within the
+// threshold) are known: IndexOverflow, then the budget.
+void check(const std::vector<index_t>& upper_degree, double copies, const PersistenceOptions& options) {
+  const index_t n = index_t(upper_degree.size());
+  const int max_dim = clipped(options.max_dim, n);
+  engine::BinomialTable::check_fits(std::max<index_t>(n, 1), std::max(max_dim + 2, 2));
+  check(footprint(n, max_dim, from_degrees(upper_degree, max_dim), copies), n, options, false);
+}
+
+// The sparse copy of a dense matrix cut at a threshold.
+template <typename Value>
+double cut_bytes(index_t n, double edges) {
+  return double(sizeof(std::size_t)) * double(n + 1) +
+         2 * edges * double(sizeof(typename BasicSparseDistanceMatrix<Value>::Neighbour));
+}
+
+// The dense metric's rows, and its square copy up to square_limit points.
+template <typename Value>
+double dense_bytes(index_t n) {
+  const double square = n <= engine::DenseMetric<Value>::square_limit ? double(n) * double(n) * sizeof(Value) : 0;
+  return double(sizeof(Value*)) * double(n) + square;
+}
+
+template <typename Value>
+std::vector<index_t> upper_degrees(const BasicDistanceMatrix<Value>& m, Value threshold) {
+  std::vector<index_t> degree(std::size_t(m.size()), 0);
+  const Value* d = m.lower_triangle().data();
+  for (index_t i = 1; i < m.size(); ++i)
+    for (index_t j = 0; j < i; ++j)
+      if (*d++ <= threshold) ++degree[std::size_t(j)];
+  return degree;
+}
+
+template <typename Value>
+std::vector<index_t> upper_degrees(const BasicSparseDistanceMatrix<Value>& m, Value threshold) {
+  std::vector<index_t> degree(std::size_t(m.size()), 0);
+  for (index_t i = 0; i < m.size(); ++i)
+    for (const auto& nb : m.neighbours(i)) {
+      if (nb.vertex >= i) break;
+      if (nb.distance <= threshold) ++degree[std::size_t(nb.vertex)];
+    }
+  return degree;
+}
+
+}  // namespace budget
+
 template <typename Metric, typename Value>
-Persistence run(const Metric& metric, Value threshold, const PersistenceOptions& options,
+Persistence run(const Metric& metric, Value threshold, const PersistenceOptions& options, std::size_t edges,
                 std::vector<std::pair<index_t, index_t>>* h1_pairs = nullptr) {
   Persistence out;
   out.threshold = double(threshold);
   if (options.modulus == 2) {
     engine::RipsPersistence<Metric, Value, false> rips(metric, options.max_dim, threshold, 2);
     rips.record_h1_pairs(h1_pairs);
-    rips.compute(out, options.memory_budget, options.max_dim);
+    rips.compute(out, options.max_dim, edges);
   } else {
     engine::RipsPersistence<Metric, Value, true> rips(metric, options.max_dim, threshold, unsigned(options.modulus));
     rips.record_h1_pairs(h1_pairs);
-    rips.compute(out, options.memory_budget, options.max_dim);
+    rips.compute(out, options.max_dim, edges);
   }
   return out;
 }
@@ -736,33 +882,72 @@ Persistence run(const Metric& metric, Value threshold, const PersistenceOptions&
 template <typename Value>
 Persistence persistence_of_sparse(const BasicSparseDistanceMatrix<Value>& m, const PersistenceOptions& options) {
   check_options(options);
+  const index_t n = m.size();
   if (options.threshold == infinity) {
-    Persistence out = run(engine::SparseMetric<Value>(m), std::numeric_limits<Value>::infinity(), options);
+    const Value all = std::numeric_limits<Value>::infinity();
+    const std::vector<index_t> degree = budget::upper_degrees(m, all);
+    budget::check(degree, 0, options);
+    Persistence out = run(engine::SparseMetric<Value>(m), all, options, budget::edges_of(degree));
     out.threshold = infinity;
     return out;
   }
   // Cut the edges above the threshold so that enumeration never sees them.
   const Value threshold = Value(options.threshold);
+  std::size_t edges = 0;
+  {
+    const std::vector<index_t> degree = budget::upper_degrees(m, threshold);
+    edges = budget::edges_of(degree);
+    const double kept_bytes = double(edges) * double(sizeof(std::tuple<index_t, index_t, Value>));
+    budget::check(degree, kept_bytes + double(BasicSparseDistanceMatrix<Value>::bytes_to_build(n, edges)), options);
+  }
   std::vector<std::tuple<index_t, index_t, Value>> kept;
-  for (index_t i = 0; i < m.size(); ++i)
+  kept.reserve(edges);
+  for (index_t i = 0; i < n; ++i)
     for (const auto& nb : m.neighbours(i))
       if (nb.vertex < i && nb.distance <= threshold) kept.emplace_back(i, nb.vertex, nb.distance);
-  const BasicSparseDistanceMatrix<Value> cut(m.size(), kept);
-  return run(engine::SparseMetric<Value>(cut), threshold, options);
+  const BasicSparseDistanceMatrix<Value> cut(n, kept);
+  return run(engine::SparseMetric<Value>(cut), threshold, options, edges);
 }
 
 template <typename Value>
 Persistence persistence_of_dense(const BasicDistanceMatrix<Value>& m, const PersistenceOptions& options,
                                  std::vector<std::pair<index_t, index_t>>* h1_pairs = nullptr) {
   check_options(options);
-  if (options.threshold == infinity)
-    return run(engine::DenseMetric<Value>(m), m.enclosing_radius(), options, h1_pairs);
-  const Value threshold = Value(options.threshold);
+  const index_t n = m.size();
+  const bool cut = options.threshold != infinity;
+  const Value threshold = cut ? Value(options.threshold) : m.enclosing_radius();
+  std::size_t edges = 0;
+  {
+    const std::vector<index_t> degree = budget::upper_degrees(m, threshold);
+    edges = budget::edges_of(degree);
+    budget::check(degree, cut ? budget::cut_bytes<Value>(n, double(edges)) : budget::dense_bytes<Value>(n), options);
+  }
+  if (!cut) return run(engine::DenseMetric<Value>(m), threshold, options, edges, h1_pairs);
   const BasicSparseDistanceMatrix<Value> sparse(m, threshold);
-  return run(engine::SparseMetric<Value>(sparse, &m), threshold, options, h1_pairs);
+  return run(engine::SparseMetric<Value>(sparse, &m), threshold, options, edges, h1_pairs);
 }
 
 }  // namespace
+
+void check_memory_budget(index_t points, std::optional<std::uint64_t> edges, const PersistenceOptions& options,
+                         std::uint64_t input_bytes, const std::string& input_what) {
+  check_options(options);
+  const int max_dim = budget::clipped(options.max_dim, points);
+  engine::BinomialTable::check_fits(std::max<index_t>(points, 1), std::max(max_dim + 2, 2));
+  budget::Counts counts(std::size_t(std::max(max_dim, 1)) + 1, 0);
+  double copies = 0;
+  if (edges) {
+    counts[0] = double(points);
+    counts[1] = double(*edges);
+  } else {
+    // A dense matrix in double, as the analysis has.
+    counts = budget::every_simplex(points, max_dim);
+    copies = options.threshold != infinity ? budget::cut_bytes<double>(points, counts[1])
+                                           : budget::dense_bytes<double>(points);
+  }
+  budget::check(budget::footprint(points, max_dim, counts, copies), points, options, !edges, double(input_bytes),
+                input_what);
+}
 
 namespace engine {
 template <typename Value>

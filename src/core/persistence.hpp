@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -109,6 +110,10 @@ class BasicDistanceMatrix {
     return lower_[std::size_t(i) * std::size_t(i - 1) / 2 + std::size_t(j)];
   }
   const std::vector<Value>& lower_triangle() const { return lower_; }
+  // The bytes of the lower triangle of n points (64-bit: no wrap in wasm32).
+  static std::uint64_t bytes_for(index_t n) {
+    return n < 2 ? 0 : std::uint64_t(n) * std::uint64_t(n - 1) / 2 * sizeof(Value);
+  }
 
   // min over i of max over j of d(i,j): above it every Rips complex is a cone,
   // so homology in positive degree is trivial (Henselman-Petrusek; Bauer 2021 §5).
@@ -137,6 +142,14 @@ class BasicSparseDistanceMatrix {
   // once, i != j. Throws PersistenceError: BadArgument (vertex out of range,
   // i == j, pair given twice), Negative, NotFinite.
   BasicSparseDistanceMatrix(index_t n, const std::vector<std::tuple<index_t, index_t, Value>>& edges);
+  // What that constructor allocates for n points and `edges` edges, at most:
+  // the offsets and a cursor per point, a copy of the triples, two
+  // neighbours per edge (64-bit: no wrap in wasm32).
+  static std::uint64_t bytes_to_build(index_t n, std::uint64_t edges) {
+    const std::uint64_t points = n < 0 ? 0 : std::uint64_t(n);
+    return 2 * sizeof(std::size_t) * (points + 1) +
+           edges * (sizeof(std::tuple<index_t, index_t, Value>) + 2 * sizeof(Neighbour));
+  }
 
   index_t size() const { return index_t(offsets_.empty() ? 0 : offsets_.size() - 1); }
   std::size_t edge_count() const { return neighbours_.size() / 2; }
@@ -185,15 +198,35 @@ BasicDistanceMatrix<Value> euclidean_distances(const std::vector<std::vector<Val
 //  - BadArgument: max_dim < 0, threshold NaN or negative;
 //  - IndexOverflow: binomial(n, max_dim + 2) does not fit the 55 index bits of
 //    an entry (the message says how far to reduce n or max_dim);
-//  - OverBudget: the estimated memory (an upper bound on the max_dim-simplices
-//    within the threshold, times the bytes each column and pivot costs)
-//    exceeds options.memory_budget; the message gives the estimate and says
-//    to lower max_dim, the threshold or the number of points.
+//  - OverBudget: the estimated memory exceeds options.memory_budget. The
+//    estimate is of what is held at once, computed from the distances before
+//    anything large is allocated (the binomial table, the edges, the sparse
+//    copy at a threshold): per point, per edge, and for the largest step of
+//    every dimension 1..max_dim, from an upper bound on its simplices within
+//    the threshold (saturating: no size overflows it). The message gives what was asked, the
+//    estimate, its largest part and the budget, and says to lower max_dim,
+//    the threshold or the number of points.
 // ---------------------------------------------------------------------------
 Persistence compute_persistence(const DistanceMatrix& distances, const PersistenceOptions& options);
 Persistence compute_persistence(const DistanceMatrixF& distances, const PersistenceOptions& options);
 Persistence compute_persistence(const SparseDistanceMatrix& distances, const PersistenceOptions& options);
 Persistence compute_persistence(const SparseDistanceMatrixF& distances, const PersistenceOptions& options);
+
+// The same budget, for a caller about to build the input: throws
+// BadModulus/BadArgument for bad options, IndexOverflow, or OverBudget when
+// `points` points with `edges` edges within the threshold, plus the caller's
+// `input_bytes` (named by `input_what` in the message, "the distance
+// matrix"), cannot fit, before any of it is allocated or computed.
+//  - edges given: only what the points and edges cost is counted (for
+//    higher dimensions compute_persistence() counts again from the
+//    distances): a sparse matrix whose vertex count is out of proportion to
+//    its lines, a point cloud whose distance matrix is too big;
+//  - edges = nullopt: the distances are not known yet, so every pair is an
+//    edge and every simplex on the points is counted, for a dense metric in
+//    double (the analysis, before the O(T^3) distance step).
+// The check is O(max_dim); compute_persistence() does its own in any case.
+void check_memory_budget(index_t points, std::optional<std::uint64_t> edges, const PersistenceOptions& options,
+                         std::uint64_t input_bytes = 0, const std::string& input_what = "");
 
 // A representative cycle of one finite H1 bar (persistence_cycles.cpp), as an
 // edge list (u > v in each edge), for the app to draw.

@@ -24,12 +24,7 @@ class BinomialTable {
   static constexpr index_t index_limit = index_t(1) << 55;
 
   BinomialTable(index_t max_vertex, int max_k) : rows_(max_vertex + 1) {
-    // Refuse before allocating: binomial(max_vertex, k) is the largest of row k.
-    long double largest = 1;
-    for (int k = 1; k <= max_k; ++k) {
-      largest = largest * (long double)(max_vertex - k + 1) / (long double)k;
-      if (largest >= (long double)index_limit) overflow(max_vertex, k, max_k);
-    }
+    check_fits(max_vertex, max_k);
     table_.resize(std::size_t(max_k + 1) * std::size_t(rows_));
     for (int k = 0; k <= max_k; ++k)
       for (index_t v = 0; v <= max_vertex; ++v) {
@@ -40,6 +35,22 @@ class BinomialTable {
         if (value >= index_limit) overflow(v, k, max_k);
         table_[std::size_t(k) * std::size_t(rows_) + std::size_t(v)] = value;
       }
+  }
+
+  // Throws IndexOverflow unless every binomial(v, k), v <= max_vertex,
+  // k <= max_k, fits; allocates nothing. binomial(max_vertex, k) is the
+  // largest of row k.
+  static void check_fits(index_t max_vertex, int max_k) {
+    long double largest = 1;
+    for (int k = 1; k <= max_k; ++k) {
+      largest = largest * (long double)(max_vertex - k + 1) / (long double)k;
+      if (largest >= (long double)index_limit) overflow(max_vertex, k, max_k);
+    }
+  }
+
+  // The bytes of the table for these bounds.
+  static double bytes_for(index_t max_vertex, int max_k) {
+    return double(sizeof(index_t)) * double(max_k + 1) * double(max_vertex + 1);
   }
 
   [[noreturn]] static void overflow(index_t v, int k, int max_k) {

@@ -235,3 +235,36 @@ TEST_CASE("the engine draws a representative cycle of an analysed H1 bar from th
   }
   CHECK(cycles > 0);
 }
+
+TEST_CASE("the persistence budget is checked before the distances are computed") {
+  // 300 tokens; token 7 attends only to CLS, so without CLS it has no
+  // distribution: computing the distances would stop there. Up to H3 the
+  // 299 tokens may have binomial(299, 4) = 326380626 tetrahedra, far above the
+  // budget: that refusal must come first, before the O(T³) distance step.
+  const int T = 300;
+  std::vector<float> data(std::size_t(T) * T, 1.0f / T);
+  for (int j = 0; j < T; ++j) data[std::size_t(7) * T + std::size_t(j)] = j == 0 ? 1.0f : 0.0f;
+  const std::int64_t shape[4] = {1, 1, T, T};
+  const AttentionTensor attention = AttentionTensor::from_buffer(std::span<const float>(data), shape);
+  AnalysisSettings settings;
+  settings.drop_cls = true;
+  settings.maxdim = 3;
+  for (unsigned threads : {1u, 2u}) {
+    try {
+      analyze(attention, settings, {}, threads);
+      FAIL("no error");
+    } catch (const PersistenceError& e) {
+      const std::string message = e.what();
+      CHECK(e.kind == PersistenceError::Kind::OverBudget);
+      CHECK_MESSAGE(message.find("persistence up to H3 of 299 points") != std::string::npos, message);
+      CHECK_MESSAGE(message.find("for dimension 3 (up to 3.26e+08 simplices, every one counted") != std::string::npos,
+                    message);
+      CHECK_MESSAGE(message.find("for the distance step (299×299 distributions and distances)") != std::string::npos,
+                    message);
+    }
+  }
+  CHECK_THROWS_AS(analyze_head(attention, 0, 0, settings), PersistenceError);
+  // Up to H1 the budget admits it, and the distances find the bad token.
+  settings.maxdim = 1;
+  CHECK_THROWS_AS(analyze(attention, settings), DistributionError);
+}

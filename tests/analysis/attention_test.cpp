@@ -125,3 +125,73 @@ TEST_CASE("a token that attends only to CLS has no distribution without CLS") {
     CHECK(std::string(e.what()).find("layer 0, head 0, token 1") != std::string::npos);
   }
 }
+
+namespace {
+
+// 1 layer, 1 head, 3 tokens in float64; token 1's row is (a, b, c).
+AttentionTensor three_tokens(double a, double b, double c) {
+  const std::vector<double> data = {0.5, 0.25, 0.25, a, b, c, 0.1, 0.1, 0.8};
+  const std::int64_t shape[4] = {1, 1, 3, 3};
+  return AttentionTensor::from_buffer(std::span<const double>(data), shape);
+}
+
+}  // namespace
+
+TEST_CASE("a float64 row whose sum overflows is refused, naming layer, head and token") {
+  // Each entry is finite; 1e308 + 1e308 is not. Divided by that infinite sum,
+  // the row used to become zeros and the analysis went on.
+  try {
+    three_tokens(1e308, 1e308, 0);
+    FAIL("no error");
+  } catch (const AttentionError& e) {
+    CHECK(e.kind == AttentionError::Kind::NotFinite);
+    CHECK(e.layer == 0);
+    CHECK(e.head == 0);
+    CHECK(e.token == 1);
+    CHECK_MESSAGE(std::string(e.what()).find("layer 0, head 0, token 1: the row's entries are finite but their "
+                                             "sum overflows") != std::string::npos,
+                  e.what());
+  }
+  // Just below the limit it is a distribution: (0.5, 0.5, 0) exactly.
+  const AttentionTensor fine = three_tokens(0.8e308, 0.8e308, 0);
+  const DistributionMatrix P = token_distributions(fine, 0, 0, {});
+  CHECK(P(1, 0) == 0.5);
+  CHECK(P(1, 1) == 0.5);
+  CHECK(P(1, 2) == 0.0);
+}
+
+TEST_CASE("a column whose sum overflows is refused in the key-side view, naming the token") {
+  // Rows (1e-300, 1e308, 0) and (0, 1e308, 1e-300) have finite sums, but
+  // column 1 adds up to 2e308.
+  const std::vector<double> data = {1e-300, 1e308, 0, 0, 1e308, 1e-300, 0.1, 0.1, 0.8};
+  const std::int64_t shape[4] = {1, 1, 3, 3};
+  const AttentionTensor a = AttentionTensor::from_buffer(std::span<const double>(data), shape);
+  CHECK(token_distributions(a, 0, 0, {})(0, 1) == 1.0);  // the row view is fine
+  try {
+    token_distributions(a, 0, 0, {.columns = true});
+    FAIL("no error");
+  } catch (const DistributionError& e) {
+    CHECK(e.layer == 0);
+    CHECK(e.head == 0);
+    CHECK(e.token == 1);
+    CHECK_MESSAGE(std::string(e.what()).find("layer 0, head 0, token 1: its column sums to more than the largest "
+                                             "double") != std::string::npos,
+                  e.what());
+  }
+}
+
+TEST_CASE("float32 rows of the largest floats have a finite sum and are normalised exactly") {
+  // The float32 path sums in double: even 65536 entries of FLT_MAX stay far
+  // below the largest double, so no float32 row can overflow.
+  const float big = std::numeric_limits<float>::max();
+  const std::vector<float> data = {big, big, 0, 0, big, big, 0.1f, 0.1f, 0.8f};
+  const std::int64_t shape[4] = {1, 1, 3, 3};
+  const AttentionTensor a = AttentionTensor::from_buffer(std::span<const float>(data), shape);
+  const DistributionMatrix P = token_distributions(a, 0, 0, {});
+  CHECK(P(0, 0) == 0.5);
+  CHECK(P(0, 1) == 0.5);
+  CHECK(P(1, 2) == 0.5);
+  const DistributionMatrix columns = token_distributions(a, 0, 0, {.columns = true});
+  CHECK(columns(1, 0) == 0.5);  // column 1: (big, big, 0.1) / (2 big + 0.1)
+  CHECK(columns(1, 2) == doctest::Approx(0.1 / (2.0 * big)).epsilon(1e-12));
+}

@@ -6,6 +6,7 @@ usage: cli_errors.py VITOPO DATA_DIR
 """
 import json
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -72,6 +73,11 @@ cases.append((save("negative.npy", bad), "layer 0, head 2, token 5: entry 1 is n
 bad = good.copy()
 bad[1, 1, 7, :] = 0
 cases.append((save("zero.npy", bad), "layer 1, head 1, token 7: the row is all zeros"))
+# float64 entries that are each finite but whose row sum overflows (1e308 + 1e308):
+# once the row was divided by that infinite sum it became zeros, and the analysis exited 0.
+bad = good.astype(np.float64)
+bad[1, 2, 6, :2] = 1e308
+cases.append((save("overflow.npy", bad), "layer 1, head 2, token 6: the row's entries are finite but their sum overflows"))
 for file, needle in cases:
     expect_error(["analyze", file], needle)
     expect_error(["distance", file, "--layer", "0", "--head", "0", "--out", path("d.npy")], needle)
@@ -83,6 +89,29 @@ bad[0, 1, 4, 0] = 1
 cls_only = save("cls_only.npy", bad)
 run(vitopo, "analyze", cls_only)  # fine with CLS
 expect_error(["analyze", cls_only, "--drop-cls"], "layer 0, head 1, token 4: its row without CLS sums to 0")
+
+# The key side: rows with finite sums, a column whose sum overflows.
+bad = good.astype(np.float64)
+bad[0, 1, :2, 5] = 1e308
+columns_overflow = save("column_overflow.npy", bad)
+run(vitopo, "analyze", columns_overflow, "--layer", "0", "--head", "1")  # rows are fine
+expect_error(["analyze", columns_overflow, "--columns"], "layer 0, head 1, token 5: its column sums to more than")
+
+# 3000 tokens up to H2: binomial(3000, 3) = 4.5e9 triangles can never fit the
+# budget, which is checked before the O(T^3) distances (they used to take
+# minutes before the refusal). The answer must come within seconds.
+wide = np.full((1, 1, 3000, 3000), 1 / 3000, dtype=np.float32)
+wide_file = save("wide.npy", wide)
+try:
+    result = subprocess.run([vitopo, "analyze", wide_file, "--maxdim", "2"], capture_output=True, text=True,
+                            timeout=30)
+    check(result.returncode == 2 and "persistence up to H2 of 3000 points" in result.stderr
+          and "up to 4.5e+09 simplices, every one counted" in result.stderr
+          and "for the distance step (3000×3000 distributions and distances)" in result.stderr,
+          f"3000 tokens at --maxdim 2: exit {result.returncode}, {result.stderr.strip()}")
+except subprocess.TimeoutExpired:
+    check(False, "3000 tokens at --maxdim 2: no answer within 30 s (the budget must come before the distances)")
+os.unlink(wide_file)
 
 small = os.path.join(data, "small64.npy")
 expect_error(["analyze", small, "--metric", "kl"], "unknown metric 'kl'")

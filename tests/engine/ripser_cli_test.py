@@ -18,8 +18,8 @@ failures = []
 checks = 0
 
 
-def run(cmd, stdin=None):
-    return subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+def run(cmd, stdin=None, timeout=None):
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
 
 
 def same_output(args, path=None, stdin=None, modulus=2):
@@ -36,15 +36,23 @@ def same_output(args, path=None, stdin=None, modulus=2):
                         f"--- theirs ---\n{theirs.stdout[:800]}")
 
 
-def refused(args, text, words):
+def refused(args, text, words, timeout=None):
+    """`timeout`: the refusal must also come within that many seconds (the
+    process is killed then): for requests whose work or memory a missing check
+    would let run for minutes."""
     global checks
     checks += 1
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write(text)
-    result = run([VITOPO, "ripser"] + args + [f.name])
-    os.unlink(f.name)
+    try:
+        result = run([VITOPO, "ripser"] + args + [f.name], timeout=timeout)
+    except subprocess.TimeoutExpired:
+        failures.append(f"{args} on {text[:60]!r}...: no answer within {timeout} s; expected exit 2 and {words!r}")
+        return
+    finally:
+        os.unlink(f.name)
     if result.returncode != 2 or words not in result.stderr:
-        failures.append(f"{args} on {text!r}: exit {result.returncode}, stderr {result.stderr!r}; "
+        failures.append(f"{args} on {text[:60]!r}: exit {result.returncode}, stderr {result.stderr!r}; "
                         f"expected exit 2 and {words!r}")
 
 
@@ -134,6 +142,27 @@ checks += 1
 directory = run([VITOPO, "ripser", tmp])
 if directory.returncode != 2 or directory.stderr != f"vitopo ripser: {tmp}: is a directory, not a file\n":
     failures.append(f"directory: exit {directory.returncode}, {directory.stderr!r}")
+
+# The memory budget, checked before the work and the allocations it guards,
+# so the refusal comes at once.
+# One vertex number makes 50000001 points: their offsets, binomial table and H0
+# bars are refused before the sparse matrix is built (it used to allocate GBs
+# and die with std::bad_alloc).
+refused(["--format", "sparse", "--dim", "0"], "0 1 1\n0 50000000 1\n",
+        "persistence up to H0 of 50000001 points needs an estimated", timeout=20)
+refused(["--format", "sparse", "--dim", "0"], "0 1 1\n0 50000000 1\n", "for the sparse matrix itself", timeout=20)
+refused(["--format", "sparse"], "0 1 1\n0 50000000 1\n", "binomial(50000001, 3) exceeds 2^55", timeout=20)
+# 30 points up to H50, every subset within the threshold: the middle dimension
+# 14 holds binomial(30, 15) = 155117520 simplices (the top two, 28 and 27,
+# only 1 and 30), which used to run for many minutes and GBs unguarded.
+points30 = "".join(f"{i / 30} {(7 * i) % 30 / 30} {(13 * i) % 30 / 30}\n" for i in range(30))
+refused(["--format", "point-cloud", "--dim", "50", "--threshold", "10"], points30,
+        "for dimension 14 (up to 1.55e+08 simplices within the threshold)", timeout=20)
+refused(["--format", "point-cloud", "--dim", "50", "--threshold", "10"], points30,
+        "above the memory budget of 4 GiB", timeout=20)
+# 10^5 points on a line: 600 KB of text, 18.6 GiB of distances.
+refused(["--format", "point-cloud", "--dim", "0"], "".join(f"{i}\n" for i in range(100000)),
+        "18.6 GiB for the distance matrix of the points", timeout=20)
 
 checks += 1
 missing = run([VITOPO, "ripser", "/nonexistent/file.txt"])
