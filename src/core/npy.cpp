@@ -195,7 +195,7 @@ NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& what)
       std::memcpy(&value, data + 4 * i, 4);
       array.data[i] = value;
     }
-  } else {
+  } else if (!array.data.empty()) {  // an empty vector's data() may be null, which memcpy must not get
     std::memcpy(array.data.data(), data, 8 * array.data.size());
   }
   return array;
