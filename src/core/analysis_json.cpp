@@ -172,7 +172,7 @@ Analysis read_analysis_json(const std::string& path) {
   json j;
   try {
     j = json::parse(bytes);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number beyond double (1e400)
     throw AnalysisJsonError(path + ": not JSON: " + e.what());
   }
   try {

@@ -126,6 +126,9 @@ expect_error(["distance", small, "--layer", "0", "--head", "0"], "--out D.npy is
 broken = raw("broken.json", b'{"schema": "vitopo.analysis/1", "settings": {}}')
 expect_error(["compare", broken, broken], "settings has no \"metric\"")
 expect_error(["compare", raw("other.json", b'{"schema": "other/2"}'), broken], "expected \"vitopo.analysis/1\"")
+# A number beyond double: nlohmann's parser throws out_of_range, not parse_error (found by fuzzing).
+overflow = raw("overflow.json", b'{"schema": "vitopo.analysis/1", "heads": [[0.0, 1e400]]}')
+expect_error(["compare", overflow, broken], "overflow.json: not JSON")
 expect_error(["compare", small], "need exactly two analysis files")
 expect_error(["compare", broken, broken, "--kind", "frechet"], "unknown diagram distance 'frechet'")
 expect_error(["compare", tmp, broken], f"{tmp}: is a directory, not a file")
