@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { artifacts, openPage, samples, site, sourceDir } from './harness.mjs';
 
 function chunk(type, data) {
@@ -116,6 +117,23 @@ test('bad inputs give their messages in the page and the previous analysis stays
         assert.deepEqual(await snapshot(page), before, 'the previous model and analysis stay');
       });
     }
+
+    // Crafted by fuzzing: an 82-character link sealed with a correct CRC that
+    // declares a 3 × 34881 × 41044 image, whose pixel map's size once wrapped
+    // to 0 in wasm32 and sent the decoder reading far past its input.
+    await t.test('a crafted link declaring 2^32 − 4 pixel values', async () => {
+      const fingerprint = createHash('sha256').update(fs.readFileSync(path.join(site, 'models', 'vitopo-fmnist.onnx')))
+        .digest().subarray(0, 16);
+      const record = Buffer.concat([Buffer.from([1]), fingerprint, Buffer.from([0, 3]),
+        Buffer.from([34881 & 255, 34881 >> 8, 41044 & 255, 41044 >> 8, 2]), Buffer.alloc(33 + 4)]);
+      record.writeUInt32LE(zlib.crc32(record.subarray(0, record.length - 4)), record.length - 4);
+      const link = '#v1=' + record.toString('base64url');
+      assert.equal(link.length, 4 + 82);
+      const rejection = await page.evaluate((l) => window.vitopo.openShareLink(l).then(() => null, (e) => e.message), link);
+      assert.match(rejection ?? 'it was accepted', /3 × 34881 × 41044 = 4294967292 values \(C × H × W\), more than the limit of 4194304/);
+      assert.equal(await errorText(page), rejection, 'the page shows the link\'s message');
+      assert.deepEqual(await snapshot(page), before, 'the previous analysis stays');
+    });
 
     await t.test('bad settings', async () => {
       const rejection = await page.evaluate(() => window.vitopo.settings({ metric: 'manhattan' }).then(() => null, (e) => e.message));

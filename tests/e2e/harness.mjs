@@ -88,6 +88,20 @@ export async function openPage({ viewport = { width: 1400, height: 900 }, args =
   return { page, browser, server, log, requests, close };
 }
 
+// A fresh browser context (nothing shared with the page that made the link) on `url`.
+export async function openFresh(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const log = [];
+  page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+  await page.goto(url, { timeout: TIMEOUT });
+  await page.waitForFunction(() => window.vitopo && window.vitopo.ready, null, { timeout: TIMEOUT });
+  await page.evaluate(() => window.vitopo.ready);
+  return { page, log, close: () => context.close() };
+}
+
 // The samples the page offers: [{file, label, name, url}] from samples.json.
 export function samples() {
   const json = JSON.parse(fs.readFileSync(path.join(site, 'samples', 'samples.json'), 'utf8'));

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TIMEOUT, artifacts, openPage, samples, sourceDir } from './harness.mjs';
+import { TIMEOUT, artifacts, openFresh, openPage, samples, sourceDir } from './harness.mjs';
 
 // Everything a link must reproduce, as the page API gives it.
 function pageState(page) {
@@ -28,20 +28,6 @@ function pageState(page) {
       status: document.getElementById('status').textContent,
     };
   });
-}
-
-// A fresh browser context (nothing shared with the page that made the link) on `url`.
-async function openFresh(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  const log = [];
-  page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
-  await page.goto(url, { timeout: TIMEOUT });
-  await page.waitForFunction(() => window.vitopo && window.vitopo.ready, null, { timeout: TIMEOUT });
-  await page.evaluate(() => window.vitopo.ready);
-  return { page, log, close: () => context.close() };
 }
 
 function frames(page, n = 10) {

@@ -5,20 +5,7 @@
 // follow the page API's selection.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { TIMEOUT, launch, openPage, samples } from './harness.mjs';
-
-async function openIn(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  const log = [];
-  page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
-  await page.goto(url, { timeout: TIMEOUT });
-  await page.waitForFunction(() => window.vitopo && window.vitopo.ready, null, { timeout: TIMEOUT });
-  await page.evaluate(() => window.vitopo.ready);
-  return { page, log, close: () => context.close() };
-}
+import { launch, openFresh, openPage, samples } from './harness.mjs';
 
 test('a page without WebGL2 makes a share link that a normal page opens to the same analysis', async () => {
   const viewless = await openPage({ args: ['--disable-webgl', '--disable-webgl2'] });
@@ -39,7 +26,7 @@ test('a page without WebGL2 makes a share link that a normal page opens to the s
     assert.equal(made.webgl2, false, 'the first page really has no WebGL2');
     assert.ok(made.link && made.link.includes('#v1='), `a link was made without the views: ${made.link}`);
 
-    const opened = await openIn(browser, made.link);
+    const opened = await openFresh(browser, made.link);
     try {
       const got = await opened.page.evaluate(() => ({
         analysis: window.vitopo.analysis(),
