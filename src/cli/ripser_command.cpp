@@ -13,11 +13,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "command.hpp"
+#include "core/numbers.hpp"
 #include "core/persistence.hpp"
 #include "core/quote.hpp"
 #include "core/whole_file.hpp"
@@ -85,22 +87,20 @@ int run(const vitopo::cli::Args& args) {
       else return usage_error("unknown format " + quote(*f));
     } else if (arg == "--dim" || arg == "--modulus") {
       const std::string* v = value();
-      char* end = nullptr;
-      const long k = v ? std::strtol(v->c_str(), &end, 10) : -1;
-      if (!v || v->empty() || *end || k < 0) return usage_error(arg + " needs a non-negative integer");
-      if (arg == "--dim") options.max_dim = int(std::min(k, 1000L));
-      else options.modulus = int(std::min(k, 100000L));
+      const std::optional<int> k = v ? parse_int(*v) : std::nullopt;
+      if (!k || *k < 0) return usage_error(arg + " needs a non-negative integer");
+      if (arg == "--dim") options.max_dim = std::min(*k, 1000);
+      else options.modulus = std::min(*k, 100000);
     } else if (arg == "--ratio") {
       const std::string* v = value();
-      char* end = nullptr;
-      ratio = v ? std::strtof(v->c_str(), &end) : -1;
-      if (!v || v->empty() || *end || !(ratio >= 0)) return usage_error("--ratio needs a number >= 0");
+      const std::optional<float> r = v ? parse_float(*v) : std::nullopt;
+      if (!r || !(*r >= 0)) return usage_error("--ratio needs a number >= 0");
+      ratio = *r;
     } else if (arg == "--threshold") {
       const std::string* v = value();
-      char* end = nullptr;
-      const float t = v ? std::strtof(v->c_str(), &end) : -1;
-      if (!v || v->empty() || *end || !(t >= 0)) return usage_error("--threshold needs a number >= 0");
-      options.threshold = double(t);
+      const std::optional<float> t = v ? parse_float(*v) : std::nullopt;
+      if (!t || !(*t >= 0)) return usage_error("--threshold needs a number >= 0");
+      options.threshold = double(*t);
     } else if (!arg.empty() && arg[0] == '-' && arg != "-") {
       return usage_error("unknown option " + quote(arg));
     } else {

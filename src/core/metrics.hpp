@@ -65,7 +65,7 @@ inline constexpr MetricInfo metric_table[] = {
     {Metric::JensenShannonDivergence, "js-divergence", 1, "JS divergence",
      "JS(p, q), the square of the JS distance (not a metric)", 0, 0.69314718055994530942},  // ln 2
     {Metric::SqrtJensenShannon, "sqrt-js", 2, "√ JS distance (seed)",
-     "√ of the JS distance, as the seed's main notebook took it", 0, 0.91244430271178498},  // (ln 2)^¼
+     "√ of the JS distance, as the seed's main notebook took it", 0, 0.91244430578402860},  // (ln 2)^¼
     {Metric::Hellinger, "hellinger", 3, "Hellinger", "√(½ Σ (√p − √q)²)", 0, 1},
     {Metric::TotalVariation, "total-variation", 4, "Total variation", "½ Σ |p − q|", 0, 1},
     {Metric::Cosine, "cosine", 5, "Cosine distance", "1 − p·q / (‖p‖ ‖q‖), as scipy's cosine", 0, 1},

@@ -31,4 +31,13 @@ std::optional<double> parse_real(const std::string& text) {
   return value;
 }
 
+std::optional<float> parse_float(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const float value = std::strtof(text.c_str(), &end);
+  if (errno == ERANGE || end != text.c_str() + text.size()) return std::nullopt;
+  return value;
+}
+
 }  // namespace vitopo

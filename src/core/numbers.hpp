@@ -14,5 +14,8 @@ bool is_prime(int p);
 // int's range; a double's, where overflow and underflow both count).
 std::optional<int> parse_int(const std::string& text);
 std::optional<double> parse_real(const std::string& text);
+// The same in single precision (strtof, rounded once), for the options that
+// Ripser reads as float.
+std::optional<float> parse_float(const std::string& text);
 
 }  // namespace vitopo

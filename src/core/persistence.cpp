@@ -33,6 +33,7 @@
 
 #include <tsl/robin_map.h>
 
+#include "core/numbers.hpp"
 #include "core/persistence.hpp"
 #include "core/persistence_simplices.hpp"
 
@@ -663,13 +664,6 @@ class RipsPersistence {
 }  // namespace engine
 
 namespace {
-
-bool is_prime(int p) {
-  if (p < 2) return false;
-  for (int q = 2; q * q <= p; ++q)
-    if (p % q == 0) return false;
-  return true;
-}
 
 void check_options(const PersistenceOptions& options) {
   using K = PersistenceError::Kind;

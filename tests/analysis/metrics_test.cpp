@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <random>
 
 #include "core/metrics.hpp"
@@ -126,5 +129,30 @@ TEST_CASE("metric names round-trip, and an unknown one lists the choices") {
     FAIL("no error");
   } catch (const std::invalid_argument& e) {
     CHECK(std::string(e.what()).find("hellinger") != std::string::npos);
+  }
+}
+
+TEST_CASE("the metric table's ranges hold, and two tokens with disjoint supports reach the top of each") {
+  const DistributionMatrix P = random_distributions(30, 30, 0.5, 11);
+  // Two point masses on different tokens: the farthest two distributions can be.
+  DistributionMatrix apart = DistributionMatrix::Identity(2, 2);
+  for (const MetricInfo& row : metric_table) {
+    CAPTURE(row.name);
+    const Eigen::MatrixXd D = pairwise_distances(P, row.metric);
+    CHECK(D.minCoeff() >= row.lowest);
+    CHECK(D.maxCoeff() <= row.highest * (1 + 1e-12));
+    const Eigen::MatrixXd far = pairwise_distances(apart, row.metric);
+    CHECK(far(0, 1) == doctest::Approx(row.highest).epsilon(1e-12));
+    CHECK(parse_metric(row.name) == row.metric);
+  }
+}
+
+TEST_CASE("docs/science.md has a row for every metric of the table") {
+  std::ifstream file(std::string(VITOPO_SOURCE_DIR) + "/docs/science.md");
+  REQUIRE(file.good());
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const MetricInfo& row : metric_table) {
+    CAPTURE(row.name);
+    CHECK(text.find("| `" + std::string(row.name) + "`") != std::string::npos);
   }
 }
