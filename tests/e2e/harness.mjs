@@ -49,12 +49,13 @@ export function serve() {
   });
 }
 
-export async function launch() {
+// `extraArgs`: more Chromium switches, e.g. ['--disable-webgl'].
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+      '--no-first-run', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', ...extraArgs],
   });
 }
 
