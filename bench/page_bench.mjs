@@ -14,7 +14,8 @@
 //           (the analysis only, not the model);
 //   native: `vitopo analyze attention.npy --metric M --threads T --out X.json`
 //           as a whole process (start, reading the .npy, writing the JSON),
-//           on vitopo.attention() saved as float32 .npy.
+//           on vitopo.attention() saved as float32 .npy; then once more with
+//           VITOPO_SIMD=sse2 (vectors as wide as wasm simd128), for reference.
 // T is the analysis worker's thread count, min(hardwareConcurrency, 8) when
 // the page is cross-origin isolated, read back from inside the worker.
 // Prints a table with min, median and max of each side and of the ratio
@@ -208,7 +209,7 @@ function chromiumCpu(root) {
       children.get(ppid).push(Number(name));
     } catch { /* gone */ }
   }
-  const cpu = { workers: 0, renderer: 0, others: 0 };
+  const cpu = { workers: 0, renderer: 0, others: 0, threads: new Map() };  // threads: each worker thread's CPU
   const visit = (pid) => {
     try {
       const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -217,7 +218,10 @@ function chromiumCpu(root) {
         try {
           const t = statOf(`/proc/${pid}/task/${task}/stat`);
           if (!renderer) cpu.others += t.cpu;
-          else if (t.comm.startsWith('DedicatedWorker')) cpu.workers += t.cpu;
+          else if (t.comm.startsWith('DedicatedWorker')) {
+            cpu.workers += t.cpu;
+            cpu.threads.set(`${pid}/${task}`, t.cpu);
+          }
           else cpu.renderer += t.cpu;
         } catch { /* gone */ }
       }
@@ -229,9 +233,11 @@ function chromiumCpu(root) {
 }
 
 // One whole process of `vitopo analyze`: wall ms (from here) and CPU ms (user + sys, /usr/bin/time).
-function runNative(cli, args) {
+// `simd`: a cap on the metrics' vector width (VITOPO_SIMD), e.g. 'sse2', as wide as wasm's simd128.
+function runNative(cli, args, simd = null) {
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', cli, 'analyze', ...args], { encoding: 'utf8' });
+  const env = simd ? { ...process.env, VITOPO_SIMD: simd } : process.env;
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', cli, 'analyze', ...args], { encoding: 'utf8', env });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`vitopo analyze failed (${r.status}): ${r.stderr}`);
   const m = r.stderr.match(/cpu ([\d.]+) ([\d.]+)\s*$/);
@@ -256,6 +262,9 @@ async function runPage(page, worker, metric, root) {
     cpuWorkers: after.workers - before.workers,
     cpuRenderer: after.renderer - before.renderer,
     cpuOthers: after.others - before.others,
+    // Worker threads that did at least a fifth of the workers' CPU time: the analysis' threads at work.
+    busyThreads: [...after.threads].filter(([id, c]) => c - (before.threads.get(id) ?? 0) >= 0.2 * (after.workers - before.workers) &&
+      after.workers - before.workers >= 100).length,
     total: t.end - t.start,
     toWorker: w.received - t.start,     // checkSettings, postMessage of the tensor (a copy)
     worker: w.posted - w.received,      // the core's analyse(): tensor into wasm memory, every head, the JSON text
@@ -292,12 +301,14 @@ async function bench(o, page, worker, threads, input, root) {
   harness.assertSameDiagrams(pageAnalysis, JSON.parse(fs.readFileSync(out, 'utf8')), input.name);
   const pages = [];
   const natives = [];
+  const sse2 = [];
   for (let i = 0; i < o.runs; i++) {
     pages.push(await runPage(page, worker, o.metric, root));
     await settle(page);
     natives.push(runNative(o.cli, args));
+    sse2.push(runNative(o.cli, args, 'sse2'));
   }
-  return { input, tensor, pages, natives, ratios: pages.map((p, i) => p.total / natives[i].wall),
+  return { input, tensor, pages, natives, sse2, ratios: pages.map((p, i) => p.total / natives[i].wall),
     cpuRatios: pages.map((p, i) => p.cpuWorkers / natives[i].cpu) };
 }
 
@@ -331,7 +342,7 @@ function report(o, threads, results, floor) {
     ['toMain', 'JSON text to the main thread (incl. waiting for it)'], ['parse', 'JSON.parse on the main thread'],
     ['views', 'views read the JSON (set_analysis)'], ['rest', 'commit, status, promise chain'],
     ['total', 'page total (wall)'], ['cpuWorkers', 'CPU: worker threads'], ['cpuRenderer', 'CPU: renderer main and other threads'],
-    ['cpuOthers', 'CPU: other Chromium processes (GPU)'], ['frames', 'animation frames drawn'],
+    ['cpuOthers', 'CPU: other Chromium processes (GPU)'], ['busyThreads', 'worker threads busy (>= 1/5 of its CPU)'], ['frames', 'animation frames drawn'],
     ['longTasks', 'main-thread tasks >= 50 ms'], ['longTaskMs', 'their total ms']];
   const w0 = Math.max(...parts.map(([, l]) => l.length), 30);
   const row = (label, values) => console.log(`${label.padEnd(w0)}  ${values.map((v) => v.padStart(12)).join('  ')}`);
@@ -339,6 +350,8 @@ function report(o, threads, results, floor) {
   for (const [key, label] of parts) row(label, results.map((r) => f(median(r.pages.map((p) => p[key])), 2)));
   row('native total (wall)', results.map((r) => f(median(r.natives.map((n) => n.wall)), 2)));
   row('native CPU', results.map((r) => f(median(r.natives.map((n) => n.cpu)), 2)));
+  row('native, SIMD capped to SSE2: wall', results.map((r) => f(median(r.sse2.map((n) => n.wall)), 2)));
+  row('native, SIMD capped to SSE2: CPU', results.map((r) => f(median(r.sse2.map((n) => n.cpu)), 2)));
   row('JSON text, characters', results.map((r) => String(r.pages[0].textLength)));
   row('JSON.parse calls per analysis', results.map((r) => String(r.pages[0].parses)));
 }
