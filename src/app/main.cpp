@@ -161,8 +161,7 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
 
 // Whether to draw this animation frame. Redrawing a page where nothing moves
 // only spends the user's battery, so after a second without input, change or
-// animation the views are drawn 4 times a second (what is driven by time,
-// such as announcing a settled ε, still advances), until something happens.
+// animation the views are drawn 4 times a second, until something happens.
 bool worth_drawing(const AppState& state, bool input) {
   static double last_active = 0, last_drawn = 0;
   static std::uint64_t last_mark = 0;
@@ -177,7 +176,14 @@ bool worth_drawing(const AppState& state, bool input) {
   std::uint64_t epsilon_bits = 0;
   std::memcpy(&epsilon_bits, &epsilon, sizeof epsilon_bits);
   mark = mark * 1000003u + epsilon_bits;
-  if (input || mark != last_mark || state.scale.playing || state.progress.running || !state.outbox.empty()) {
+  // While the worker analyses, the views only show its progress: 8 frames a
+  // second leave the cores (and a software GPU) to the analysis.
+  if (state.progress.running && !input) {
+    if (now - last_drawn < 0.125) return false;
+    last_drawn = now;
+    return true;
+  }
+  if (input || mark != last_mark || state.scale.playing || !state.outbox.empty()) {
     last_active = now;
     last_mark = mark;
   }
