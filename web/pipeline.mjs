@@ -135,7 +135,8 @@ export class Pipeline {
     const p = result.prediction;
     const dropped = evicted.length ? ` To stay within memory, the workspace let go of ${evicted.map((e) => e.name).join(', ')}.` : '';
     const message = (modelChanged ? `Model ${model.name} loaded. ` : '') + `${result.name}: ${p.label} (${(100 * p.probability).toFixed(1)}%), ` +
-      `${result.heads} heads analysed in ${result.seconds.toFixed(2)} s.${dropped}`;
+      `${result.heads} heads analysed in ${result.seconds.toFixed(2)} s` +
+      `${this.analysis.threads > 1 ? ` on ${this.analysis.threads} threads` : ''}.${dropped}`;
     this.status.clearError();
     this.status.info(message);
     this.views.setStatus(message, '');

@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base64url.hpp"
+#include "core/crc32.hpp"
 #include "core/share_link.hpp"
 #include "fuzz_check.hpp"
 
