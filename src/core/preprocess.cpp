@@ -159,6 +159,9 @@ ModelImage preprocess_image(std::span<const std::uint8_t> rgba, int width, int h
         for (int j = 0; j < spec.width; ++j) {
           float v = 0;
           for (const Tap& t : cols[j]) v += t.weight * row[t.source];
+          // Weights that sum to 1 in float can carry an average of values in
+          // [0, 1] a few ulps past 1: the model's input stays in [0, 1].
+          v = std::clamp(v, 0.f, 1.f);
           out.pixels[c * out_plane + static_cast<std::size_t>(i) * spec.width + j] =
               normalise ? (v - spec.mean[c]) / spec.std[c] : v;
         }
