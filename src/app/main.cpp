@@ -176,10 +176,10 @@ bool worth_drawing(const AppState& state, bool input) {
   std::uint64_t epsilon_bits = 0;
   std::memcpy(&epsilon_bits, &epsilon, sizeof epsilon_bits);
   mark = mark * 1000003u + epsilon_bits;
-  // While the worker analyses, the views only show its progress: 8 frames a
+  // While the worker analyses, the views only show its progress: 4 frames a
   // second leave the cores (and a software GPU) to the analysis.
   if (state.progress.running && !input) {
-    if (now - last_drawn < 0.125) return false;
+    if (now - last_drawn < 0.25) return false;
     last_drawn = now;
     return true;
   }
