@@ -122,13 +122,19 @@ export class Pipeline {
       sampleLabel: result.sampleLabel ?? -1, image: result.image, input: result.input, attention: result.attention,
       logits: result.logits, prediction: result.prediction, analysisBytes: result.analysisBytes, settings: result.settings,
     };
-    if (replaces) {
-      this.workspace.remove(replaces);
-      this.views.removeEntry(replaces);
-    }
+    // The views take the entry before they let go of anything: if they
+    // refuse it, the workspace is as it was.
+    const previous = this.workspace.currentId;
+    const replaced = replaces ? this.workspace.remove(replaces) : null;
     const evicted = this.workspace.add(entry);
+    try {
+      this.views.addEntry(entry);
+    } catch (e) {
+      this.workspace.undoAdd(entry, replaced ? [...evicted, replaced] : evicted, previous);
+      throw new Error(`The views could not take the analysis of ${result.name}: ${e.message ?? e}`);
+    }
     for (const old of evicted) this.views.removeEntry(old.id);
-    this.views.addEntry(entry);
+    if (replaced) this.views.removeEntry(replaced.id);
     if (modelChanged && this.model) this.model.session.release();
     this.model = model;
     this.settings = result.settings;

@@ -53,6 +53,15 @@ export class Workspace {
     return evicted;
   }
 
+  // Takes back the last add(): its entry goes, the entries it evicted come
+  // back as they were, and the entry current before it is current again.
+  undoAdd(entry, evicted, previousId) {
+    this.entries = this.entries.filter((e) => e !== entry);
+    this.entries.unshift(...evicted);
+    this.entries.sort((a, b) => a.id - b.id);
+    this.currentId = this.find(previousId) ? previousId : (this.entries.at(-1)?.id ?? 0);
+  }
+
   remove(id) {
     const index = this.entries.findIndex((e) => e.id === id);
     if (index < 0) return null;

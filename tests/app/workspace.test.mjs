@@ -58,3 +58,17 @@ test('removing the current entry makes the newest one current', () => {
   assert.equal(w.current.name, 'a');
   assert.equal(w.remove(b), null);
 });
+
+test('undoAdd takes an entry back: what it evicted returns, the previous entry is current again', () => {
+  const one = entryBytes(entry('x', 1 << 20));
+  const w = new Workspace({ budget: 2 * one });
+  w.add(entry('a', 1 << 20));
+  w.add(entry('b', 1 << 20));
+  const before = w.list();
+  const previous = w.currentId;
+  const c = entry('c', 1 << 20);
+  const evicted = w.add(c);
+  assert.deepEqual(evicted.map((e) => e.name), ['a']);
+  w.undoAdd(c, evicted, previous);
+  assert.deepEqual(w.list(), before);
+});
