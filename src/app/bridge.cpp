@@ -48,9 +48,7 @@ json intent_json(const app::Intent& intent) {
   if (!app::is_page_intent(intent.kind)) throw app::UnknownIntent(int(intent.kind));
   json out{{"kind", app::page_intent_names[int(intent.kind) - app::first_page_intent]}};
   if (intent.kind == app::IntentKind::Reanalyse) {
-    vitopo::Analysis settings_only;
-    settings_only.settings = intent.settings;
-    out["settings"] = vitopo::to_json(settings_only).at("settings");
+    out["settings"] = vitopo::to_json(intent.settings);
   }
   if (intent.kind == app::IntentKind::LoadSample) out["sample"] = intent.sample;
   return out;

@@ -17,8 +17,18 @@ json number_or_null(double value) { return std::isinf(value) ? json(nullptr) : j
 
 }  // namespace
 
+json to_json(const AnalysisSettings& s) {
+  return {{"metric", metric_name(s.metric)},
+          {"columns", s.columns},
+          {"drop_cls", s.drop_cls},
+          {"seed_compatible", s.seed_compatible},
+          {"maxdim", s.maxdim},
+          {"threshold", number_or_null(s.threshold)},
+          {"modulus", s.modulus},
+          {"long_bar_length", s.long_bar_length}};
+}
+
 json to_json(const Analysis& analysis) {
-  const AnalysisSettings& s = analysis.settings;
   json heads = json::array();
   for (const HeadAnalysis& result : analysis.results) {
     json diagrams = json::array();
@@ -45,15 +55,7 @@ json to_json(const Analysis& analysis) {
                      {"summary", std::move(summary)}});
   }
   return {{"schema", analysis_schema},
-          {"settings",
-           {{"metric", metric_name(s.metric)},
-            {"columns", s.columns},
-            {"drop_cls", s.drop_cls},
-            {"seed_compatible", s.seed_compatible},
-            {"maxdim", s.maxdim},
-            {"threshold", number_or_null(s.threshold)},
-            {"modulus", s.modulus},
-            {"long_bar_length", s.long_bar_length}}},
+          {"settings", to_json(analysis.settings)},
           {"shape", {{"layers", analysis.layers}, {"heads", analysis.heads}, {"tokens", analysis.tokens}}},
           {"heads", std::move(heads)}};
 }

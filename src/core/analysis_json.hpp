@@ -26,6 +26,8 @@ struct AnalysisJsonError : std::runtime_error {
 };
 
 nlohmann::json to_json(const Analysis& analysis);
+// The analysis JSON's "settings" object on its own.
+nlohmann::json to_json(const AnalysisSettings& settings);
 // Throws AnalysisJsonError naming the missing or malformed field. Bars come
 // back without their birth/death simplices (the schema does not carry them).
 Analysis analysis_from_json(const nlohmann::json& json);

@@ -60,12 +60,6 @@ vitopo::AnalysisSettings settings_from_json(const json& settings) {
   return vitopo::analysis_from_json(document).settings;
 }
 
-json settings_json(const vitopo::AnalysisSettings& settings) {
-  vitopo::Analysis settings_only;
-  settings_only.settings = settings;
-  return vitopo::to_json(settings_only).at("settings");
-}
-
 vitopo::Analysis analysis_of(const std::uint8_t* bytes, int size) {
   if (!bytes || size <= 0) throw std::invalid_argument("no analysis");
   return vitopo::decode_analysis(std::span(bytes, std::size_t(size)));
@@ -102,14 +96,14 @@ EMSCRIPTEN_KEEPALIVE std::size_t vitopo_core_result_size() { return result.size(
 
 // {"ok": true, "settings": {...}}: the analysis settings used when none are given.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_default_settings() {
-  return reply::guarded([] { return reply::ok({{"settings", settings_json({})}}); });
+  return reply::guarded([] { return reply::ok({{"settings", vitopo::to_json(vitopo::AnalysisSettings{})}}); });
 }
 
 // Reads settings (the analysis JSON's "settings", possibly partial) the way
 // an analysis would: {"ok": true, "settings": {...complete...}} or the message.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_check_settings(const char* settings) {
   return reply::guarded([&] {
-    return reply::ok({{"settings", settings_json(settings_from_json(json::parse(text_or_empty(settings))))}});
+    return reply::ok({{"settings", vitopo::to_json(settings_from_json(json::parse(text_or_empty(settings))))}});
   });
 }
 
@@ -167,7 +161,7 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_analyse(const float* data, int laye
           return true;
         });
     result = vitopo::encode_analysis(analysis);
-    return reply::ok({{"settings", settings_json(analysis.settings)}, {"heads", analysis.results.size()}});
+    return reply::ok({{"settings", vitopo::to_json(analysis.settings)}, {"heads", analysis.results.size()}});
   });
 }
 
@@ -248,7 +242,7 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_open_share_link(const char* link_te
     }
     keep(view.image.pixels);
     return reply::ok({{"image", {{"channels", view.image.channels}, {"height", view.image.height}, {"width", view.image.width}}},
-                      {"settings", settings_json(view.settings)},
+                      {"settings", vitopo::to_json(view.settings)},
                       {"selection", selection_json(view.selection)},
                       {"model", {{"fingerprint", vitopo::fingerprint_hex(view.model)}, {"name", view.model.name}}}});
   });
