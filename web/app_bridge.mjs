@@ -41,8 +41,9 @@ export class AppBridge {
     this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_model(heap.string(JSON.stringify(spec))))));
   }
 
-  // A workspace entry (web/workspace.mjs), complete; it becomes current.
-  addEntry(entry) {
+  // A workspace entry (web/workspace.mjs), complete; it becomes current, or
+  // image B with `asB`.
+  addEntry(entry, { asB = false } = {}) {
     this.#call((heap, m) => {
       const [, c, h, w] = entry.input.dims;
       const display = entry.image?.display;
@@ -55,8 +56,39 @@ export class AppBridge {
         rgba, hasDisplay ? display.width : 0, hasDisplay ? display.height : 0,
         heap.array(entry.attention.data), L, H, T,
         heap.array(entry.analysisBytes), entry.analysisBytes.byteLength,
-        heap.array(probabilities), probabilities.length, entry.prediction.index)));
+        heap.array(probabilities), probabilities.length, entry.prediction.index, asB ? 1 : 0)));
     });
+  }
+
+  // The panels drawn in the last frame: [{id, title, x, y, width, height}]
+  // in CSS pixels of the canvas.
+  panels() {
+    return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_panels()))).panels;
+  }
+
+  // The id of the panel under a point of the page ({clientX, clientY}), or null.
+  panelAt(at) {
+    if (!at) return null;
+    const box = this.module.canvas.getBoundingClientRect();
+    const x = at.clientX - box.left, y = at.clientY - box.top;
+    const hit = this.panels().find((p) => x >= p.x && x < p.x + p.width && y >= p.y && y < p.y + p.height);
+    return hit?.id ?? null;
+  }
+
+  // Image B becomes current, and the current image B.
+  swapImages() {
+    this.module._vitopo_bridge_swap_images();
+  }
+
+  // A comparison the views asked for (a 'compare' intent) is done: `result`
+  // is the worker's answer, or `error` its message.
+  setComparison(slot, key, result, error = '') {
+    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_comparison(heap.string(slot), heap.string(key),
+      heap.string(result ? JSON.stringify(result) : ''), heap.string(error)))));
+  }
+
+  setComparisonProgress(slot, key, done, total) {
+    this.#call((heap, m) => m._vitopo_bridge_set_comparison_progress(heap.string(slot), heap.string(key), done, total));
   }
 
   removeEntry(id) {
@@ -105,12 +137,17 @@ export class NoViews {
   constructor(core) {
     this.core = core;
     this.current = null;      // the current workspace entry
+    this.imageB = null;
     this.chosen = null;       // {layer, head, epsilon, bar}
     this.userEpsilon = false;
   }
 
   setModel() {}
-  addEntry(entry) {
+  addEntry(entry, { asB = false } = {}) {
+    if (asB) {
+      this.imageB = entry;
+      return;
+    }
     this.current = entry;
     const [L, H] = entry.attention.shape;
     const layer = this.chosen && this.chosen.layer < L ? this.chosen.layer : 0;
@@ -118,7 +155,17 @@ export class NoViews {
     const epsilon = this.userEpsilon ? this.chosen.epsilon : this.core.defaultEpsilon(entry.analysisBytes, layer, head);
     this.chosen = { layer, head, epsilon, bar: null };  // a new image clears the bar
   }
-  removeEntry() {}
+  removeEntry(id) {
+    if (this.imageB?.id === id) this.imageB = null;
+  }
+  swapImages() {
+    if (!this.imageB) return;
+    const b = this.imageB;
+    this.imageB = this.current;
+    this.addEntry(b);
+  }
+  setComparison() {}
+  setComparisonProgress() {}
   setProgress() {}
   setStatus() {}
   setSamples() {}

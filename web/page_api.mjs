@@ -22,10 +22,15 @@
 //   vitopo.model()                     the model spec, or null
 //   vitopo.cancel()                    stops a running analysis (true if one was running)
 //   vitopo.workspace()                 the analyses the page holds: [{id, name, model, layers,
-//                                      heads, tokens, current}], oldest first
+//                                      heads, tokens, current, imageB}], oldest first
+//   await vitopo.compare({by, ...})    diagram distances (vitopo.comparison/1): by 'head' {layer},
+//                                      by 'layer' {head, null: pooled}, by 'image' {image: Blob | url};
+//                                      with {dim, distance: 'bottleneck' | 'wasserstein', order}
+//   await vitopo.matching({a, b, ...}) an optimal matching {distance, pairs} between a: {layer, head}
+//                                      of the current image and b: {layer, head, image: 'A' | 'B'}
 import { fetchBlob } from './image_input.mjs';
 
-export function installPageApi(pipeline, ready, links) {
+export function installPageApi(pipeline, ready, links, comparisons) {
   const copy = (value) => (value == null ? null : structuredClone(value));
   const api = {
     ready,
@@ -40,6 +45,8 @@ export function installPageApi(pipeline, ready, links) {
     openShareLink: (link) => links.open(String(link)),
     selection: () => (pipeline.current ? selection(pipeline.views.selection()) : null),
     workspace: () => pipeline.workspace.list(),
+    compare: (options) => comparisons.compare(options),
+    matching: (options) => comparisons.matching(options),
     select: (patch) => {
       const current = selection(pipeline.views.selection());
       if (!current || !pipeline.current) throw new Error('Nothing is analysed yet.');

@@ -168,7 +168,7 @@ LayerSteps layer_steps(const Analysis& analysis, int dim, const DiagramDistance&
 DiagramMatching match_heads(const Analysis& a, int layer_a, int head_a, const Analysis& b, int layer_b, int head_b,
                             int dim, const DiagramDistance& how) {
   check_order(how);
-  const Diagram da = head_diagram(a, layer_a, head_a, dim), db = head_diagram(b, layer_b, head_b, dim);
+  const Diagram da = layer_diagram(a, layer_a, head_a, dim), db = layer_diagram(b, layer_b, head_b, dim);
   return how.kind == DiagramDistanceKind::Bottleneck ? bottleneck_matching(da, db)
                                                      : wasserstein_matching(da, db, how.order, how.relative_error);
 }
@@ -210,9 +210,12 @@ nlohmann::json comparison_json(const Comparison& c) {
 }
 
 nlohmann::json matching_json(const DiagramMatching& matching) {
-  nlohmann::json pairs = nlohmann::json::array();
-  for (const MatchedPair& p : matching.pairs) pairs.push_back({p.a, p.b});
-  return {{"distance", distance_json(matching.distance)}, {"pairs", std::move(pairs)}};
+  nlohmann::json pairs = nlohmann::json::array(), costs = nlohmann::json::array();
+  for (const MatchedPair& p : matching.pairs) {
+    pairs.push_back({p.a, p.b});
+    costs.push_back(p.cost);
+  }
+  return {{"distance", distance_json(matching.distance)}, {"pairs", std::move(pairs)}, {"costs", std::move(costs)}};
 }
 
 nlohmann::json layer_steps_json(const LayerSteps& steps) {

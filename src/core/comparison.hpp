@@ -63,7 +63,9 @@ LayerSteps layer_steps(const Analysis& analysis, int dim, const DiagramDistance&
                        const JobProgress& progress = {});
 
 // An optimal matching between the diagrams of `dim` of two heads, the pairs
-// indexing each head's bars in their order in the analysis.
+// indexing each head's bars in their order in the analysis. A head of -1
+// stands for all heads of its layer pooled (their bars one head after the
+// other, in head order).
 DiagramMatching match_heads(const Analysis& a, int layer_a, int head_a, const Analysis& b, int layer_b, int head_b,
                             int dim, const DiagramDistance& how);
 
@@ -71,7 +73,8 @@ DiagramMatching match_heads(const Analysis& a, int layer_a, int head_a, const An
 //  by head or layer "labels", by image "layers" and "heads", and "matrix": a
 //  list of rows, null for +∞}.
 nlohmann::json comparison_json(const Comparison& comparison);
-// {"distance", "pairs": [[i, j], ...]}, -1 for the diagonal, null for +∞.
+// {"distance", "pairs": [[i, j], ...], "costs": [...]}: -1 for the diagonal,
+// null for +∞; each pair's L∞ length (to the diagonal: half its persistence).
 nlohmann::json matching_json(const DiagramMatching& matching);
 // {"dim", "distance", "order", "heads", "matrix"}: the last row pooled.
 nlohmann::json layer_steps_json(const LayerSteps& steps);
