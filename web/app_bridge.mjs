@@ -5,6 +5,10 @@
 // core module's and need no views.
 import { WasmHeap, unwrap } from './wasm_memory.mjs';
 
+// What the views can show beside the image, in the order of the app's
+// arrangement_names (src/app/state/app_state.hpp).
+export const ARRANGEMENTS = ['head', 'compare', 'layers', 'images'];
+
 export function hasWebGL2() {
   try {
     return !!document.createElement('canvas').getContext('webgl2');
@@ -73,6 +77,11 @@ export class AppBridge {
     const x = at.clientX - box.left, y = at.clientY - box.top;
     const hit = this.panels().find((p) => x >= p.x && x < p.x + p.width && y >= p.y && y < p.y + p.height);
     return hit?.id ?? null;
+  }
+
+  // Shows the arrangement `index` of ARRANGEMENTS; false when out of range.
+  arrange(index) {
+    return this.module._vitopo_bridge_arrange(index) === 1;
   }
 
   // Image B becomes current, and the current image B.
@@ -166,6 +175,8 @@ export class NoViews {
   }
   setComparison() {}
   setComparisonProgress() {}
+  panels() { return []; }
+  arrange() { return false; }
   setProgress() {}
   setStatus() {}
   setSamples() {}

@@ -28,7 +28,12 @@
 //                                      with {dim, distance: 'bottleneck' | 'wasserstein', order}
 //   await vitopo.matching({a, b, ...}) an optimal matching {distance, pairs} between a: {layer, head}
 //                                      of the current image and b: {layer, head, image: 'A' | 'B'}
+//   vitopo.panels()                    the panels drawn: [{id, title, x, y, width, height}], CSS pixels
+//                                      of the canvas ([] without the views)
+//   vitopo.arrange(name)               what the views show beside the image: 'head', 'compare',
+//                                      'layers' or 'images' (false without the views)
 import { fetchBlob } from './image_input.mjs';
+import { ARRANGEMENTS } from './app_bridge.mjs';
 
 export function installPageApi(pipeline, ready, links, comparisons) {
   const copy = (value) => (value == null ? null : structuredClone(value));
@@ -47,6 +52,12 @@ export function installPageApi(pipeline, ready, links, comparisons) {
     workspace: () => pipeline.workspace.list(),
     compare: (options) => comparisons.compare(options),
     matching: (options) => comparisons.matching(options),
+    panels: () => pipeline.views.panels(),
+    arrange: (name) => {
+      const index = ARRANGEMENTS.indexOf(name);
+      if (index < 0) throw new Error(`arrange takes one of ${ARRANGEMENTS.map((a) => `'${a}'`).join(', ')}, not ${JSON.stringify(name)}`);
+      return pipeline.views.arrange(index);
+    },
     select: (patch) => {
       const current = selection(pipeline.views.selection());
       if (!current || !pipeline.current) throw new Error('Nothing is analysed yet.');

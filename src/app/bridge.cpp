@@ -274,4 +274,12 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_panels() {
   });
 }
 
+// Shows an arrangement by its index in arrangement_names (0: one head);
+// false for an index out of range.
+EMSCRIPTEN_KEEPALIVE int vitopo_bridge_arrange(int arrangement) {
+  if (arrangement < 0 || arrangement >= app::arrangement_count) return 0;
+  app::apply(app::app_state(), {.kind = app::IntentKind::Arrange, .arrangement = arrangement});
+  return 1;
+}
+
 }  // extern "C"

@@ -38,7 +38,7 @@ void ImagePairView::show(const ViewInput& in, Intents& out) {
     ImGui::SameLine(0, 24);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour_b), "B  %s", prediction_text(state, *b).c_str());
     ImGui::SameLine(0, 24);
-    if (ImGui::Button("Swap A ↔ B")) out.raise({.kind = IntentKind::SwapImages});
+    if (ImGui::Button("Swap A and B")) out.raise({.kind = IntentKind::SwapImages});
   } else {
     ImGui::TextDisabled("Image B: drop an image on this panel, open a file, or choose a sample.");
   }

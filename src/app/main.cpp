@@ -201,7 +201,7 @@ bool worth_drawing(const AppState& state, bool input) {
   std::uint64_t mark = state.model_revision;
   for (std::uint64_t r : {state.workspace_revision, state.status.revision, state.selection.revision,
                           std::uint64_t(state.selection.layer), std::uint64_t(state.selection.head),
-                          std::uint64_t(state.progress.done)})
+                          std::uint64_t(state.progress.done), std::uint64_t(state.arrangement)})
     mark = mark * 1000003u + r;
   double epsilon = state.scale.epsilon;
   std::uint64_t epsilon_bits = 0;
