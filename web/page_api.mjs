@@ -28,6 +28,7 @@
 //                                      with {dim, distance: 'bottleneck' | 'wasserstein', order}
 //   await vitopo.matching({a, b, ...}) an optimal matching {distance, pairs} between a: {layer, head}
 //                                      of the current image and b: {layer, head, image: 'A' | 'B'}
+//   vitopo.swapImages()                image B becomes current and the current image B (false without B)
 //   vitopo.panels()                    the panels drawn: [{id, title, x, y, width, height}], CSS pixels
 //                                      of the canvas ([] without the views)
 //   vitopo.arrange(name)               what the views show beside the image: 'head', 'compare',
@@ -53,6 +54,7 @@ export function installPageApi(pipeline, ready, links, comparisons) {
     compare: (options) => comparisons.compare(options),
     matching: (options) => comparisons.matching(options),
     panels: () => pipeline.views.panels(),
+    swapImages: () => pipeline.swapImages(),
     arrange: (name) => {
       const index = ARRANGEMENTS.indexOf(name);
       if (index < 0) throw new Error(`arrange takes one of ${ARRANGEMENTS.map((a) => `'${a}'`).join(', ')}, not ${JSON.stringify(name)}`);

@@ -208,6 +208,43 @@ test('the comparison views draw: distance map and matching, through the layers, 
     const images = await waitFor({ panel: 'image-b', ok: (s) => s.near[0] > 20 && s.near[1] > 20 && s.vivid > s.pixels * 0.05 });
     shots.images = images.shot;
 
+    // An image dropped on the two-images panel becomes image B; A stays current.
+    const third = samples()[2];
+    const imagesPanel = (await page.evaluate(() => window.vitopo.panels())).find((p) => p.id === 'image-b');
+    const bytes = [...fs.readFileSync(path.join(sourceDir, 'web', 'samples', third.file))];
+    const transfer = await page.evaluateHandle(({ bytes, name }) => {
+      const t = new DataTransfer();
+      t.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+      return t;
+    }, { bytes, name: third.file.split('/').pop() });
+    const before = await page.evaluate(() => window.vitopo.workspace().find((e) => e.current).name);
+    await page.dispatchEvent('body', 'drop', { dataTransfer: transfer, clientX: box.x + imagesPanel.x + imagesPanel.width / 2,
+      clientY: box.y + imagesPanel.y + imagesPanel.height / 2 });
+    await page.waitForFunction((n) => window.vitopo.workspace().find((e) => e.imageB)?.name === n, third.file.split('/').pop(),
+      { timeout: 60000 });
+    assert.equal(await page.evaluate(() => window.vitopo.workspace().find((e) => e.current).name), before, 'A is still current');
+
+    // New settings re-analyse A and B: the A–B comparison is of the new analyses.
+    const after = await page.evaluate(async () => {
+      const v = window.vitopo;
+      await v.settings({ metric: 'hellinger' });
+      const comparison = await v.compare({ by: 'image', dim: 1 });
+      const A = v.analysis();
+      const names = v.workspace().map((e) => [e.name, e.current, e.imageB]);
+      return { comparison, A, names };
+    });
+    assert.equal(after.A.settings.metric, 'hellinger');
+    assert.ok(after.names.some(([n, , b]) => b && n === third.file.split('/').pop()), JSON.stringify(after.names));
+    const analysisB = await page.evaluate(() => {
+      const v = window.vitopo;
+      v.swapImages();
+      const b = v.analysis();
+      v.swapImages();
+      return b;
+    });
+    assert.equal(analysisB.settings.metric, 'hellinger', 'image B was re-analysed with the new settings');
+    cliMatches('after-settings', { A: after.A, B: analysisB }, [{ of: ['A', 'B'], result: after.comparison }]);
+
     for (const [name, shot] of Object.entries(shots)) fs.writeFileSync(path.join(dir, `view-${name}.png`), shot);
     assert.notDeepEqual(shots.map, shots.layers);
     assert.deepEqual(log.filter((line) => line.startsWith('[pageerror]')), [], 'no uncaught error in the page');
