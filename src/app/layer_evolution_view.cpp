@@ -58,7 +58,7 @@ PlotAxes plot_in(ImVec2 min, ImVec2 max, int points, double top) {
 
 void x_labels(const PlotAxes& axes, const std::vector<std::string>& labels, const char* name) {
   ImDrawList* list = ImGui::GetWindowDrawList();
-  const int every = std::max(1, int(std::ceil(ImGui::CalcTextSize("0→0").x * 1.3f / std::max(1.0f, (axes.max.x - axes.min.x) / float(std::max<std::size_t>(1, labels.size()))))));
+  const int every = std::max(1, int(std::ceil(ImGui::CalcTextSize("00-00").x * 1.3f / std::max(1.0f, (axes.max.x - axes.min.x) / float(std::max<std::size_t>(1, labels.size()))))));
   for (std::size_t k = 0; k < labels.size(); k += std::size_t(every))
     list->AddText(ImVec2(axes.x(double(k)) - ImGui::CalcTextSize(labels[k].c_str()).x * 0.5f, axes.max.y + 3), colours::text_dim,
                   labels[k].c_str());
@@ -94,7 +94,7 @@ void LayerEvolutionView::show(const ViewInput& in, Intents& out) {
   }
   dim_ = std::clamp(dim_, 0, maxdim);
   ImGui::SameLine(0, 24);
-  ImGui::TextDisabled("layer → layer + 1:");
+  ImGui::TextDisabled("from each layer to the next:");
   ImGui::SameLine();
   distance_.show("steps", maxdim);
 
@@ -140,7 +140,7 @@ void LayerEvolutionView::show(const ViewInput& in, Intents& out) {
     const PlotAxes right = plot_in(min, ImVec2(origin.x + avail.x, origin.y + avail.y), int(steps->columns.size()), finite_top(all));
     std::vector<std::string> labels;
     for (std::size_t s = 0; s < steps->columns.size(); ++s)
-      labels.push_back(std::to_string(profile.layers[s]) + "→" + std::to_string(profile.layers[s + 1]));
+      labels.push_back(std::to_string(profile.layers[s]) + "-" + std::to_string(profile.layers[s + 1]));
     std::snprintf(name, sizeof name, "%s of H%d, bold: pooled", distance_.label().c_str(), distance_.dim);
     x_labels(right, labels, name);
     ImGui::SetCursorScreenPos(right.min);
