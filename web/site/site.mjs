@@ -45,8 +45,8 @@ function threads() {
   return crossOriginIsolated ? 'threaded' : 'on one thread';
 }
 
-// The worker that answers this page's version, asked of the service worker.
-function activeVersion(worker) {
+// The version of a service worker, asked of it.
+function workerVersion(worker) {
   return new Promise((resolve) => {
     const listen = ({ data }) => {
       if (data?.type !== 'vitopo-site-version') return;
@@ -59,6 +59,21 @@ function activeVersion(worker) {
   });
 }
 
+// Once a worker of another version is saved completely (installed), or took
+// over while the page ran, the page says so, and that notice stays.
+let newer = null;
+async function checkNewer(worker) {
+  const next = worker ? await workerVersion(worker) : null;
+  if (next && next !== version) {
+    newer = next;
+    say(`A new version (${next}) is ready: it applies on the next load.`);
+  }
+}
+
+function sayUnlessNewer(text) {
+  if (newer === null) say(text);
+}
+
 async function start() {
   const previous = previousVersion();
   if (!('serviceWorker' in navigator)) {
@@ -67,6 +82,7 @@ async function start() {
       : `${ONE_THREAD}, and this browser runs no service worker here (that needs https, or http on localhost, and no private window).`);
     return 'unsupported';
   }
+  navigator.serviceWorker.addEventListener('controllerchange', () => checkNewer(navigator.serviceWorker.controller));
   const controlled = navigator.serviceWorker.controller !== null;
   if (controlled && previous && previous !== version) say(`Updated to version ${version}, ${threads()}.`);
   else if (controlled) say(`Version ${version}, ${threads()}, saved for offline use.`);
@@ -77,18 +93,21 @@ async function start() {
   try {
     registration = await navigator.serviceWorker.register('sw.js', { scope: './' });
   } catch (e) {
-    say(`${crossOriginIsolated ? `Version ${version}, threaded` : ONE_THREAD}; the site's service worker could not start: ${e.message ?? e}`);
+    sayUnlessNewer(`${crossOriginIsolated ? `Version ${version}, threaded` : ONE_THREAD}; the site's service worker could not start: ${e.message ?? e}`);
     return 'failed';
   }
-  // A new version (a changed sw.js) installs in the background and takes over: it serves the next load.
-  if (controlled) registration.update().catch(() => {});  // offline: nothing to check
-  navigator.serviceWorker.addEventListener('controllerchange', async () => {
-    const next = await activeVersion(navigator.serviceWorker.controller);
-    say(`A new version${next ? ` (${next})` : ''} is ready: it applies on the next load.`);
+  // A new version (a changed sw.js) installs in the background: it serves the next load.
+  registration.addEventListener('updatefound', () => {
+    const installing = registration.installing;
+    installing?.addEventListener('statechange', () => {
+      if (installing.state === 'installed' || installing.state === 'activated') checkNewer(installing);
+    });
   });
+  if (controlled) registration.update().catch(() => {});  // offline: nothing to check
   await navigator.serviceWorker.ready;
-  if (!controlled) say(`Version ${version}, saved for offline use: from the next load the page runs threaded, also offline.`);
-  else if (!crossOriginIsolated) say(`${ONE_THREAD}, and the browser did not isolate the page through the site's service worker.`);
+  if (!controlled) sayUnlessNewer(`Version ${version}, saved for offline use: from the next load the page runs threaded, also offline.`);
+  else if (!crossOriginIsolated) sayUnlessNewer(`${ONE_THREAD}, and the browser did not isolate the page through the site's service worker.`);
+  if (controlled) await checkNewer(registration.waiting);  // it may have been installed before this module listened
   return registration.active ? 'active' : 'failed';
 }
 

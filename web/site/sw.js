@@ -11,17 +11,25 @@
 //   answers from the network: it cannot also serve the site offline.
 // - Offline: on install it saves every file of its version (hashed names:
 //   unchanged files are taken from the previous version's cache instead of
-//   the network), and it answers from that cache first.
+//   the network), and it answers from that cache first. What it saves carries
+//   the headers already, so a saved file is answered as the cache holds it:
+//   no stream through this worker stays open (Chrome would not let a new
+//   version take over while one does).
 //
 // A new version installs in the background while the old one serves the open
-// page, takes over at once (skipWaiting), and serves its own index.html from
-// the next load on. The previous version's cache is kept, so a page still
-// running the old version finds its files.
+// page, and asks to take over at once (skipWaiting). Chrome lets it only once
+// the old worker has no event in hand, which may take minutes; so whichever
+// worker is active answers a load of the page with the index.html of the
+// newest version saved completely: a new version applies on the next load
+// either way. Every file has a name of its own version, so any worker serves
+// any version's files, and the previous version's cache is kept for a page
+// still running it.
 /* global VITOPO_SITE */
 const SCOPE = self.registration.scope;
 const PREFIX = `vitopo-site ${SCOPE} `;
 const CACHE = PREFIX + VITOPO_SITE.version;
 const INDEX = new URL('index.html', SCOPE).href;
+const COMPLETE = new URL('vitopo-site-complete', SCOPE).href;  // in a cache: when it was saved completely
 const ISOLATION = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -38,11 +46,32 @@ async function precache() {
     const hashed = url !== INDEX;
     let response = hashed ? await caches.match(url) : undefined;
     if (!response) {
-      response = await fetch(url, { cache: hashed ? 'default' : 'no-cache' });
-      if (!response.ok) throw new Error(`vitopo: ${file} could not be saved for offline use: HTTP ${response.status}`);
+      const fetched = await fetch(url, { cache: hashed ? 'default' : 'no-cache' });
+      if (!fetched.ok) throw new Error(`vitopo: ${file} could not be saved for offline use: HTTP ${fetched.status}`);
+      response = isolated(fetched);
     }
     await cache.put(url, response);
   }));
+  await cache.put(COMPLETE, new Response(String(Date.now())));
+}
+
+// The index.html of the version saved completely last.
+async function newestIndex() {
+  let newest = null;
+  let newestTime = -Infinity;
+  for (const key of await caches.keys()) {
+    if (!key.startsWith(PREFIX)) continue;
+    const cache = await caches.open(key);
+    const complete = await cache.match(COMPLETE);
+    const time = complete ? Number(await complete.text()) : NaN;
+    if (!(time > newestTime)) continue;
+    const index = await cache.match(INDEX);
+    if (index) {
+      newest = index;
+      newestTime = time;
+    }
+  }
+  return newest;
 }
 
 self.addEventListener('install', (event) => {
@@ -74,10 +103,10 @@ async function respond(request) {
   const url = request.url.split('#')[0];
   const navigation = request.mode === 'navigate';
   const page = url.split('?')[0];
-  const key = navigation && (page === SCOPE || page === INDEX) ? INDEX : url;
-  const own = await caches.open(CACHE);
-  const cached = (await own.match(key, { ignoreSearch: navigation })) ?? (await caches.match(key, { ignoreSearch: navigation }));
-  if (cached) return isolated(cached);
+  const cached = navigation && (page === SCOPE || page === INDEX)
+    ? await newestIndex()
+    : (await (await caches.open(CACHE)).match(url)) ?? (await caches.match(url));
+  if (cached) return cached;
   try {
     return isolated(await fetch(request));
   } catch {
