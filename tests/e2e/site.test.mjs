@@ -265,3 +265,36 @@ test('the static site works from a plain static server under a sub-path: threads
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('scripts/build-site.sh refuses bad arguments and a folder it did not write, each with its own message', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vitopo-site-args-'));
+  const refused = (args) => {
+    try {
+      execFileSync('bash', [path.join(sourceDir, 'scripts', 'build-site.sh'), '--site', site, ...args], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      assert.equal(e.status, 2, `exit code 2 for ${args.join(' ')}`);
+      return e.stderr;
+    }
+    return assert.fail(`build-site.sh ${args.join(' ')} succeeded`);
+  };
+  try {
+    assert.match(refused(['--out', path.join(tmp, 'a'), '--base-url', 'ftp://example.org/']),
+      /^build-site: --base-url must be an http or https URL, not "ftp:\/\/example\.org\/"/);
+    assert.match(refused(['--out', path.join(tmp, 'a'), '--base-url', 'vitopo/']), /^build-site: --base-url must be an absolute URL/);
+    assert.match(refused(['--out', path.join(tmp, 'a'), '--base-url', 'https://example.org/v/#x']), /must have no query or fragment/);
+    assert.match(refused(['--bogus']), /^build-site: unknown argument "--bogus"\nusage: scripts\/build-site\.sh/);
+    fs.writeFileSync(path.join(tmp, 'notes.txt'), 'mine');
+    assert.match(refused(['--out', tmp]), /is not empty and holds no previous site \(asset-manifest\.json\): it is left as it is/);
+    assert.equal(fs.readFileSync(path.join(tmp, 'notes.txt'), 'utf8'), 'mine', 'the folder is left as it was');
+    // A folder's URL gets its final "/": the links then resolve the site's relative paths.
+    const out = path.join(tmp, 'site');
+    buildSite(site, out, ['--base-url', 'https://example.org/~me/vitopo']);
+    assert.match(fs.readFileSync(path.join(out, 'index.html'), 'utf8'),
+      /<meta name="vitopo-share-base" content="https:\/\/example\.org\/~me\/vitopo\/">/);
+    assert.equal(manifest(out).base_url, 'https://example.org/~me/vitopo/');
+    buildSite(site, out);  // a previous site is replaced
+    assert.equal(manifest(out).base_url, null);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
