@@ -48,6 +48,11 @@ async function precache() {
     if (!response) {
       const fetched = await fetch(url, { cache: hashed ? 'default' : 'no-cache' });
       if (!fetched.ok) throw new Error(`vitopo: ${file} could not be saved for offline use: HTTP ${fetched.status}`);
+      // A host or proxy that still sends another version's index.html: this version is not installed
+      // (the browser tries again at its next check).
+      if (!hashed && !(await fetched.clone().text()).includes(`name="vitopo-site-version" content="${VITOPO_SITE.version}"`)) {
+        throw new Error(`vitopo: the host sent an index.html of another version than ${VITOPO_SITE.version}`);
+      }
       response = isolated(fetched);
     }
     await cache.put(url, response);
