@@ -79,6 +79,16 @@ export class AppBridge {
     return hit?.id ?? null;
   }
 
+  // Hides the panels with these ids (a lesson link's); [] shows them all.
+  setHiddenPanels(ids) {
+    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_hidden_panels(heap.string(JSON.stringify(ids))))));
+  }
+
+  // The presentation scale (1 to 2) of the views' text and controls; returns the scale set.
+  setUiScale(scale) {
+    return this.module._vitopo_bridge_set_ui_scale(scale);
+  }
+
   // Shows the arrangement `index` of ARRANGEMENTS; false when out of range.
   arrange(index) {
     return this.module._vitopo_bridge_arrange(index) === 1;
@@ -177,6 +187,8 @@ export class NoViews {
   setComparisonProgress() {}
   panels() { return []; }
   arrange() { return false; }
+  setHiddenPanels() {}
+  setUiScale(scale) { return Math.min(2, Math.max(1, scale)); }
   setProgress() {}
   setStatus() {}
   setSamples() {}

@@ -62,7 +62,7 @@ export class Comparisons {
   // A page API call's request, with the page's status showing its progress.
   #call(what, run) {
     const slot = `api-${++this.calls}`;
-    const progress = (done, total) => this.status.working(`comparing ${what}`, done, total);
+    const progress = (done, total) => this.status.working(`comparing ${what}`, done, total, 'pairs of diagrams');
     return this.#enqueue(slot, run, progress).finally(() => {
       if (!this.pipeline.running) this.status.working(null);
     });

@@ -143,6 +143,15 @@ export class CoreModule {
       heap.array(b), b.byteLength, heap.string(JSON.stringify(request)))))).matching;
   }
 
+  // How far a model input (Float32Array) is from what the model knows, given
+  // the prediction's probabilities and the model's dataset (src/core/familiarity.hpp).
+  // `rgba` is the image as loaded (may be absent, e.g. from a share link).
+  familiarity(pixels, probabilities, dataset, rgba) {
+    return this.#call((heap, m) => unwrap(heap.readString(m._vitopo_core_familiarity(heap.array(pixels), pixels.length,
+      heap.array(Float32Array.from(probabilities)), probabilities.length, heap.string(dataset ?? ''),
+      rgba ? heap.array(new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength)) : 0, rgba ? rgba.byteLength : 0))));
+  }
+
   #withProgress(onProgress, body) {
     this.progress.callback = onProgress;
     try {

@@ -189,10 +189,13 @@ export async function buildGallery(gallery, samplesUrl, onSample) {
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'sample';
-    button.title = sample.label ? `sample: ${sample.label}` : sample.file;
+    // Named by its class (samples.json's "name"), not by the class's index.
+    const name = sample.name ?? sample.file;
+    button.title = `Sample: ${name}`;
+    button.setAttribute('aria-label', `Analyse the sample ${name}`);
     const img = document.createElement('img');
     img.src = url;
-    img.alt = sample.label ?? sample.file;
+    img.alt = name;
     button.append(img);
     button.addEventListener('click', () => onSample(url, sample));
     gallery.append(button);

@@ -5,6 +5,8 @@ import createVitopoCore from './vitopo_core.mjs';
 import { CoreModule } from './core.mjs';
 import { AnalysisClient } from './analysis_client.mjs';
 import { Comparisons } from './comparisons.mjs';
+import { Notices } from './notices.mjs';
+import { Tour } from './tour.mjs';
 import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
 import { attachImageInputs, buildGallery } from './image_input.mjs';
 import { Pipeline } from './pipeline.mjs';
@@ -60,6 +62,17 @@ function pollIntents(pipeline, actions) {
   requestAnimationFrame(frame);
 }
 
+// The keyboard: ← and → move through an open tour's steps; on the views, once
+// the canvas has focus (a click gives it), ← and → move ε and Space plays
+// (the app's own keys, src/app/main.cpp).
+function installKeys({ tour, canvas }) {
+  canvas.addEventListener('pointerdown', () => canvas.focus());
+  window.addEventListener('keydown', (e) => {
+    if (document.activeElement !== canvas && tour.keydown(e)) return;
+    if (document.activeElement === canvas && tour.open && e.key === 'Escape') tour.close();
+  });
+}
+
 function download(name, text) {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
   const a = Object.assign(document.createElement('a'), { href: url, download: name });
@@ -74,7 +87,19 @@ async function boot() {
   const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status });
   const links = new ShareLinks({ pipeline, status, views });
   const comparisons = new Comparisons({ pipeline, status });
-  installPageApi(pipeline, ready, links, comparisons);
+  const notices = new Notices({ core });
+  pipeline.onCurrentChanged = (entry) => notices.update(entry, pipeline.model?.spec);
+  const { api, attachTour } = installPageApi(pipeline, ready, links, comparisons, { notices });
+  const tour = new Tour({ api, lessons: { copy: (step, hide) => links.copyUrl(links.lessonUrl(step, hide), 'Lesson link') } });
+  attachTour(tour);
+  links.onLesson = async ({ step, hide }) => {
+    views.setHiddenPanels(hide);
+    await tour.go(Math.min(step, tour.describe().steps.length - 1));
+  };
+  document.getElementById('tour').addEventListener('click', () => (tour.open ? tour.close() : tour.go(0).catch(() => {})));
+  const scale = document.getElementById('ui-scale');
+  scale.addEventListener('change', () => api.ui({ scale: Number(scale.value) }));
+  installKeys({ tour, api, canvas: document.getElementById('canvas') });
 
   const quiet = (promise) => promise.catch(() => {});  // errors are already shown in the page
   const picker = document.getElementById('image-file');

@@ -28,6 +28,11 @@
 //                                      with {dim, distance: 'bottleneck' | 'wasserstein', order}
 //   await vitopo.matching({a, b, ...}) an optimal matching {distance, pairs} between a: {layer, head}
 //                                      of the current image and b: {layer, head, image: 'A' | 'B'}
+//   vitopo.tour()                      the guided tour: {steps: [{id, title, text, panel}], current}
+//   await vitopo.tour.go(i)            shows step i and sets its state; vitopo.tour.close() closes it
+//   vitopo.notices()                   the notices shown: [{kind, text}] ('out-of-distribution')
+//   vitopo.ui({scale})                 the presentation scale, 1 to 2: {scale}
+//   vitopo.lessonLink({step, hide})    a share link that opens at tour step `step` with panels hidden
 //   vitopo.swapImages()                image B becomes current and the current image B (false without B)
 //   vitopo.panels()                    the panels drawn: [{id, title, x, y, width, height}], CSS pixels
 //                                      of the canvas ([] without the views)
@@ -36,8 +41,10 @@
 import { fetchBlob } from './image_input.mjs';
 import { ARRANGEMENTS } from './app_bridge.mjs';
 
-export function installPageApi(pipeline, ready, links, comparisons) {
+export function installPageApi(pipeline, ready, links, comparisons, { notices } = {}) {
+  let tour = null;
   const copy = (value) => (value == null ? null : structuredClone(value));
+  let uiScale = 1;
   const api = {
     ready,
     loadImage: (source) => pipeline.loadImage(source),
@@ -53,7 +60,26 @@ export function installPageApi(pipeline, ready, links, comparisons) {
     workspace: () => pipeline.workspace.list(),
     compare: (options) => comparisons.compare(options),
     matching: (options) => comparisons.matching(options),
-    panels: () => pipeline.views.panels(),
+    panels: () => {
+      const list = pipeline.views.panels().map((p) => ({ ...p }));
+      const card = tour?.panel(document.getElementById('canvas'));
+      return card ? [...list, card] : list;
+    },
+    notices: () => notices?.current() ?? [],
+    tour: Object.assign(() => tour.describe(), {
+      go: (i) => tour.go(i),
+      close: () => tour.close(),
+    }),
+    ui: ({ scale } = {}) => {
+      if (scale === undefined) return { scale: uiScale };
+      if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error('ui({scale}) takes a number from 1 to 2');
+      uiScale = pipeline.views.setUiScale(scale);
+      document.documentElement.style.setProperty('--ui-scale', String(uiScale));
+      const picker = document.getElementById('ui-scale');
+      if (picker) picker.value = String(uiScale);
+      return { scale: uiScale };
+    },
+    lessonLink: ({ step = 0, hide = [] } = {}) => links.lessonUrl(step, hide),
     swapImages: () => pipeline.swapImages(),
     arrange: (name) => {
       const index = ARRANGEMENTS.indexOf(name);
@@ -81,7 +107,8 @@ export function installPageApi(pipeline, ready, links, comparisons) {
     cancel: () => pipeline.cancel(),
   };
   window.vitopo = Object.freeze(api);
-  return api;
+  // The tour is made from the API it drives, then attached.
+  return { api, attachTour: (t) => { tour = t; } };
 }
 
 // The views' selection with `bar: null` for no bar.

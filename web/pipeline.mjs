@@ -22,6 +22,7 @@ export class Pipeline {
     this.generation = 0;       // a newer request (or cancel) supersedes older ones
     this.running = 0;          // the generation of the request in flight, 0 when idle
     this.modelRuns = Promise.resolve();
+    this.onCurrentChanged = null;  // (entry) after a new current image: the page's notices
   }
 
   // Validates ONNX bytes against the contract and makes a session. Throws the
@@ -158,6 +159,7 @@ export class Pipeline {
     this.status.clearError();
     this.status.info(message);
     this.views.setStatus(message, '');
+    this.onCurrentChanged?.(entry);
     return entry;
   }
 
@@ -286,6 +288,7 @@ export class Pipeline {
     if (!this.workspace.swap()) return false;
     this.views.swapImages();
     this.settings = this.current.settings;
+    this.onCurrentChanged?.(this.current);
     return true;
   }
 

@@ -29,6 +29,24 @@ function linkBase() {
   return named || location.href.split('#')[0];
 }
 
+// The panels a lesson link may hide, by the ids vitopo.panels() gives.
+export const HIDEABLE_PANELS = ['image', 'head-grid', 'settings', 'skeleton', 'barcode', 'diagram', 'distance-matrix'];
+
+// A link's lesson, after its #v1=… payload: "&lesson=STEP&hide=ID,ID" (a tour
+// step from 0, and the panels to hide). Returns {link, lesson: {step, hide} |
+// null}; the payload alone goes to the core, so #v1= links open as before.
+export function splitLesson(link) {
+  const at = link.indexOf('&');
+  if (at < 0) return { link, lesson: null };
+  const params = new URLSearchParams(link.slice(at + 1));
+  const step = Number(params.get('lesson') ?? 0);
+  const hide = (params.get('hide') ?? '').split(',').filter(Boolean);
+  const unknown = hide.filter((id) => !HIDEABLE_PANELS.includes(id));
+  if (!Number.isInteger(step) || step < 0) throw new InputError(`The lesson link's step ${JSON.stringify(params.get('lesson'))} is not a tour step.`);
+  if (unknown.length) throw new InputError(`The lesson link hides panels the page does not have: ${unknown.join(', ')} (it can hide ${HIDEABLE_PANELS.join(', ')}).`);
+  return { link: link.slice(0, at), lesson: { step, hide } };
+}
+
 export class ShareLinks {
   constructor({ pipeline, status, views }) {
     this.pipeline = pipeline;
@@ -44,15 +62,34 @@ export class ShareLinks {
     return fragment ? linkBase() + fragment : null;
   }
 
+  // A lesson link: the share link of what the page shows, opening at tour
+  // step `step` with the panels `hide` hidden; null when nothing is analysed.
+  lessonUrl(step, hide = []) {
+    const url = this.url();
+    if (!url) return null;
+    const unknown = hide.filter((id) => !HIDEABLE_PANELS.includes(id));
+    if (unknown.length) throw new InputError(`A lesson can hide ${HIDEABLE_PANELS.join(', ')}, not ${unknown.join(', ')}.`);
+    return `${url}&lesson=${step}${hide.length ? `&hide=${hide.join(',')}` : ''}`;
+  }
+
   // Opens a link (the pipeline shows any error, and keeps what the page had).
   // A link made with another model is kept until that model is loaded.
-  async open(link) {
+  async open(full) {
+    let link, lesson;
+    try {
+      ({ link, lesson } = splitLesson(full));
+    } catch (e) {
+      this.showError(e);
+      throw e;
+    }
     try {
       const opened = await this.pipeline.openShareLink(link);
       this.pending = null;
-      return opened;
+      if (lesson) await this.onLesson?.(lesson);
+      else this.views.setHiddenPanels?.([]);
+      return lesson ? { ...opened, lesson } : opened;
     } catch (e) {
-      if (e.kind === 'model' && e.needs) this.pending = { link, fingerprint: e.needs.fingerprint };
+      if (e.kind === 'model' && e.needs) this.pending = { link: full, fingerprint: e.needs.fingerprint };
       throw e;
     }
   }
@@ -74,14 +111,18 @@ export class ShareLinks {
   // Copies the URL to the clipboard; if the browser refuses, shows it in a box
   // to copy by hand. Resolves to the URL (null when nothing is analysed).
   async copy() {
-    const url = this.url();
+    return this.copyUrl(this.url(), 'Share link');
+  }
+
+  // Copies `url` (`what`: "Share link", "Lesson link") as copy() does.
+  async copyUrl(url, what) {
     if (!url) {
       this.#say('Nothing to share yet: analyse an image first.');
       return null;
     }
     try {
       await navigator.clipboard.writeText(url);
-      this.#say(`Share link copied to the clipboard (${url.length} characters).`);
+      this.#say(`${what} copied to the clipboard (${url.length} characters).`);
     } catch {
       this.#showInBox(url);
       this.#say('The browser did not allow the clipboard: the link is selected in the box beside this message; copy it from there.');

@@ -24,8 +24,8 @@ export class StatusArea {
     this.error.hidden = true;
   }
 
-  // done/total heads; `stage` names what runs. null hides the bar.
-  working(stage, done = 0, total = 0) {
+  // done/total `unit`s (heads, pairs); `stage` names what runs. null hides the bar.
+  working(stage, done = 0, total = 0, unit = 'heads') {
     if (stage === null) {
       this.progress.hidden = true;
       this.cancel.hidden = true;
@@ -35,6 +35,6 @@ export class StatusArea {
     this.cancel.hidden = false;
     this.progress.max = Math.max(1, total);
     if (total > 0) this.progress.value = done; else this.progress.removeAttribute('value');
-    this.message.textContent = total > 0 ? `${stage}: ${done} / ${total} heads` : `${stage}…`;
+    this.message.textContent = total > 0 ? `${stage}: ${done} / ${total} ${unit}` : `${stage}…`;
   }
 }

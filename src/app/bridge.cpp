@@ -8,6 +8,7 @@
 // with reply.hpp's JSON; a refused input leaves the state as it was.
 #include <emscripten/emscripten.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -280,6 +281,31 @@ EMSCRIPTEN_KEEPALIVE int vitopo_bridge_arrange(int arrangement) {
   if (arrangement < 0 || arrangement >= app::arrangement_count) return 0;
   app::apply(app::app_state(), {.kind = app::IntentKind::Arrange, .arrangement = arrangement});
   return 1;
+}
+
+// The panels not to draw: a JSON list of panel ids (a lesson link's).
+EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_hidden_panels(const char* ids) {
+  return reply::guarded([&] {
+    const json list = json::parse(text_or_empty(ids));
+    if (!list.is_array()) throw std::invalid_argument("the hidden panels must be a list of panel ids");
+    std::vector<std::string> hidden;
+    for (const json& id : list) {
+      if (!id.is_string()) throw std::invalid_argument("a panel id must be a string");
+      hidden.push_back(id.get<std::string>());
+    }
+    app::app_state().hidden_panels = std::move(hidden);
+    ++app::app_state().workspace_revision;
+    return reply::ok();
+  });
+}
+
+// The presentation scale of the views' text and controls, clamped to 1 to 2;
+// returns the scale set.
+EMSCRIPTEN_KEEPALIVE double vitopo_bridge_set_ui_scale(double scale) {
+  app::AppState& state = app::app_state();
+  state.ui_scale = std::isfinite(scale) ? float(std::clamp(scale, 1.0, 2.0)) : 1.0f;
+  ++state.workspace_revision;
+  return state.ui_scale;
 }
 
 }  // extern "C"

@@ -51,10 +51,19 @@ constexpr const char* canvas_selector = "#canvas";
 constexpr float font_size = 15.0f;  // CSS pixels
 
 SDL_Window* window = nullptr;
-float font_scale = 0;  // the dpr the font atlas was built for
+float font_scale = 0;  // the dpr × presentation scale the font atlas was built for
+float style_scale = 1;  // the presentation scale the style's sizes were scaled to
+ImGuiStyle base_style;
 
-// (Re)builds the font atlas for the current devicePixelRatio.
-void load_fonts(float dpr) {
+// (Re)builds the font atlas for the current devicePixelRatio and
+// presentation scale (text drawn at ui × font_size CSS pixels).
+void load_fonts(float dpr, float ui = 1) {
+  if (ui != style_scale) {
+    ImGui::GetStyle() = base_style;
+    ImGui::GetStyle().ScaleAllSizes(ui);
+    style_scale = ui;
+  }
+  dpr *= ui;
   if (dpr == font_scale) return;
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
@@ -74,7 +83,7 @@ void load_fonts(float dpr) {
     fallback.SizePixels = 13.0f * dpr;
     io.Fonts->AddFontDefault(&fallback);
   }
-  io.FontGlobalScale = 1.0f / dpr;
+  io.FontGlobalScale = ui / dpr;
   if (font_scale != 0) {  // rebuild the GL texture of an existing atlas
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -132,7 +141,9 @@ std::uint64_t settled_head = 0;
 void arrange_and_show(const ViewInput& in, Intents& out) {
   Views& v = views();
   forget_placed_panels();
+  const auto& hidden = in.state.hidden_panels;
   const auto place = [&](const char* id, View& view, ImVec2 position, ImVec2 size) {
+    if (std::find(hidden.begin(), hidden.end(), id) != hidden.end()) return;  // a lesson hides it
     place_next_panel(id, view.title(), position, size);
     view.show(in, out);
   };
@@ -235,7 +246,7 @@ void frame() {
 
   follow_canvas_size();
   const float dpr = float(emscripten_get_device_pixel_ratio());
-  load_fonts(dpr > 0 ? dpr : 1.0f);
+  load_fonts(dpr > 0 ? dpr : 1.0f, state.ui_scale);
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
@@ -253,6 +264,17 @@ void frame() {
   settle_scale(state, head, io.DeltaTime, settled_head);
 
   Intents intents;
+  // The keyboard, once the canvas has it: ← and → move ε by a hundredth of
+  // the head's scale, Space plays or stops the sweep.
+  if (head.ready && !io.WantTextInput && !ImGui::IsAnyItemActive()) {
+    const double step = head.scale_limit / 100;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow)))
+      intents.raise({.kind = IntentKind::SetEpsilon, .epsilon = std::max(0.0, state.scale.epsilon - step)});
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)))
+      intents.raise({.kind = IntentKind::SetEpsilon, .epsilon = std::min(head.scale_limit, state.scale.epsilon + step)});
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false))
+      intents.raise({.kind = IntentKind::Play, .flag = !state.scale.playing});
+  }
   arrange_and_show({state, entry.get(), head}, intents);
   // What the mouse is over this frame is the shared hover of the next: none
   // unless a view said so.
@@ -305,6 +327,7 @@ int main() {
   io.IniFilename = nullptr;  // the arrangement is fixed; nothing to remember
   io.ConfigWindowsMoveFromTitleBarOnly = true;
   apply_theme(ImGui::GetStyle());
+  base_style = ImGui::GetStyle();
   ImGui_ImplSDL2_InitForOpenGL(window, context);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   const float dpr = float(emscripten_get_device_pixel_ratio());

@@ -85,6 +85,8 @@ struct AppState {
   Selection selection;
   Scale scale;
   Arrangement arrangement = Arrangement::Head;
+  std::vector<std::string> hidden_panels;  // panel ids a lesson link hides ("barcode", ...)
+  float ui_scale = 1;                      // the presentation scale, 1 to 2
 
   // The comparisons the views asked for, by slot ("map", "steps", ...): a
   // 'compare' intent marks its slot pending under the request's key, and the

@@ -28,6 +28,7 @@
 #include "core/analysis_json.hpp"
 #include "core/attention.hpp"
 #include "core/comparison.hpp"
+#include "core/familiarity.hpp"
 #include "core/model_spec_json.hpp"
 #include "core/onnx_model.hpp"
 #include "core/preprocess.hpp"
@@ -347,6 +348,30 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_match(const std::uint8_t* a, int a_
         vitopo::match_heads(first, int_field(ha, "layer", 0), int_field(ha, "head", -1), second, int_field(hb, "layer", 0),
                             int_field(hb, "head", -1), int_field(request, "dim", 1), distance_of(request));
     return reply::ok({{"matching", vitopo::matching_json(matching)}});
+  });
+}
+
+// How far a model input is from what the model knows (familiarity.hpp):
+// {"ok": true, "far", "colourful", "unusualInput", "unsure", "entropy",
+// "statistics": {"mean", "std", "darkFraction", "chroma"}, "reasons": [...]};
+// `dataset` is the model metadata's, `rgba` the image as loaded (may be absent).
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_familiarity(const float* pixels, int count, const float* probabilities,
+                                                          int classes, const char* dataset, const std::uint8_t* rgba,
+                                                          int rgba_size) {
+  return reply::guarded([&] {
+    if (!pixels || count <= 0) throw std::invalid_argument("there is no model input");
+    const vitopo::Familiarity f = vitopo::familiarity(std::span(pixels, std::size_t(count)),
+                                                      std::span(probabilities, probabilities ? std::size_t(std::max(classes, 0)) : 0),
+                                                      text_or_empty(dataset),
+                                                      std::span(rgba, rgba ? std::size_t(std::max(rgba_size, 0)) : 0));
+    return reply::ok({{"far", f.far()},
+                      {"colourful", f.colourful},
+                      {"unusualInput", f.unusual_input},
+                      {"unsure", f.unsure},
+                      {"entropy", f.entropy},
+                      {"statistics", {{"mean", f.statistics.mean}, {"std", f.statistics.std}, {"darkFraction", f.statistics.dark_fraction},
+                                      {"chroma", f.chroma}}},
+                      {"reasons", f.reasons}});
   });
 }
 
