@@ -2,7 +2,8 @@
 //
 //   await vitopo.ready                 resolves when the default model is loaded and
 //                                      the first sample analysed (rejects if boot fails)
-//   await vitopo.loadImage(blob|url)   the analysis JSON (vitopo.analysis/1) of the image;
+//   await vitopo.loadImage(blob|url, {name})  the analysis JSON (vitopo.analysis/1) of the image,
+//                                      titled `name`, else the file's name, else "pasted image";
 //                                      rejects with the page's message for a bad image
 //   vitopo.analysis()                  the current analysis JSON, or null
 //   vitopo.attention()                 {shape: [L, H, T, T], data: Float32Array}, or null
@@ -47,7 +48,7 @@ export function installPageApi(pipeline, ready, links, comparisons, { notices } 
   let uiScale = 1;
   const api = {
     ready,
-    loadImage: (source) => pipeline.loadImage(source),
+    loadImage: (source, { name } = {}) => pipeline.loadImage(source, { name }),
     analysis: () => (pipeline.current ? copy(pipeline.analysisOf(pipeline.current)) : null),
     attention: () => {
       const a = pipeline.current?.attention;

@@ -174,6 +174,7 @@ export class Pipeline {
       if (e instanceof Cancelled || generation !== this.generation) throw e instanceof Cancelled ? e : new Cancelled();
       const message = e.message ?? String(e);
       this.status.fail(message);
+      this.status.info(this.current ? `Nothing changed: ${this.current.name} is still shown.` : 'Nothing is analysed yet.');
       this.views.setStatus('', message);
       throw e;
     } finally {
@@ -212,17 +213,18 @@ export class Pipeline {
     });
   }
 
-  // Loads an image (Blob, File or URL) and analyses it. Resolves to the analysis JSON.
-  loadImage(source, { sampleLabel } = {}) {
+  // Loads an image (Blob, File or URL) and analyses it, titled `name`, else
+  // the File's or URL's name, else "pasted image". Resolves to the analysis JSON.
+  loadImage(source, { sampleLabel, name } = {}) {
     return this.#request(async (generation) => {
       if (!this.model) throw new InputError('No model is loaded yet.');
       this.#progress('decoding the image');
       const blob = typeof source === 'string' || source instanceof URL ? await fetchBlob(String(source)) : source;
       if (!(blob instanceof Blob)) throw new InputError('loadImage takes a Blob, a File or a URL.');
-      const image = await decodeImage(blob);
+      const image = await decodeImage(blob, name || blob.name || 'pasted image');
       this.#superseded(generation);
       const model = this.model;
-      const result = await this.#analyse(generation, model, image, this.settings, { name: image.name || 'image', sampleLabel });
+      const result = await this.#analyse(generation, model, image, this.settings, { name: image.name, sampleLabel });
       return this.analysisOf(this.#commit(model, result));
     });
   }
@@ -297,7 +299,7 @@ export class Pipeline {
   // and bar are found in that analysis is anything replaced, then the
   // selection and ε are restored. Resolves to {analysis, selection}. A bad
   // link rejects with the core's message (and its `kind`), the page as it was.
-  openShareLink(link) {
+  openShareLink(link, { name = 'Shared image' } = {}) {
     return this.#request(async (generation) => {
       const model = this.model;
       if (!model) throw new InputError('No model is loaded yet.');
@@ -310,8 +312,8 @@ export class Pipeline {
         throw shareLinkError(e);
       }
       const settings = this.core.checkSettings(shared.settings);
-      const image = { name: 'The shared image', modelInput: { pixels: shared.pixels, dims: shared.dims }, display: null };
-      const result = await this.#analyse(generation, model, image, settings, { name: 'Shared link', sampleLabel: -1 });
+      const image = { name, modelInput: { pixels: shared.pixels, dims: shared.dims }, display: null };
+      const result = await this.#analyse(generation, model, image, settings, { name, sampleLabel: -1 });
       try {
         this.core.checkSelection(result.analysisBytes, shared.selection);
       } catch (e) {

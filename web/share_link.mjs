@@ -32,19 +32,22 @@ function linkBase() {
 // The panels a lesson link may hide, by the ids vitopo.panels() gives.
 export const HIDEABLE_PANELS = ['image', 'head-grid', 'settings', 'skeleton', 'barcode', 'diagram', 'distance-matrix'];
 
-// A link's lesson, after its #v1=… payload: "&lesson=STEP&hide=ID,ID" (a tour
-// step from 0, and the panels to hide). Returns {link, lesson: {step, hide} |
-// null}; the payload alone goes to the core, so #v1= links open as before.
+// What follows a link's #v1=… payload: "&name=NAME" (the image's name), and
+// for a lesson "&lesson=STEP&hide=ID,ID" (a tour step from 0, and the panels
+// to hide). Returns {link, lesson: {step, hide} | null, name | null}; the
+// payload alone goes to the core, so #v1= links open as before.
 export function splitLesson(link) {
   const at = link.indexOf('&');
   if (at < 0) return { link, lesson: null };
   const params = new URLSearchParams(link.slice(at + 1));
+  const name = params.get('name');
+  if (!params.has('lesson')) return { link: link.slice(0, at), lesson: null, name };
   const step = Number(params.get('lesson') ?? 0);
   const hide = (params.get('hide') ?? '').split(',').filter(Boolean);
   const unknown = hide.filter((id) => !HIDEABLE_PANELS.includes(id));
   if (!Number.isInteger(step) || step < 0) throw new InputError(`The lesson link's step ${JSON.stringify(params.get('lesson'))} is not a tour step.`);
   if (unknown.length) throw new InputError(`The lesson link hides panels the page does not have: ${unknown.join(', ')} (it can hide ${HIDEABLE_PANELS.join(', ')}).`);
-  return { link: link.slice(0, at), lesson: { step, hide } };
+  return { link: link.slice(0, at), lesson: { step, hide }, name };
 }
 
 export class ShareLinks {
@@ -69,21 +72,22 @@ export class ShareLinks {
     if (!url) return null;
     const unknown = hide.filter((id) => !HIDEABLE_PANELS.includes(id));
     if (unknown.length) throw new InputError(`A lesson can hide ${HIDEABLE_PANELS.join(', ')}, not ${unknown.join(', ')}.`);
-    return `${url}&lesson=${step}${hide.length ? `&hide=${hide.join(',')}` : ''}`;
+    const name = this.pipeline.current?.name;
+    return `${url}&lesson=${step}${hide.length ? `&hide=${hide.join(',')}` : ''}${name ? `&name=${encodeURIComponent(name)}` : ''}`;
   }
 
   // Opens a link (the pipeline shows any error, and keeps what the page had).
   // A link made with another model is kept until that model is loaded.
   async open(full) {
-    let link, lesson;
+    let link, lesson, name;
     try {
-      ({ link, lesson } = splitLesson(full));
+      ({ link, lesson, name } = splitLesson(full));
     } catch (e) {
       this.showError(e);
       throw e;
     }
     try {
-      const opened = await this.pipeline.openShareLink(link);
+      const opened = await this.pipeline.openShareLink(link, name ? { name } : {});
       this.pending = null;
       if (lesson) await this.onLesson?.(lesson);
       else this.views.setHiddenPanels?.([]);

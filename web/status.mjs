@@ -14,14 +14,41 @@ export class StatusArea {
     this.message.textContent = text;
   }
 
+  // A message of several lines (a model's contract problems, one per line)
+  // is listed whole in a panel that can be closed; the error line says so.
   fail(text) {
-    this.error.textContent = text;
+    const lines = String(text).split('\n').map((l) => l.trim()).filter(Boolean);
     this.error.hidden = false;
+    this.#closeProblems();
+    if (lines.length <= 1) {
+      this.error.textContent = text;
+      this.error.title = text;
+      return;
+    }
+    this.error.textContent = `${lines[0]} (${lines.length - 1} problems: see the list)`;
+    this.error.title = text;
+    const doc = this.error.ownerDocument;
+    const panel = doc.createElement('section');
+    panel.id = 'problems';
+    panel.setAttribute('role', 'alertdialog');
+    panel.setAttribute('aria-label', 'Every problem found');
+    const list = doc.createElement('ul');
+    for (const line of lines.slice(1)) list.append(Object.assign(doc.createElement('li'), { textContent: line }));
+    const close = Object.assign(doc.createElement('button'), { type: 'button', textContent: 'Close' });
+    close.addEventListener('click', () => this.#closeProblems());
+    panel.append(Object.assign(doc.createElement('p'), { textContent: lines[0] }), list, close);
+    doc.body.append(panel);
+  }
+
+  #closeProblems() {
+    this.error.ownerDocument.getElementById('problems')?.remove();
   }
 
   clearError() {
     this.error.textContent = '';
+    this.error.title = '';
     this.error.hidden = true;
+    this.#closeProblems();
   }
 
   // done/total `unit`s (heads, pairs); `stage` names what runs. null hides the bar.

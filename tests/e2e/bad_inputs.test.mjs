@@ -52,7 +52,9 @@ const snapshot = (page) => page.evaluate(() => ({
   settings: window.vitopo.settings(),
 }));
 
-const errorText = (page) => page.evaluate(() => document.getElementById('error').textContent);
+// The whole message the page shows: the error line's full text (its title), whose
+// further lines are listed in the problems panel.
+const errorText = (page) => page.evaluate(() => { const e = document.getElementById('error'); return e.title || e.textContent; });
 
 test('bad inputs give their messages in the page and the previous analysis stays', async (t) => {
   const { page, log, close } = await openPage();
@@ -90,6 +92,14 @@ test('bad inputs give their messages in the page and the previous analysis stays
       }, [...bytes]);
       assert.match(rejection ?? 'it was accepted', /^no-attentions\.onnx: .*contract.*output 'attentions' is missing/s);
       assert.equal(await errorText(page), rejection, 'the page shows the validator\'s message');
+      // Every problem is listed, none cut off, in a panel that closes.
+      const lines = rejection.split('\n').map((l) => l.trim()).filter(Boolean);
+      if (lines.length > 1) {
+        const listed = await page.evaluate(() => [...document.querySelectorAll('#problems li')].map((li) => li.textContent));
+        assert.deepEqual(listed, lines.slice(1));
+        await page.click('#problems button');
+        assert.equal(await page.evaluate(() => document.getElementById('problems')), null);
+      }
       assert.deepEqual(await snapshot(page), before, 'the previous model and analysis stay');
     });
 

@@ -86,7 +86,7 @@ test('a share link reopens the same analysis, attention and selection in a fresh
       await frames(fresh.page);
       const opened = await pageState(fresh.page);
       assert.equal(opened.error, '', `${opened.error}\n${fresh.log.join('\n')}`);
-      assert.match(opened.status, /^Shared link: /);
+      assert.match(opened.status, /^Shared image: /);
       assert.deepEqual(opened.analysis, made.analysis, 'the same analysis JSON, diagrams and summaries exactly');
       assert.deepEqual(opened.shape, made.shape);
       assert.ok(opened.attention.every((bits, i) => bits === made.attention[i]), 'the same attention, bit for bit');

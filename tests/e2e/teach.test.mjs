@@ -115,14 +115,17 @@ test('a lesson link reopens at its step with exactly its panels hidden; the gall
   try {
     const made = await page.evaluate(() => {
       const v = window.vitopo;
-      return { link: v.lessonLink({ step: 6, hide: ['barcode', 'diagram'] }), titles: [...document.querySelectorAll('#gallery .sample')].map((b) => b.title) };
+      return { link: v.lessonLink({ step: 6, hide: ['barcode', 'diagram'] }), titles: [...document.querySelectorAll('#gallery .sample')].map((b) => b.title),
+        name: v.workspace().find((e) => e.current).name };
     });
-    assert.match(made.link, /#v1=.*&lesson=6&hide=barcode,diagram$/);
+    assert.match(made.link, /#v1=[A-Za-z0-9_-]+&lesson=6&hide=barcode,diagram&name=/);
     assert.ok(made.titles.length > 0 && made.titles.every((t) => /^Sample: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot)$/.test(t)), made.titles.join(', '));
     const opened = await openFresh(browser, made.link);
     try {
       await frames(opened.page);
-      const state = await opened.page.evaluate(() => ({ tour: window.vitopo.tour().current, panels: window.vitopo.panels().map((p) => p.id) }));
+      const state = await opened.page.evaluate(() => ({ tour: window.vitopo.tour().current, panels: window.vitopo.panels().map((p) => p.id),
+        name: window.vitopo.workspace().find((e) => e.current).name }));
+      assert.equal(state.name, made.name, 'the lesson keeps the image\'s name');
       assert.equal(state.tour, 6, 'at the lesson step');
       assert.ok(!state.panels.includes('barcode') && !state.panels.includes('diagram'), state.panels.join(', '));
       for (const id of ['image', 'head-grid', 'settings', 'skeleton', 'distance-matrix']) assert.ok(state.panels.includes(id), `${id} is shown`);
