@@ -215,25 +215,26 @@ json cycles_json(const AttentionTensor& attention, const Analysis& analysis) {
 }
 
 FeatureRow head_features(const AttentionTensor& attention, const Analysis& analysis, const HeadAnalysis& head) {
-  FeatureRow row = {{"layer", head.layer}, {"head", head.head}, {"threshold", head.persistence.threshold}};
+  FeatureRow row = {{"layer", double(head.layer), true}, {"head", double(head.head), true},
+                    {"threshold", head.persistence.threshold, false}};
   for (const Barcode& barcode : head.persistence.barcodes) {
     const std::string h = "h" + std::to_string(barcode.dim) + "_";
     const DimensionSummary& s = head.summary.at(std::size_t(barcode.dim));
-    row.insert(row.end(), {{h + "bars", s.bars},
-                           {h + "essential", s.essential},
+    row.insert(row.end(), {{h + "bars", double(s.bars), true},
+                           {h + "essential", double(s.essential), true},
                            {h + "total_persistence_1", s.total_persistence_1},
                            {h + "total_persistence_2", s.total_persistence_2},
                            {h + "entropy", s.entropy},
                            {h + "longest_finite", s.longest_finite},
-                           {h + "long_bars", s.long_bars}});
+                           {h + "long_bars", double(s.long_bars), true}});
     const BarcodeFeatures f = barcode_features(barcode);
     row.insert(row.end(), {{h + "length_mean", f.length_mean}, {h + "length_std", f.length_std}});
     for (std::size_t t = 0; t < std::size(feature_bar_thresholds); ++t) {
       const std::string x = number(feature_bar_thresholds[t]);
-      row.insert(row.end(), {{h + "births_above_" + x, f.births_above[t]},
-                             {h + "births_below_" + x, f.births_below[t]},
-                             {h + "deaths_above_" + x, f.deaths_above[t]},
-                             {h + "deaths_below_" + x, f.deaths_below[t]}});
+      row.insert(row.end(), {{h + "births_above_" + x, double(f.births_above[t]), true},
+                             {h + "births_below_" + x, double(f.births_below[t]), true},
+                             {h + "deaths_above_" + x, double(f.deaths_above[t]), true},
+                             {h + "deaths_below_" + x, double(f.deaths_below[t]), true}});
     }
     row.insert(row.end(), {{h + "longest_birth", f.longest_birth}, {h + "longest_death", f.longest_death}});
   }
@@ -241,9 +242,9 @@ FeatureRow head_features(const AttentionTensor& attention, const Analysis& analy
   for (const double tau : feature_graph_thresholds) {
     const GraphFeatures g = threshold_graph_features(attention.matrix(head.layer, head.head), attention.tokens(), tau);
     const std::string p = "graph_" + number(tau) + "_";
-    row.insert(row.end(), {{p + "edges", double(g.edges)},
-                           {p + "components", double(g.components)},
-                           {p + "beta1", double(g.beta1)},
+    row.insert(row.end(), {{p + "edges", double(g.edges), true},
+                           {p + "components", double(g.components), true},
+                           {p + "beta1", double(g.beta1), true},
                            {p + "average_degree", g.average_degree}});
   }
   return row;
@@ -259,7 +260,7 @@ std::vector<std::string> feature_columns(const Analysis& analysis) {
   const std::vector<double> uniform = {0.5, 0.5, 0.5, 0.5};
   const AttentionTensor tiny = AttentionTensor::from_buffer(std::span<const double>(uniform), shape);
   std::vector<std::string> names;
-  for (const auto& [name, value] : head_features(tiny, analysis, empty)) names.push_back(name);
+  for (const Feature& f : head_features(tiny, analysis, empty)) names.push_back(f.name);
   return names;
 }
 
@@ -276,7 +277,8 @@ std::string features_csv(const AttentionTensor& attention, const Analysis& analy
     const FeatureRow row = head_features(attention, analysis, head);
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i) text += ',';
-      text += number(row[i].second);
+      text += row[i].integer && std::isfinite(row[i].value) ? std::to_string((long long)row[i].value)
+                                                             : number(row[i].value);
     }
     text += '\n';
   }

@@ -44,7 +44,13 @@ struct GraphFeatures {
 };
 GraphFeatures threshold_graph_features(std::span<const double> attention, int tokens, double tau);
 
-// A row of named numbers (NaN: no value, an empty CSV cell).
-using FeatureRow = std::vector<std::pair<std::string, double>>;
+// A row of named values: integers (counts, layer, head) or doubles; NaN is
+// no value (an empty CSV cell).
+struct Feature {
+  std::string name;
+  double value = 0;
+  bool integer = false;
+};
+using FeatureRow = std::vector<Feature>;
 
 }  // namespace vitopo
