@@ -75,6 +75,17 @@ export class AppBridge {
     this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_samples(heap.string(JSON.stringify(samples))))));
   }
 
+  // Where each panel is on the canvas: {name: [x, y, width, height]} in CSS
+  // pixels (src/app/export_bridge.cpp), for a PNG of a panel.
+  panels() {
+    return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_panels()))).panels;
+  }
+
+  // Makes the views draw the next animation frame.
+  redraw() {
+    this.module._vitopo_bridge_redraw();
+  }
+
   // The name of every intent the views can raise for the page.
   pageIntents() {
     return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_page_intents()))).intents;

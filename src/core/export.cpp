@@ -382,7 +382,7 @@ std::string skeleton_svg(const Eigen::MatrixXd& distances, double epsilon, const
   std::string svg = svg_open(size, size + top - margin + 10, title);
   svg += "<text x=\"" + fixed(margin) + "\" y=\"16\">" + svg_escape(title) + " (ε = " + number(epsilon) +
          ", classical MDS)</text>\n";
-  svg += "<g id=\"edges\" stroke=\"#888888\" stroke-width=\"1\">\n";
+  svg += "<g id=\"edges\" data-epsilon=\"" + number(epsilon) + "\" stroke=\"#888888\" stroke-width=\"1\">\n";
   for (const auto& [i, j] : skeleton.edges)
     svg += "<line class=\"edge\" data-u=\"" + std::to_string(i) + "\" data-v=\"" + std::to_string(j) +
            "\" data-distance=\"" + number(distances(i, j)) + "\" x1=\"" + fixed(px(i)) + "\" y1=\"" + fixed(py(i)) +
