@@ -64,8 +64,11 @@ export class Exporter {
     };
   }
 
+  // The names files carry: the image's, and the model's id (its name when it has none).
   #names(entry) {
-    return { image: entry.name ?? '', model: entry.model?.name ?? this.pipeline.model?.name ?? '' };
+    const model = this.pipeline.model;
+    const id = model && model.fingerprint === entry.model?.fingerprint ? model.spec?.id : '';
+    return { image: entry.name ?? '', model: id || entry.model?.name || '' };
   }
 
   // The selection's head and ε, unless `options` names them.

@@ -83,12 +83,21 @@ std::string svg_open(double width, double height, const std::string& title) {
          "<rect id=\"background\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
 }
 
-// The largest finite value of a head's bars and its threshold: the plots' scale.
+// The plots' scale: the largest finite birth or death, 5 % more (the
+// threshold when there is no finite bar).
 double plot_extent(const HeadAnalysis& head) {
-  double top = std::isfinite(head.persistence.threshold) ? head.persistence.threshold : 0;
+  double top = 0;
   for (const Barcode& barcode : head.persistence.barcodes)
     for (const Bar& bar : barcode.bars) top = std::max({top, bar.birth, std::isfinite(bar.death) ? bar.death : 0.0});
+  if (!(top > 0) && std::isfinite(head.persistence.threshold)) top = head.persistence.threshold;
   return top > 0 ? top * 1.05 : 1;
+}
+
+// A number for a label, with 3 significant digits.
+std::string label(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", x);
+  return text;
 }
 
 std::string bar_data(const Bar& bar, int dim, std::size_t index) {
@@ -325,7 +334,7 @@ std::string barcode_svg(const HeadAnalysis& head, double epsilon, const std::str
          fixed(width - right) + "\" y2=\"" + fixed(axis) + "\"/>";
   svg += "<text x=\"" + fixed(left) + "\" y=\"" + fixed(axis + 14) + "\" stroke=\"none\">0</text>";
   svg += "<text x=\"" + fixed(width - right) + "\" y=\"" + fixed(axis + 14) + "\" stroke=\"none\" text-anchor=\"end\">" +
-         number(extent) + "</text></g>\n";
+         label(extent) + "</text></g>\n";
   if (std::isfinite(epsilon) && epsilon >= 0)
     svg += "<line id=\"epsilon\" data-epsilon=\"" + number(epsilon) + "\" x1=\"" + fixed(x(epsilon)) + "\" y1=\"" +
            fixed(top) + "\" x2=\"" + fixed(x(epsilon)) + "\" y2=\"" + fixed(axis) +
@@ -334,12 +343,12 @@ std::string barcode_svg(const HeadAnalysis& head, double epsilon, const std::str
 }
 
 std::string diagram_svg(const HeadAnalysis& head, const std::string& title) {
-  const double size = 480, margin = 40, top = 28;
+  const double size = 480, margin = 40, top = 44;
   const double extent = plot_extent(head);
   const double span = size - margin - 20;
   auto x = [&](double v) { return margin + span * std::min(v, extent) / extent; };
   auto y = [&](double v) { return top + span - span * std::min(v, extent) / extent; };
-  std::string svg = svg_open(size, size + 10, title);
+  std::string svg = svg_open(size, size + 26, title);
   svg += "<text x=\"" + fixed(margin) + "\" y=\"16\">" + svg_escape(title) + "</text>\n";
   svg += "<g id=\"axes\" stroke=\"#444444\" fill=\"none\"><line id=\"diagonal\" x1=\"" + fixed(x(0)) + "\" y1=\"" +
          fixed(y(0)) + "\" x2=\"" + fixed(x(extent)) + "\" y2=\"" + fixed(y(extent)) + "\"/>";
@@ -347,8 +356,8 @@ std::string diagram_svg(const HeadAnalysis& head, const std::string& title) {
          fixed(y(0)) + "\"/><line x1=\"" + fixed(x(0)) + "\" y1=\"" + fixed(y(0)) + "\" x2=\"" + fixed(x(0)) +
          "\" y2=\"" + fixed(y(extent)) + "\"/>";
   svg += "<text x=\"" + fixed(x(extent)) + "\" y=\"" + fixed(y(0) + 14) +
-         "\" stroke=\"none\" fill=\"#444444\" text-anchor=\"end\">birth " + number(extent) + "</text>";
-  svg += "<text x=\"" + fixed(x(0) - 4) + "\" y=\"" + fixed(y(extent) - 4) +
+         "\" stroke=\"none\" fill=\"#444444\" text-anchor=\"end\">birth " + label(extent) + "</text>";
+  svg += "<text x=\"" + fixed(x(0) + 4) + "\" y=\"" + fixed(y(extent) + 12) +
          "\" stroke=\"none\" fill=\"#444444\">death (top row: +∞)</text></g>\n";
   for (const Barcode& barcode : head.persistence.barcodes) {
     const std::string d = std::to_string(barcode.dim);
@@ -365,7 +374,7 @@ std::string diagram_svg(const HeadAnalysis& head, const std::string& title) {
 }
 
 std::string skeleton_svg(const Eigen::MatrixXd& distances, double epsilon, const std::string& title) {
-  const double size = 480, margin = 24, top = 28;
+  const double size = 480, margin = 24, top = 40;
   const Layout layout = mds_layout(distances);
   const Eigen::Index n = layout.rows();
   double lo_x = 0, hi_x = 0, lo_y = 0, hi_y = 0;
@@ -380,8 +389,8 @@ std::string skeleton_svg(const Eigen::MatrixXd& distances, double epsilon, const
   grid.rows = 1, grid.cols = int(n), grid.cls = false;
   const Skeleton skeleton = skeleton_at(distances, epsilon, grid);
   std::string svg = svg_open(size, size + top - margin + 10, title);
-  svg += "<text x=\"" + fixed(margin) + "\" y=\"16\">" + svg_escape(title) + " (ε = " + number(epsilon) +
-         ", classical MDS)</text>\n";
+  svg += "<text x=\"" + fixed(margin) + "\" y=\"16\">" + svg_escape(title) + "</text>\n<text x=\"" + fixed(margin) +
+         "\" y=\"30\" fill=\"#444444\">edges with d ≤ ε = " + label(epsilon) + ", classical MDS layout</text>\n";
   svg += "<g id=\"edges\" data-epsilon=\"" + number(epsilon) + "\" stroke=\"#888888\" stroke-width=\"1\">\n";
   for (const auto& [i, j] : skeleton.edges)
     svg += "<line class=\"edge\" data-u=\"" + std::to_string(i) + "\" data-v=\"" + std::to_string(j) +

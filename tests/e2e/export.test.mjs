@@ -9,11 +9,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { unzipSync } from 'fflate';
-import { artifacts, nativeCli, openPage, sourceDir } from './harness.mjs';
+import { artifacts, nativeCli, openPage, site, sourceDir } from './harness.mjs';
 
 // One file of the page's export, its bytes carried as base64.
 async function exported(page, kind, options = {}) {
@@ -93,7 +94,7 @@ test('research export: the bundle reproduces, its files equal the page\'s data, 
     // The bundle, unzipped with fflate; its reproduce.py with Debian's python3.
     const bundle = await exported(page, 'bundle.zip');
     assert.ok(bundle.isBytes && bundle.type === 'application/zip', 'bundle.zip is a Uint8Array of type application/zip');
-    assert.match(bundle.name, /vitopo-fmnist.*-export\.zip$/, `the bundle's name carries the model's (${bundle.name})`);
+    assert.match(bundle.name, /-vitopo-fmnist-vit-d64-l4-h4-p4-export\.zip$/, `the bundle's name carries the model's id (${bundle.name})`);
     const image = analysis && (await page.evaluate(() => window.vitopo.workspace().find((e) => e.current).name));
     assert.ok(bundle.name.startsWith(image.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_')),
       `the bundle's name carries the image's (${image}: ${bundle.name})`);
@@ -208,7 +209,8 @@ test('research export: the bundle reproduces, its files equal the page\'s data, 
     const [pa, ca] = [JSON.parse(fs.readFileSync(file('analysis.json'), 'utf8')), JSON.parse(fs.readFileSync(cli('analysis.json'), 'utf8'))];
     assert.deepEqual(Object.keys(pa.export).sort(), ['created', 'image', 'model', 'onnxruntime', 'threads', 'vitopo_version']);
     assert.equal(pa.export.image, image);
-    assert.match(pa.export.model.sha256, /^[0-9a-f]{64}$/);
+    assert.equal(pa.export.model.sha256, createHash('sha256').update(fs.readFileSync(path.join(site, 'models', 'vitopo-fmnist.onnx'))).digest('hex'),
+      'analysis.json has the model file\'s SHA-256');
     assert.equal(pa.export.model.sha256.slice(0, 32), pa.export.model.fingerprint, 'the SHA-256 starts with the fingerprint');
     assert.equal(pa.export.onnxruntime.execution_provider, 'wasm');
     assert.deepEqual(ca.settings, pa.settings, 'analysis.json: the same settings');
