@@ -250,3 +250,25 @@ test('research export: the bundle reproduces, its files equal the page\'s data, 
     await closePage();
   }
 });
+
+test('research export without WebGL2: the data and SVGs are the same, a PNG is refused with a sentence', async () => {
+  const { page, log, close: closePage } = await openPage({ args: ['--disable-webgl', '--disable-webgl2'] });
+  try {
+    const analysis = await page.evaluate(() => window.vitopo.analysis());
+    const rows = csvRows((await exported(page, 'bars.csv')).bytes.toString());
+    assert.equal(rows.length, analysis.heads.reduce((n, h) => n + h.diagrams.reduce((m, d) => m + d.length, 0), 0), 'bars.csv has every bar');
+    const svg = (await exported(page, 'svg', { panel: 'diagram', layer: 0, head: 0 })).bytes.toString();
+    const bars = analysis.heads[0].diagrams.reduce((n, d) => n + d.length, 0);
+    assert.equal((svg.match(/<circle class="point/g) ?? []).length, bars, 'the diagram SVG has one point per bar');
+    const message = await page.evaluate(() => window.vitopo.export('png', { panel: 'barcode' }).then(() => null, (e) => e.message));
+    assert.equal(message, 'The views are not running in this browser, so there is no panel to export as PNG.');
+    const bundle = unzipSync(new Uint8Array((await exported(page, 'bundle.zip')).bytes));
+    const names = Object.keys(bundle);
+    assert.ok(names.some((n) => n.endsWith('-reproduce.py')) && !names.some((n) => n.endsWith('.png')), `a bundle without PNGs: ${names}`);
+  } catch (e) {
+    e.message += `\npage log:\n${log.join('\n')}`;
+    throw e;
+  } finally {
+    await closePage();
+  }
+});

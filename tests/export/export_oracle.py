@@ -239,6 +239,20 @@ def check_case(vitopo, work, name, data, options):
     check(result.returncode == 1 and "differs:" in result.stdout, f"{name}: reproduce.py notices a changed bar ({result.returncode})")
 
 
+def check_refusals(vitopo, work):
+    """Bad --export arguments: exit code and the message."""
+    npy = os.path.join(work, "js.npy")
+    cases = [
+        (["--export"], 2, "vitopo analyze: --export needs a value\n"),
+        (["--export", ""], 2, "vitopo analyze: --export needs a folder\n"),
+        (["--export", npy], 1, f"vitopo analyze: cannot make the export folder {npy}\n"),
+    ]
+    for options, code, message in cases:
+        result = subprocess.run([vitopo, "analyze", npy, *options], capture_output=True, text=True)
+        check(result.returncode == code and result.stderr.startswith(message),
+              f"analyze {options}: exit {result.returncode}, {result.stderr!r}")
+
+
 def main():
     vitopo, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
@@ -247,6 +261,7 @@ def main():
                ["--metric", "attention-graph", "--drop-cls"])
     check_case(vitopo, work, "h2_z3", attention(3, 1, 2, 13, 2.0, np.float64), ["--maxdim", "2", "--modulus", "3"])
     check_case(vitopo, work, "columns_threshold", attention(4, 1, 2, 15, 3.0, np.float32), ["--columns", "--threshold", "0.5"])
+    check_refusals(vitopo, work)
     if FAILURES:
         print(f"export_oracle: {len(FAILURES)} failure(s)")
         sys.exit(1)
