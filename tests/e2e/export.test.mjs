@@ -262,6 +262,12 @@ test('research export without WebGL2: the data and SVGs are the same, a PNG is r
     assert.equal((svg.match(/<circle class="point/g) ?? []).length, bars, 'the diagram SVG has one point per bar');
     const message = await page.evaluate(() => window.vitopo.export('png', { panel: 'barcode' }).then(() => null, (e) => e.message));
     assert.equal(message, 'The views are not running in this browser, so there is no panel to export as PNG.');
+    // The header's Export menu downloads the same file.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.selectOption('#export-menu', 'bars.csv')]);
+    assert.match(download.suggestedFilename(), /-vitopo-fmnist-vit-d64-l4-h4-p4-bars\.csv$/);
+    const saved = path.join(artifacts, 'export-menu-bars.csv');
+    await download.saveAs(saved);
+    assert.equal(fs.readFileSync(saved, 'utf8'), (await exported(page, 'bars.csv')).bytes.toString(), 'the menu\'s bars.csv');
     const bundle = unzipSync(new Uint8Array((await exported(page, 'bundle.zip')).bytes));
     const names = Object.keys(bundle);
     assert.ok(names.some((n) => n.endsWith('-reproduce.py')) && !names.some((n) => n.endsWith('.png')), `a bundle without PNGs: ${names}`);

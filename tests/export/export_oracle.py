@@ -253,6 +253,17 @@ def check_refusals(vitopo, work):
               f"analyze {options}: exit {result.returncode}, {result.stderr!r}")
 
 
+def check_reproduce_metrics(vitopo, work):
+    """reproduce.py recomputes every metric and the seed-compatible mode."""
+    npy = os.path.join(work, "metrics.npy")
+    np.save(npy, attention(5, 1, 2, 12, 2.5, np.float32))
+    runs = [["--metric", m] for m in ("js-divergence", "sqrt-js", "hellinger", "total-variation", "cosine", "euclidean")]
+    for options in runs + [["--seed-compatible"], ["--metric", "hellinger", "--columns", "--drop-cls"]]:
+        files = run_export(vitopo, npy, os.path.join(work, "metric"), options)
+        result = subprocess.run(["/usr/bin/python3", files["reproduce.py"]], capture_output=True, text=True)
+        check(result.returncode == 0, f"reproduce.py with {options} exits {result.returncode}: {result.stdout}{result.stderr}")
+
+
 def main():
     vitopo, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
@@ -262,6 +273,7 @@ def main():
     check_case(vitopo, work, "h2_z3", attention(3, 1, 2, 13, 2.0, np.float64), ["--maxdim", "2", "--modulus", "3"])
     check_case(vitopo, work, "columns_threshold", attention(4, 1, 2, 15, 3.0, np.float32), ["--columns", "--threshold", "0.5"])
     check_refusals(vitopo, work)
+    check_reproduce_metrics(vitopo, work)
     if FAILURES:
         print(f"export_oracle: {len(FAILURES)} failure(s)")
         sys.exit(1)
