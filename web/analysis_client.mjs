@@ -17,8 +17,9 @@ export const WORKER_FAILED = 'The analysis stopped: its worker ran out of memory
   'The previous analysis is still shown; try fewer dimensions (H0, H1) or a smaller threshold.';
 
 export class AnalysisClient {
-  constructor(url = new URL('./analysis_worker.mjs', import.meta.url)) {
+  constructor(url = new URL('./analysis_worker.mjs', import.meta.url), name = 'vitopo-analysis') {
     this.url = url;
+    this.name = name;
     this.worker = null;
     this.pending = null;   // {id, resolve, reject, onProgress}
     this.nextId = 1;
@@ -27,7 +28,7 @@ export class AnalysisClient {
   }
 
   #start() {
-    const worker = new Worker(this.url, { type: 'module', name: 'vitopo-analysis' });
+    const worker = new Worker(this.url, { type: 'module', name: this.name });
     worker.onmessage = ({ data }) => {
       const job = this.pending;
       if (!job || data.id !== job.id) return;
@@ -74,13 +75,33 @@ export class AnalysisClient {
   // is called or another analysis starts, and with Error(message) for bad
   // settings, a bad tensor or a failed worker.
   analyse(attention, settings, onProgress) {
+    // The tensor is copied, not transferred: the page keeps its own for attention().
+    return this.#run({ type: 'analyse', shape: attention.shape, data: attention.data, settings }, onProgress);
+  }
+
+  // A comparison of analysis records (core.mjs compare): resolves to
+  // {comparison}; like analyse(), it supersedes the request in flight.
+  compare(a, b, request, onProgress) {
+    return this.#run({ type: 'compare', a, b, request }, onProgress);
+  }
+
+  // Resolves to {steps}: the distance from each layer to the next.
+  layerSteps(a, request, onProgress) {
+    return this.#run({ type: 'layer-steps', a, request }, onProgress);
+  }
+
+  // Resolves to {matching}: {distance, pairs}.
+  match(a, b, request) {
+    return this.#run({ type: 'match', a, b, request });
+  }
+
+  #run(message, onProgress) {
     this.cancel();
     this.worker ??= this.#start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject, onProgress };
-      // The tensor is copied, not transferred: the page keeps its own for attention().
-      this.worker.postMessage({ type: 'analyse', id, shape: attention.shape, data: attention.data, settings });
+      this.worker.postMessage({ ...message, id });
     });
   }
 

@@ -1,6 +1,6 @@
-// The analysis worker: runs the core's analysis of every head off the UI
-// thread, in its own instance of the core module, and posts progress as heads
-// finish. The result is the core's binary analysis record, transferred, not
+// The analysis worker: runs the core's analysis of every head, and the
+// comparisons of analysed heads, off the UI thread, in its own instance of
+// the core module, and posts progress as heads (or pairs) finish. The result is the core's binary analysis record, transferred, not
 // copied. It is terminated to cancel, and replaced when it fails.
 import { CoreModule } from './core.mjs';
 
@@ -11,14 +11,25 @@ const threads = self.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwa
 const core = import(threads > 1 ? './vitopo_core_threaded.mjs' : './vitopo_core.mjs')
   .then(({ default: factory }) => CoreModule.instantiate(factory, { threads }));
 
+// What the worker does, by message type: each returns [result, transfer].
+const jobs = {
+  analyse(module, data, progress) {
+    const { bytes, settings, heads } = module.analyse(data.shape, data.data, data.settings, progress);
+    return [{ bytes, settings, heads }, [bytes.buffer]];
+  },
+  compare: (module, data, progress) => [{ comparison: module.compare(data.a, data.b, data.request, progress) }, []],
+  'layer-steps': (module, data, progress) => [{ steps: module.layerSteps(data.a, data.request, progress) }, []],
+  match: (module, data) => [{ matching: module.match(data.a, data.b, data.request) }, []],
+};
+
 self.onmessage = async ({ data }) => {
-  if (data.type !== 'analyse') return;
+  const job = jobs[data.type];
+  if (!job) return;
   const { id } = data;
   try {
     const module = await core;
-    const { bytes, settings, heads } = module.analyse(data.shape, data.data, data.settings,
-      (done, total) => self.postMessage({ type: 'progress', id, done, total }));
-    self.postMessage({ type: 'result', id, bytes, settings, heads, threads }, [bytes.buffer]);
+    const [result, transfer] = job(module, data, (done, total) => self.postMessage({ type: 'progress', id, done, total }));
+    self.postMessage({ type: 'result', id, threads, ...result }, transfer);
   } catch (e) {
     // A trap (out of memory, out of bounds) leaves the module unusable: the
     // client replaces this worker.

@@ -5,6 +5,10 @@
 // core module's and need no views.
 import { WasmHeap, unwrap } from './wasm_memory.mjs';
 
+// What the views can show beside the image, in the order of the app's
+// arrangement_names (src/app/state/app_state.hpp).
+export const ARRANGEMENTS = ['head', 'compare', 'layers', 'images'];
+
 export function hasWebGL2() {
   try {
     return !!document.createElement('canvas').getContext('webgl2');
@@ -41,8 +45,9 @@ export class AppBridge {
     this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_model(heap.string(JSON.stringify(spec))))));
   }
 
-  // A workspace entry (web/workspace.mjs), complete; it becomes current.
-  addEntry(entry) {
+  // A workspace entry (web/workspace.mjs), complete; it becomes current, or
+  // image B with `asB`.
+  addEntry(entry, { asB = false } = {}) {
     this.#call((heap, m) => {
       const [, c, h, w] = entry.input.dims;
       const display = entry.image?.display;
@@ -55,8 +60,44 @@ export class AppBridge {
         rgba, hasDisplay ? display.width : 0, hasDisplay ? display.height : 0,
         heap.array(entry.attention.data), L, H, T,
         heap.array(entry.analysisBytes), entry.analysisBytes.byteLength,
-        heap.array(probabilities), probabilities.length, entry.prediction.index)));
+        heap.array(probabilities), probabilities.length, entry.prediction.index, asB ? 1 : 0)));
     });
+  }
+
+  // The panels drawn in the last frame: [{id, title, x, y, width, height}]
+  // in CSS pixels of the canvas.
+  panels() {
+    return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_panels()))).panels;
+  }
+
+  // The id of the panel under a point of the page ({clientX, clientY}), or null.
+  panelAt(at) {
+    if (!at) return null;
+    const box = this.module.canvas.getBoundingClientRect();
+    const x = at.clientX - box.left, y = at.clientY - box.top;
+    const hit = this.panels().find((p) => x >= p.x && x < p.x + p.width && y >= p.y && y < p.y + p.height);
+    return hit?.id ?? null;
+  }
+
+  // Shows the arrangement `index` of ARRANGEMENTS; false when out of range.
+  arrange(index) {
+    return this.module._vitopo_bridge_arrange(index) === 1;
+  }
+
+  // Image B becomes current, and the current image B.
+  swapImages() {
+    this.module._vitopo_bridge_swap_images();
+  }
+
+  // A comparison the views asked for (a 'compare' intent) is done: `result`
+  // is the worker's answer, or `error` its message.
+  setComparison(slot, key, result, error = '') {
+    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_comparison(heap.string(slot), heap.string(key),
+      heap.string(result ? JSON.stringify(result) : ''), heap.string(error)))));
+  }
+
+  setComparisonProgress(slot, key, done, total) {
+    this.#call((heap, m) => m._vitopo_bridge_set_comparison_progress(heap.string(slot), heap.string(key), done, total));
   }
 
   removeEntry(id) {
@@ -75,13 +116,7 @@ export class AppBridge {
     this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_samples(heap.string(JSON.stringify(samples))))));
   }
 
-  // Where each panel is on the canvas: {name: [x, y, width, height]} in CSS
-  // pixels (src/app/export_bridge.cpp), for a PNG of a panel.
-  panels() {
-    return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_panels()))).panels;
-  }
-
-  // Makes the views draw the next animation frame.
+  // Makes the views draw the next animation frame (src/app/export_bridge.cpp).
   redraw() {
     this.module._vitopo_bridge_redraw();
   }
@@ -116,12 +151,17 @@ export class NoViews {
   constructor(core) {
     this.core = core;
     this.current = null;      // the current workspace entry
+    this.imageB = null;
     this.chosen = null;       // {layer, head, epsilon, bar}
     this.userEpsilon = false;
   }
 
   setModel() {}
-  addEntry(entry) {
+  addEntry(entry, { asB = false } = {}) {
+    if (asB) {
+      this.imageB = entry;
+      return;
+    }
     this.current = entry;
     const [L, H] = entry.attention.shape;
     const layer = this.chosen && this.chosen.layer < L ? this.chosen.layer : 0;
@@ -129,7 +169,19 @@ export class NoViews {
     const epsilon = this.userEpsilon ? this.chosen.epsilon : this.core.defaultEpsilon(entry.analysisBytes, layer, head);
     this.chosen = { layer, head, epsilon, bar: null };  // a new image clears the bar
   }
-  removeEntry() {}
+  removeEntry(id) {
+    if (this.imageB?.id === id) this.imageB = null;
+  }
+  swapImages() {
+    if (!this.imageB) return;
+    const b = this.imageB;
+    this.imageB = this.current;
+    this.addEntry(b);
+  }
+  setComparison() {}
+  setComparisonProgress() {}
+  panels() { return []; }
+  arrange() { return false; }
   setProgress() {}
   setStatus() {}
   setSamples() {}

@@ -72,16 +72,11 @@ export class CoreModule {
   // throws the core's message.
   analyse(shape, data, settings, onProgress) {
     if (shape.length !== 4) throw new Error(`the attention tensor must have shape [L, H, T, T], not [${shape}]`);
-    return this.#call((heap, m) => {
+    return this.#withProgress(onProgress, (heap, m) => {
       const p = heap.array(data);
       const s = heap.string(JSON.stringify(settings ?? {}));
-      this.progress.callback = onProgress;
-      try {
-        const reply = unwrap(heap.readString(m._vitopo_core_analyse(p, shape[0], shape[1], shape[2], s, this.threads)));
-        return { bytes: this.#result(heap), settings: reply.settings, heads: reply.heads };
-      } finally {
-        this.progress.callback = null;
-      }
+      const reply = unwrap(heap.readString(m._vitopo_core_analyse(p, shape[0], shape[1], shape[2], s, this.threads)));
+      return { bytes: this.#result(heap), settings: reply.settings, heads: reply.heads };
     });
   }
 
@@ -125,5 +120,35 @@ export class CoreModule {
       const { channels, height, width } = reply.image;
       return { ...reply, pixels: new Float32Array(this.#result(heap).buffer), dims: [1, channels, height, width] };
     });
+  }
+
+  // Runs a comparison on analysis records: {by, layer, head, dim, distance,
+  // order} (comparison.hpp); `b` is image B's record, by image. Returns the
+  // vitopo.comparison/1 object; throws the core's message.
+  compare(a, b, request, onProgress) {
+    return this.#withProgress(onProgress, (heap, m) => unwrap(heap.readString(m._vitopo_core_compare(
+      heap.array(a), a.byteLength, b ? heap.array(b) : 0, b ? b.byteLength : 0, heap.string(JSON.stringify(request)),
+      this.threads)))).comparison;
+  }
+
+  // The distance from each layer to the next, per head and pooled (the last row).
+  layerSteps(bytes, request, onProgress) {
+    return this.#withProgress(onProgress, (heap, m) => unwrap(heap.readString(m._vitopo_core_layer_steps(
+      heap.array(bytes), bytes.byteLength, heap.string(JSON.stringify(request)), this.threads)))).steps;
+  }
+
+  // An optimal matching {distance, pairs} between a head of record `a` and one of record `b`.
+  match(a, b, request) {
+    return this.#call((heap, m) => unwrap(heap.readString(m._vitopo_core_match(heap.array(a), a.byteLength,
+      heap.array(b), b.byteLength, heap.string(JSON.stringify(request)))))).matching;
+  }
+
+  #withProgress(onProgress, body) {
+    this.progress.callback = onProgress;
+    try {
+      return this.#call(body);
+    } finally {
+      this.progress.callback = null;
+    }
   }
 }

@@ -11,7 +11,6 @@ export const DATA_KINDS = ['attention.npy', 'distances.npy', 'distance.ldm', 'ba
   'analysis.json', 'reproduce.py'];
 export const KINDS = [...DATA_KINDS, 'png', 'svg', 'bundle.zip'];
 export const SVG_PANELS = ['barcode', 'diagram', 'skeleton'];
-export const PNG_PANELS = ['image', 'grid', 'settings', 'skeleton', 'barcode', 'diagram', 'distance-matrix', 'status'];
 
 const encoder = new TextEncoder();
 
@@ -131,9 +130,10 @@ export class Exporter {
   // A panel of the canvas at `scale` × its CSS size, as PNG.
   async #png(entry, { panel, scale = 2 }) {
     const views = this.pipeline.views;
-    if (!views.panels) throw new ExportError('The views are not running in this browser, so there is no panel to export as PNG.');
-    if (!PNG_PANELS.includes(panel)) {
-      throw new ExportError(`There is no panel ${JSON.stringify(panel)}: the panels are ${PNG_PANELS.join(', ')}.`);
+    if (!views.redraw) throw new ExportError('The views are not running in this browser, so there is no panel to export as PNG.');
+    const drawn = () => views.panels();
+    if (!drawn().some((p) => p.id === panel)) {
+      throw new ExportError(`There is no panel ${JSON.stringify(panel)} on the page: the panels drawn are ${drawn().map((p) => p.id).join(', ')}.`);
     }
     if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0 || scale > 8) {
       throw new ExportError(`The PNG's scale must be a number above 0 and at most 8, not ${JSON.stringify(scale)}.`);
@@ -144,9 +144,9 @@ export class Exporter {
     views.redraw();
     const shot = await new Promise((resolve, reject) => requestAnimationFrame(() => {
       try {
-        const rect = views.panels()[panel];
-        if (!rect) throw new ExportError(`The panel ${panel} is not drawn yet.`);
-        const [x, y, w, h] = rect;
+        const rect = drawn().find((p) => p.id === panel);
+        if (!rect) throw new ExportError(`The panel ${panel} is no longer drawn.`);
+        const { x, y, width: w, height: h } = rect;
         const ratio = canvas.width / Math.max(1, canvas.clientWidth);
         const width = Math.max(1, Math.round(w * scale));
         const height = Math.max(1, Math.round(h * scale));
@@ -175,8 +175,9 @@ export class Exporter {
     const files = [];
     for (const kind of DATA_KINDS) files.push({ kind, ...(await this.export(kind, kind === 'distance.ldm' ? options : {})) });
     for (const panel of SVG_PANELS) files.push({ kind: 'svg', ...(await this.export('svg', { ...options, panel })) });
-    if (this.pipeline.views.panels) {
-      for (const panel of SVG_PANELS) files.push({ kind: 'png', ...(await this.export('png', { panel, scale: options.scale ?? 2 })) });
+    if (this.pipeline.views.redraw) {
+      const drawn = new Set(this.pipeline.views.panels().map((p) => p.id));
+      for (const panel of SVG_PANELS.filter((p) => drawn.has(p))) files.push({ kind: 'png', ...(await this.export('png', { panel, scale: options.scale ?? 2 })) });
     }
     const listed = files.map((f) => ({ kind: f.kind, name: f.name, type: f.type, bytes: f.bytes.byteLength }));
     const provenance = this.provenance(entry);

@@ -152,7 +152,8 @@ export async function fetchBlob(url) {
   return Object.assign(blob, { name });
 }
 
-// Wires the file picker, drag and drop onto `dropTarget`, and paste to `onFile(blob)`.
+// Wires the file picker, drag and drop onto `dropTarget`, and paste to
+// `onFile(blob, at)`; `at` is where a file was dropped ({clientX, clientY}).
 export function attachImageInputs({ picker, dropTarget, onFile }) {
   picker.addEventListener('change', () => {
     const file = picker.files?.[0];
@@ -168,7 +169,7 @@ export function attachImageInputs({ picker, dropTarget, onFile }) {
     e.preventDefault();
     dropTarget.classList.remove('dragging');
     const file = e.dataTransfer?.files?.[0];
-    if (file) onFile(file);
+    if (file) onFile(file, { clientX: e.clientX, clientY: e.clientY });
   });
   window.addEventListener('paste', (e) => {
     const item = [...(e.clipboardData?.items ?? [])].find((i) => i.kind === 'file');

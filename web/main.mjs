@@ -4,6 +4,7 @@
 import createVitopoCore from './vitopo_core.mjs';
 import { CoreModule } from './core.mjs';
 import { AnalysisClient } from './analysis_client.mjs';
+import { Comparisons } from './comparisons.mjs';
 import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
 import { attachImageInputs, buildGallery } from './image_input.mjs';
 import { Pipeline } from './pipeline.mjs';
@@ -73,12 +74,15 @@ async function boot() {
   const views = await startViews(core);
   const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status });
   const links = new ShareLinks({ pipeline, status, views });
-  installPageApi(pipeline, ready, links);
+  const comparisons = new Comparisons({ pipeline, status });
+  installPageApi(pipeline, ready, links, comparisons);
 
   const quiet = (promise) => promise.catch(() => {});  // errors are already shown in the page
   const picker = document.getElementById('image-file');
-  // A dropped .onnx file is a model; anything else is taken for an image.
-  const open = (file) => quiet(/\.onnx$/i.test(file.name ?? '') ? window.vitopo.loadModel(file) : window.vitopo.loadImage(file));
+  // A dropped .onnx file is a model; an image dropped on the B slot of the
+  // views is image B; anything else is taken for the image.
+  const open = (file, at) => quiet(/\.onnx$/i.test(file.name ?? '') ? window.vitopo.loadModel(file)
+    : views.panelAt?.(at) === 'image-b' ? pipeline.loadImageB(file) : window.vitopo.loadImage(file));
   attachImageInputs({ picker, dropTarget: document.body, onFile: open });
   const modelPicker = document.getElementById('model-file');
   modelPicker.addEventListener('change', () => {
@@ -93,12 +97,23 @@ async function boot() {
     (url, sample) => quiet(pipeline.loadImage(url, { sampleLabel: sample.label ?? -1 })));
   views.setSamples(samples.map((s) => ({ name: s.name ?? s.file, label: s.label ?? -1 })));
 
+  const loadSample = (sample, load) => samples[sample] && quiet(load(samples[sample].url, { sampleLabel: samples[sample].label ?? -1 }));
+  const pickerB = Object.assign(document.createElement('input'), { type: 'file', accept: 'image/*' });
+  pickerB.addEventListener('change', () => {
+    const file = pickerB.files?.[0];
+    pickerB.value = '';
+    if (file) quiet(pipeline.loadImageB(file));
+  });
   pollIntents(pipeline, {
+    compare: (intent) => comparisons.forViews(intent),
+    'cancel-comparison': (intent) => comparisons.cancelForViews(intent),
+    'swap-images': () => pipeline.swapImages(),
+    'open-image-b': () => pickerB.click(),
+    'load-sample-b': ({ sample }) => loadSample(sample, (url, o) => pipeline.loadImageB(url, o)),
     reanalyse: (intent) => quiet(pipeline.reanalyse(intent.settings)),
     cancel: () => pipeline.cancel(),
     'open-image': () => picker.click(),
-    'load-sample': ({ sample }) => samples[sample] &&
-      quiet(pipeline.loadImage(samples[sample].url, { sampleLabel: samples[sample].label ?? -1 })),
+    'load-sample': ({ sample }) => loadSample(sample, (url, o) => pipeline.loadImage(url, o)),
     'export-analysis': () => pipeline.current &&
       download(`${(pipeline.current.name || 'image').replace(/\.[^.]*$/, '')}-analysis.json`,
         JSON.stringify(pipeline.analysisOf(pipeline.current))),

@@ -22,7 +22,17 @@
 //   vitopo.model()                     the model spec, or null
 //   vitopo.cancel()                    stops a running analysis (true if one was running)
 //   vitopo.workspace()                 the analyses the page holds: [{id, name, model, layers,
-//                                      heads, tokens, current}], oldest first
+//                                      heads, tokens, current, imageB}], oldest first
+//   await vitopo.compare({by, ...})    diagram distances (vitopo.comparison/1): by 'head' {layer},
+//                                      by 'layer' {head, null: pooled}, by 'image' {image: Blob | url};
+//                                      with {dim, distance: 'bottleneck' | 'wasserstein', order}
+//   await vitopo.matching({a, b, ...}) an optimal matching {distance, pairs} between a: {layer, head}
+//                                      of the current image and b: {layer, head, image: 'A' | 'B'}
+//   vitopo.swapImages()                image B becomes current and the current image B (false without B)
+//   vitopo.panels()                    the panels drawn: [{id, title, x, y, width, height}], CSS pixels
+//                                      of the canvas ([] without the views)
+//   vitopo.arrange(name)               what the views show beside the image: 'head', 'compare',
+//                                      'layers' or 'images' (false without the views)
 // and the research export (web/export.mjs):
 //   await vitopo.export(kind, options) {name, type, bytes: Uint8Array} of one file of the current
 //                                      analysis (kinds: export.mjs's KINDS)
@@ -30,8 +40,9 @@
 //   vitopo.cycle(layer, head, bar)     the representative cycle of an H1 bar: [[u, v], …]
 import { fetchBlob } from './image_input.mjs';
 import { Exporter } from './export.mjs';
+import { ARRANGEMENTS } from './app_bridge.mjs';
 
-export function installPageApi(pipeline, ready, links) {
+export function installPageApi(pipeline, ready, links, comparisons) {
   const copy = (value) => (value == null ? null : structuredClone(value));
   const api = {
     ready,
@@ -46,6 +57,15 @@ export function installPageApi(pipeline, ready, links) {
     openShareLink: (link) => links.open(String(link)),
     selection: () => (pipeline.current ? selection(pipeline.views.selection()) : null),
     workspace: () => pipeline.workspace.list(),
+    compare: (options) => comparisons.compare(options),
+    matching: (options) => comparisons.matching(options),
+    panels: () => pipeline.views.panels(),
+    swapImages: () => pipeline.swapImages(),
+    arrange: (name) => {
+      const index = ARRANGEMENTS.indexOf(name);
+      if (index < 0) throw new Error(`arrange takes one of ${ARRANGEMENTS.map((a) => `'${a}'`).join(', ')}, not ${JSON.stringify(name)}`);
+      return pipeline.views.arrange(index);
+    },
     select: (patch) => {
       const current = selection(pipeline.views.selection());
       if (!current || !pipeline.current) throw new Error('Nothing is analysed yet.');

@@ -114,9 +114,15 @@ export class Pipeline {
     return entry.analysisJson;
   }
 
+  // Image B, compared with the current image (vitopo.compare by image), or null.
+  get imageB() {
+    return this.workspace.imageB;
+  }
+
   // Makes a complete result a workspace entry (replacing `replaces`, an
-  // entry id, when given) and hands it to the views, once.
-  #commit(model, result, { replaces = 0 } = {}) {
+  // entry id, when given) and hands it to the views, once. With `asB` it
+  // becomes image B rather than the current image.
+  #commit(model, result, { replaces = 0, asB = false } = {}) {
     const modelChanged = this.model !== model;
     if (modelChanged) this.views.setModel(model.spec);
     const entry = {
@@ -126,13 +132,13 @@ export class Pipeline {
     };
     // The views take the entry before they let go of anything: if they
     // refuse it, the workspace is as it was.
-    const previous = this.workspace.currentId;
+    const previous = this.workspace.currentId, previousB = this.workspace.bId;
     const replaced = replaces ? this.workspace.remove(replaces) : null;
-    const evicted = this.workspace.add(entry);
+    const evicted = this.workspace.add(entry, { asB });
     try {
-      this.views.addEntry(entry);
+      this.views.addEntry(entry, { asB });
     } catch (e) {
-      this.workspace.undoAdd(entry, replaced ? [...evicted, replaced] : evicted, previous);
+      this.workspace.undoAdd(entry, replaced ? [...evicted, replaced] : evicted, previous, previousB);
       throw new Error(`The views could not take the analysis of ${result.name}: ${e.message ?? e}`);
     }
     for (const old of evicted) this.views.removeEntry(old.id);
@@ -141,6 +147,12 @@ export class Pipeline {
     this.model = model;
     this.settings = result.settings;
     const p = result.prediction;
+    if (asB) {
+      const message = `Image B, ${result.name}: ${p.label} (${(100 * p.probability).toFixed(1)}%), ${result.heads} heads analysed.`;
+      this.status.info(message);
+      this.views.setStatus(message, '');
+      return entry;
+    }
     const dropped = evicted.length ? ` To stay within memory, the workspace let go of ${evicted.map((e) => e.name).join(', ')}.` : '';
     const message = (modelChanged ? `Model ${model.name} loaded. ` : '') + `${result.name}: ${p.label} (${(100 * p.probability).toFixed(1)}%), ` +
       `${result.heads} heads analysed in ${result.seconds.toFixed(2)} s` +
@@ -192,7 +204,10 @@ export class Pipeline {
       const image = c.image ?? { name: c.name, modelInput: c.input, display: null };
       const result = await this.#analyse(generation, model, image, this.settings,
         { name: c.name, sampleLabel: c.sampleLabel });
+      const b = this.imageB;
       this.#commit(model, result);
+      // Image B goes through the new model too, or goes if it cannot.
+      if (b) await this.#reanalyseB(generation, model, b, this.settings, { rerun: true });
       return model.spec;
     });
   }
@@ -223,8 +238,57 @@ export class Pipeline {
         return null;
       }
       const result = { ...current, ...(await this.#analyseAttention(generation, current.attention, settings)) };
-      return this.analysisOf(this.#commit(this.model, result, { replaces: current.id }));
+      const b = this.imageB;
+      const entry = this.#commit(this.model, result, { replaces: current.id });
+      if (b) await this.#reanalyseB(generation, this.model, b, settings);
+      return this.analysisOf(entry);
     });
+  }
+
+  // Image B with the current model and settings: its attention re-analysed,
+  // or (`rerun`, a new model) its input run through the model again. If B's
+  // input does not fit the model, B is let go and the status says why.
+  async #reanalyseB(generation, model, b, settings, { rerun = false } = {}) {
+    let result;
+    try {
+      result = rerun
+        ? await this.#analyse(generation, model, b.image ?? { name: b.name, modelInput: b.input, display: null }, settings,
+          { name: b.name, sampleLabel: b.sampleLabel })
+        : { ...b, ...(await this.#analyseAttention(generation, b.attention, settings)) };
+    } catch (e) {
+      if (e instanceof Cancelled) throw e;
+      this.workspace.remove(b.id);
+      this.views.removeEntry(b.id);
+      this.status.info(`Image B (${b.name}) was let go: ${e.message ?? e}`);
+      return null;
+    }
+    return this.#commit(model, result, { replaces: b.id, asB: true });
+  }
+
+  // Loads an image as image B, analysed with the current model and settings
+  // and kept beside the current image, which stays current. Resolves to B's entry.
+  loadImageB(source, { sampleLabel } = {}) {
+    return this.#request(async (generation) => {
+      if (!this.model) throw new InputError('No model is loaded yet.');
+      if (!this.current) throw new InputError('Analyse an image first: image B is compared with it.');
+      this.#progress('decoding image B');
+      const blob = typeof source === 'string' || source instanceof URL ? await fetchBlob(String(source)) : source;
+      if (!(blob instanceof Blob)) throw new InputError('Image B must be a Blob, a File or a URL.');
+      const image = await decodeImage(blob);
+      this.#superseded(generation);
+      const model = this.model;
+      const result = await this.#analyse(generation, model, image, this.settings, { name: image.name || 'image B', sampleLabel });
+      const old = this.imageB;
+      return this.#commit(model, result, { replaces: old?.id ?? 0, asB: true });
+    });
+  }
+
+  // Image B becomes the current image and the current image B. False when there is no B.
+  swapImages() {
+    if (!this.workspace.swap()) return false;
+    this.views.swapImages();
+    this.settings = this.current.settings;
+    return true;
   }
 
   // Opens a share link (#v1=…) made with the loaded model: its pixels go to the

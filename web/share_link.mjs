@@ -22,6 +22,13 @@ export function linkInUrl() {
   return location.hash.length > 1 ? location.hash : null;
 }
 
+// The URL a link starts with: the page's own, unless the page names another in
+// <meta name="vitopo-share-base"> (a static site built with --base-url).
+function linkBase() {
+  const named = document.querySelector('meta[name="vitopo-share-base"]')?.content;
+  return named || location.href.split('#')[0];
+}
+
 export class ShareLinks {
   constructor({ pipeline, status, views }) {
     this.pipeline = pipeline;
@@ -34,7 +41,7 @@ export class ShareLinks {
   // The full URL of what the page shows, or null when nothing is analysed.
   url() {
     const fragment = this.pipeline.shareLinkFragment();
-    return fragment ? location.href.split('#')[0] + fragment : null;
+    return fragment ? linkBase() + fragment : null;
   }
 
   // Opens a link (the pipeline shows any error, and keeps what the page had).

@@ -22,11 +22,16 @@ export class Workspace {
     this.budget = budget;
     this.entries = [];     // oldest first
     this.currentId = 0;
+    this.bId = 0;          // image B, compared with the current image; 0 when none
     this.nextId = 1;
   }
 
   get current() {
     return this.find(this.currentId);
+  }
+
+  get imageB() {
+    return this.find(this.bId);
   }
 
   find(id) {
@@ -37,16 +42,18 @@ export class Workspace {
     return this.entries.reduce((sum, e) => sum + entryBytes(e), 0);
   }
 
-  // Adds an entry (given an id here), makes it current, and returns the
-  // entries evicted to stay within the budget, oldest first. The new entry is
-  // never evicted, even when it alone is over the budget.
-  add(entry) {
+  // Adds an entry (given an id here), makes it current (or image B, with
+  // `asB`), and returns the entries evicted to stay within the budget, oldest
+  // first. The new entry, the current one and image B are never evicted, even
+  // when they alone are over the budget.
+  add(entry, { asB = false } = {}) {
     entry.id = this.nextId++;
     this.entries.push(entry);
-    this.currentId = entry.id;
+    if (asB) this.bId = entry.id;
+    else this.currentId = entry.id;
     const evicted = [];
     while (this.bytes() > this.budget) {
-      const index = this.entries.findIndex((e) => e.id !== this.currentId);
+      const index = this.entries.findIndex((e) => e.id !== this.currentId && e.id !== this.bId);
       if (index < 0) break;
       evicted.push(...this.entries.splice(index, 1));
     }
@@ -55,23 +62,33 @@ export class Workspace {
 
   // Takes back the last add(): its entry goes, the entries it evicted come
   // back as they were, and the entry current before it is current again.
-  undoAdd(entry, evicted, previousId) {
+  undoAdd(entry, evicted, previousId, previousB = this.bId === entry.id ? 0 : this.bId) {
     this.entries = this.entries.filter((e) => e !== entry);
     this.entries.unshift(...evicted);
     this.entries.sort((a, b) => a.id - b.id);
     this.currentId = this.find(previousId) ? previousId : (this.entries.at(-1)?.id ?? 0);
+    this.bId = this.find(previousB) ? previousB : 0;
+  }
+
+  // Image B becomes current and the current image B.
+  swap() {
+    if (!this.imageB || !this.current) return false;
+    [this.currentId, this.bId] = [this.bId, this.currentId];
+    return true;
   }
 
   remove(id) {
     const index = this.entries.findIndex((e) => e.id === id);
     if (index < 0) return null;
     const [entry] = this.entries.splice(index, 1);
-    if (this.currentId === id) this.currentId = this.entries.at(-1)?.id ?? 0;
+    if (this.bId === id) this.bId = 0;
+    if (this.currentId === id) this.currentId = this.entries.filter((e) => e.id !== this.bId).at(-1)?.id ?? 0;
     return entry;
   }
 
   makeCurrent(id) {
     if (!this.find(id)) return false;
+    if (this.bId === id) this.bId = 0;
     this.currentId = id;
     return true;
   }
@@ -86,6 +103,7 @@ export class Workspace {
       heads: e.attention.shape[1],
       tokens: e.attention.shape[2],
       current: e.id === this.currentId,
+      imageB: e.id === this.bId,
     }));
   }
 }

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "bridge.hpp"
+#include "panels.hpp"
 #include "core/analysis_binary.hpp"
 #include "core/analysis_json.hpp"
 #include "core/model_spec_json.hpp"
@@ -50,7 +51,13 @@ json intent_json(const app::Intent& intent) {
   if (intent.kind == app::IntentKind::Reanalyse) {
     out["settings"] = vitopo::to_json(intent.settings);
   }
-  if (intent.kind == app::IntentKind::LoadSample) out["sample"] = intent.sample;
+  if (intent.kind == app::IntentKind::LoadSample || intent.kind == app::IntentKind::LoadSampleB) out["sample"] = intent.sample;
+  if (intent.kind == app::IntentKind::Compare) {
+    out["slot"] = intent.slot;
+    out["key"] = intent.key;
+    out["request"] = json::parse(intent.request);
+  }
+  if (intent.kind == app::IntentKind::CancelComparison) out["slot"] = intent.slot;
   return out;
 }
 
@@ -89,7 +96,8 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_add_entry(int id, const char* nam
                                                          int original_width, int original_height,
                                                          const float* attention, int layers, int heads, int tokens,
                                                          const std::uint8_t* analysis, int analysis_size,
-                                                         const float* probabilities, int classes, int label) {
+                                                         const float* probabilities, int classes, int label,
+                                                         int as_b) {
   return reply::guarded([&] {
     auto entry = std::make_shared<app::WorkspaceEntry>();
     entry->id = id;
@@ -122,17 +130,61 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_add_entry(int id, const char* nam
       }
     }
     app::AppState& state = app::app_state();
-    state.workspace.add(std::move(entry));
-    app::on_current_entry_changed(state);
+    state.workspace.add(std::move(entry), as_b != 0);
+    if (as_b)
+      ++state.workspace_revision;
+    else
+      app::on_current_entry_changed(state);
     return reply::ok();
   });
+}
+
+// Image B becomes current, and the current image B.
+EMSCRIPTEN_KEEPALIVE void vitopo_bridge_swap_images() {
+  app::AppState& state = app::app_state();
+  if (state.workspace.swap_images()) app::on_current_entry_changed(state);
+}
+
+// The page's answer to a 'compare' intent: the worker's JSON (`result`), or
+// `error`. An answer to a key the slot no longer waits for is dropped.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_comparison(const char* slot, const char* key, const char* result,
+                                                              const char* error) {
+  return reply::guarded([&] {
+    app::AppState& state = app::app_state();
+    auto it = state.comparisons.find(text_or_empty(slot));
+    if (it == state.comparisons.end() || it->second.key != text_or_empty(key)) return reply::ok({{"taken", false}});
+    app::ComparisonResult& r = it->second;
+    const std::string message = text_or_empty(error);
+    if (!message.empty()) {
+      r.pending = false;
+      r.ready = false;
+      r.error = message;
+    } else {
+      app::read_comparison_result(json::parse(text_or_empty(result)), r);
+    }
+    ++state.workspace_revision;
+    return reply::ok({{"taken", true}});
+  });
+}
+
+EMSCRIPTEN_KEEPALIVE void vitopo_bridge_set_comparison_progress(const char* slot, const char* key, int done, int total) {
+  app::AppState& state = app::app_state();
+  auto it = state.comparisons.find(text_or_empty(slot));
+  if (it == state.comparisons.end() || it->second.key != text_or_empty(key)) return;
+  it->second.done = done;
+  it->second.total = total;
+  ++state.status.revision;
 }
 
 // Drops an entry (the page evicted it, or replaced it).
 EMSCRIPTEN_KEEPALIVE void vitopo_bridge_remove_entry(int id) {
   app::AppState& state = app::app_state();
   const int current = state.workspace.current() ? state.workspace.current()->id : 0;
-  if (state.workspace.remove(id) && id == current) app::on_current_entry_changed(state);
+  if (!state.workspace.remove(id)) return;
+  if (id == current)
+    app::on_current_entry_changed(state);
+  else
+    ++state.workspace_revision;
 }
 
 EMSCRIPTEN_KEEPALIVE void vitopo_bridge_set_progress(int running, int done, int total, const char* stage) {
@@ -208,6 +260,26 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_select(int layer, int head, int b
     return reply::ok({{"selection", {{"layer", layer}, {"head", head}, {"epsilon", epsilon},
                                      {"bar", bar_json(state.selection.bar)}}}});
   });
+}
+
+// The panels drawn in the last frame: {"ok": true, "panels": [{"id",
+// "title", "x", "y", "width", "height"}]} in CSS pixels of the canvas.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_panels() {
+  return reply::guarded([&] {
+    json list = json::array();
+    for (const app::PanelPlace& p : app::placed_panels())
+      list.push_back({{"id", p.id}, {"title", p.title}, {"x", p.position.x}, {"y", p.position.y},
+                      {"width", p.size.x}, {"height", p.size.y}});
+    return reply::ok({{"panels", list}});
+  });
+}
+
+// Shows an arrangement by its index in arrangement_names (0: one head);
+// false for an index out of range.
+EMSCRIPTEN_KEEPALIVE int vitopo_bridge_arrange(int arrangement) {
+  if (arrangement < 0 || arrangement >= app::arrangement_count) return 0;
+  app::apply(app::app_state(), {.kind = app::IntentKind::Arrange, .arrangement = arrangement});
+  return 1;
 }
 
 }  // extern "C"

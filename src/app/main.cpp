@@ -25,12 +25,17 @@
 #include <vector>
 
 #include "app/state/app_state.hpp"
+#include "arrangement_view.hpp"
 #include "barcode_view.hpp"
 #include "bridge.hpp"
 #include "diagram_view.hpp"
+#include "distance_map_view.hpp"
 #include "distance_matrix_view.hpp"
 #include "head_grid_view.hpp"
+#include "image_pair_view.hpp"
 #include "image_view.hpp"
+#include "layer_evolution_view.hpp"
+#include "matching_view.hpp"
 #include "palette.hpp"
 #include "panels.hpp"
 #include "render/canvas_pass.hpp"
@@ -98,6 +103,11 @@ struct Views {
   DiagramView diagram{"Persistence diagram"};
   DistanceMatrixView distance_matrix{"Distance matrix"};
   StatusView status{"Status"};
+  ArrangementView arrangement{"Arrangement"};
+  DistanceMapView distance_map{"Diagram distances"};
+  MatchingView matching{"Matching"};
+  LayerEvolutionView layer_evolution{"Through the layers"};
+  ImagePairView image_pair{"Two images"};
 
   bool wants_force_layout() const { return skeleton.wants_force_layout(); }
 };
@@ -111,13 +121,21 @@ std::uint64_t settled_head = 0;
 
 // The fixed arrangement, from the canvas size (CSS pixels). The page's own
 // bar above the canvas (web/) holds the title, the image input, the gallery
-// and the model; the canvas holds the views.
-//   image      | skeleton  | diagram
-//   layer×head | barcode   | distance matrix
-//   settings   |           |
+// and the model; the canvas holds the views. Beside the image, the layer ×
+// head grid and the settings, the arrangement's tabs choose what fills the
+// rest: one head (below), the distance map and its matching, through the
+// layers, or two images.
+//   image      | tabs                  |
+//   layer×head | skeleton  | diagram
+//   settings   | barcode   | distance matrix
 //   status
 void arrange_and_show(const ViewInput& in, Intents& out) {
   Views& v = views();
+  forget_placed_panels();
+  const auto place = [&](const char* id, View& view, ImVec2 position, ImVec2 size) {
+    place_next_panel(id, view.title(), position, size);
+    view.show(in, out);
+  };
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   const float bar_h = ImGui::GetFrameHeight() + 12;
   const float top = 0, bottom = size.y - bar_h;
@@ -136,27 +154,40 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
   const float grid_want = float(std::max(layers, 4)) * 22.0f + 3 * ImGui::GetFrameHeightWithSpacing();
   const float grid_h = std::round(std::clamp(grid_want, (body_h - settings_h) * 0.28f, (body_h - settings_h) * 0.5f));
   const float image_h = body_h - settings_h - grid_h;
-  place_next_panel(ImVec2(0, top), ImVec2(col1, image_h));
-  v.image.show(in, out);
-  place_next_panel(ImVec2(0, top + image_h), ImVec2(col1, grid_h));
-  v.head_grid.show(in, out);
-  place_next_panel(ImVec2(0, top + image_h + grid_h), ImVec2(col1, settings_h));
-  v.settings.show(in, out);
+  place("image", v.image, ImVec2(0, top), ImVec2(col1, image_h));
+  place("head-grid", v.head_grid, ImVec2(0, top + image_h), ImVec2(col1, grid_h));
+  place("settings", v.settings, ImVec2(0, top + image_h + grid_h), ImVec2(col1, settings_h));
 
-  const float skeleton_h = std::round(body_h * 0.56f);
-  place_next_panel(ImVec2(x2, top), ImVec2(col2, skeleton_h));
-  v.skeleton.show(in, out);
-  place_next_panel(ImVec2(x2, top + skeleton_h), ImVec2(col2, body_h - skeleton_h));
-  v.barcode.show(in, out);
+  // Beside them, under the arrangement's tabs: one head, or a comparison.
+  const float tabs_h = ImGui::GetFrameHeight() + 10;
+  place("arrangement", v.arrangement, ImVec2(x2, top), ImVec2(col2 + col3, tabs_h));
+  const float y = top + tabs_h, h = body_h - tabs_h;
+  switch (in.state.arrangement) {
+    case Arrangement::Head: {
+      const float skeleton_h = std::round(h * 0.56f), diagram_h = std::round(h * 0.5f);
+      place("skeleton", v.skeleton, ImVec2(x2, y), ImVec2(col2, skeleton_h));
+      place("barcode", v.barcode, ImVec2(x2, y + skeleton_h), ImVec2(col2, h - skeleton_h));
+      place("diagram", v.diagram, ImVec2(x3, y), ImVec2(col3, diagram_h));
+      place("distance-matrix", v.distance_matrix, ImVec2(x3, y + diagram_h), ImVec2(col3, h - diagram_h));
+      break;
+    }
+    case Arrangement::Compare:
+      place("distance-map", v.distance_map, ImVec2(x2, y), ImVec2(col2, h));
+      place("matching", v.matching, ImVec2(x3, y), ImVec2(col3, h));
+      break;
+    case Arrangement::Layers: {
+      const float plot_h = std::round(h * 0.6f);
+      place("layers", v.layer_evolution, ImVec2(x2, y), ImVec2(col2 + col3, plot_h));
+      place("diagram", v.diagram, ImVec2(x2, y + plot_h), ImVec2(col2, h - plot_h));
+      place("barcode", v.barcode, ImVec2(x3, y + plot_h), ImVec2(col3, h - plot_h));
+      break;
+    }
+    case Arrangement::Images:
+      place("image-b", v.image_pair, ImVec2(x2, y), ImVec2(col2 + col3, h));
+      break;
+  }
 
-  const float diagram_h = std::round(body_h * 0.5f);
-  place_next_panel(ImVec2(x3, top), ImVec2(col3, diagram_h));
-  v.diagram.show(in, out);
-  place_next_panel(ImVec2(x3, top + diagram_h), ImVec2(col3, body_h - diagram_h));
-  v.distance_matrix.show(in, out);
-
-  place_next_panel(ImVec2(0, bottom), ImVec2(size.x, size.y - bottom));
-  v.status.show(in, out);
+  place("status", v.status, ImVec2(0, bottom), ImVec2(size.x, size.y - bottom));
 }
 
 // Whether to draw this animation frame. Redrawing a page where nothing moves
@@ -170,7 +201,7 @@ bool worth_drawing(const AppState& state, bool input) {
   std::uint64_t mark = state.model_revision;
   for (std::uint64_t r : {state.workspace_revision, state.status.revision, state.selection.revision,
                           std::uint64_t(state.selection.layer), std::uint64_t(state.selection.head),
-                          std::uint64_t(state.progress.done)})
+                          std::uint64_t(state.progress.done), std::uint64_t(state.arrangement)})
     mark = mark * 1000003u + r;
   double epsilon = state.scale.epsilon;
   std::uint64_t epsilon_bits = 0;

@@ -4,7 +4,9 @@
 
 #include <imgui.h>
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "core/onnx_model.hpp"
 
@@ -14,11 +16,19 @@ inline constexpr ImGuiWindowFlags panel_flags = ImGuiWindowFlags_NoMove | ImGuiW
                                                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
 
-// Where main.cpp puts the next panel.
-inline void place_next_panel(ImVec2 position, ImVec2 size) {
-  ImGui::SetNextWindowPos(position, ImGuiCond_Always);
-  ImGui::SetNextWindowSize(size, ImGuiCond_Always);
-}
+// A panel as main.cpp placed it this frame, in CSS pixels of the canvas.
+struct PanelPlace {
+  std::string id;     // "image", "skeleton", "image-b", ...
+  std::string title;
+  ImVec2 position, size;
+};
+
+// Where main.cpp puts the next panel, remembered for the page (which panel
+// a file was dropped on, vitopo.panels()).
+void place_next_panel(const char* id, const std::string& title, ImVec2 position, ImVec2 size);
+// The panels placed in the last frame; cleared when a frame starts.
+const std::vector<PanelPlace>& placed_panels();
+void forget_placed_panels();
 
 // The token of patch (row, col) of a model, or -1 outside its grid.
 inline int token_of_patch(const vitopo::ModelSpec& model, int row, int col) {

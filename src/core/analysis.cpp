@@ -1,12 +1,9 @@
 #include "core/analysis.hpp"
 
-#include <algorithm>
-#include <atomic>
-#include <exception>
 #include <stdexcept>
 #include <string>
-#include <system_error>
-#include <thread>
+
+#include "core/parallel_jobs.hpp"
 
 namespace vitopo {
 
@@ -105,122 +102,11 @@ Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& setti
   analysis.tokens = attention.tokens();
   analysis.results.resize(jobs.size());
 
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
-  threads = 1;  // a wasm build without pthreads cannot start threads
-#endif
-  threads = unsigned(std::min<std::size_t>(threads, jobs.size()));
-  if (threads <= 1) {
-    for (std::size_t k = 0; k < jobs.size(); ++k) {
-      analysis.results[k] = analyze_head(attention, jobs[k].first, jobs[k].second, settings);
-      if (progress && !progress(k + 1, jobs.size())) throw AnalysisCancelled();
-    }
-    return analysis;
-  }
-
-  // Each thread takes the next head; results land in their own slot, so the
-  // output is the same whatever the number of threads. On errors the one of
-  // the earliest head is rethrown, again independent of scheduling. The
-  // calling thread works too, and it alone reports progress, after each of its
-  // heads and once all are done: in the page's worker the progress callback
-  // posts a message, which only the thread that owns the worker can do.
-  std::atomic<std::size_t> next{0}, done{0};
-  std::atomic<bool> stop{false};
-  std::vector<std::exception_ptr> errors(jobs.size());
-  auto take_head = [&] {  // false when no head is left, or after an error
-    const std::size_t k = next++;
-    if (k >= jobs.size()) return false;
-    try {
-      analysis.results[k] = analyze_head(attention, jobs[k].first, jobs[k].second, settings);
-    } catch (...) {
-      errors[k] = std::current_exception();
-      stop = true;
-      return false;
-    }
-    ++done;
-    return true;
+  const auto job = [&](std::size_t k) {
+    analysis.results[k] = analyze_head(attention, jobs[k].first, jobs[k].second, settings);
   };
-  std::size_t reported = 0;
-  bool cancelled = false;
-  auto report = [&] {
-    const std::size_t now = done;
-    if (!progress || cancelled || now == reported) return;
-    reported = now;
-    if (!progress(now, jobs.size())) cancelled = stop = true;
-  };
-  std::vector<std::thread> pool;
-  {
-    // The pool is joined however this block is left (a throwing callback).
-    struct JoinAll {
-      std::vector<std::thread>& pool;
-      ~JoinAll() {
-        for (std::thread& thread : pool) thread.join();
-      }
-    } join_all{pool};
-    try {
-      for (unsigned t = 1; t < threads; ++t) {
-        try {
-          pool.emplace_back([&] {
-            while (!stop && take_head()) {
-            }
-          });
-        } catch (const std::system_error&) {
-          break;  // no more threads to be had (a full wasm pthread pool): go on with fewer
-        }
-      }
-      while (!stop && take_head()) report();
-    } catch (...) {
-      stop = true;
-      throw;
-    }
-  }
-  for (const std::exception_ptr& error : errors)
-    if (error) std::rethrow_exception(error);
-  report();
-  if (cancelled) throw AnalysisCancelled();
+  if (!run_jobs(jobs.size(), threads, job, progress)) throw AnalysisCancelled();
   return analysis;
-}
-
-namespace {
-
-Diagram diagram_in(const HeadAnalysis& result, int dim) {
-  if (dim < 0 || dim >= int(result.persistence.barcodes.size()))
-    throw std::out_of_range("no dimension " + std::to_string(dim) + " in the analysis (maxdim " +
-                            std::to_string(int(result.persistence.barcodes.size()) - 1) + ")");
-  return diagram_of(result.persistence.barcodes[std::size_t(dim)]);
-}
-
-}  // namespace
-
-Eigen::MatrixXd head_by_head(const Analysis& analysis, int layer, int dim, const DiagramDistance& how) {
-  std::vector<Diagram> diagrams;
-  for (const HeadAnalysis& result : analysis.results)
-    if (result.layer == layer) diagrams.push_back(diagram_in(result, dim));
-  return diagram_distance_matrix(diagrams, how);
-}
-
-Eigen::MatrixXd layer_by_layer(const Analysis& analysis, int head, int dim, const DiagramDistance& how) {
-  std::vector<Diagram> diagrams;
-  std::vector<int> layers;
-  for (const HeadAnalysis& result : analysis.results) {
-    if (head >= 0 && result.head != head) continue;
-    if (layers.empty() || layers.back() != result.layer) {
-      layers.push_back(result.layer);
-      diagrams.emplace_back();
-    }
-    const Diagram d = diagram_in(result, dim);
-    diagrams.back().insert(diagrams.back().end(), d.begin(), d.end());
-  }
-  return diagram_distance_matrix(diagrams, how);
-}
-
-std::vector<HeadDistance> same_head(const Analysis& a, const Analysis& b, int dim, const DiagramDistance& how) {
-  std::vector<HeadDistance> distances;
-  for (const HeadAnalysis& result : a.results)
-    if (const HeadAnalysis* other = b.find(result.layer, result.head))
-      distances.push_back(
-          {result.layer, result.head, diagram_distance(diagram_in(result, dim), diagram_in(*other, dim), how)});
-  return distances;
 }
 
 }  // namespace vitopo

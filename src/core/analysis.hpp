@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "core/attention.hpp"
-#include "core/diagram_distance.hpp"
 #include "core/distributions.hpp"
 #include "core/metrics.hpp"
+#include "core/parallel_jobs.hpp"
 #include "core/persistence.hpp"
 #include "core/summaries.hpp"
 
@@ -67,7 +67,7 @@ struct Analysis {
 // cancel. Always called on the thread that called analyze(): after each head
 // with one thread; with several, after each head the calling thread analysed
 // (it takes its share) and once at the end, so `done` may skip values.
-using AnalysisProgress = std::function<bool(std::size_t done, std::size_t total)>;
+using AnalysisProgress = JobProgress;
 
 struct AnalysisCancelled : std::runtime_error {
   AnalysisCancelled() : std::runtime_error("analysis cancelled") {}
@@ -97,19 +97,5 @@ HeadAnalysis analyze_head(const AttentionTensor& attention, int layer, int head,
 // PersistenceError).
 Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& settings,
                  HeadSelection selection = {}, unsigned threads = 1, const AnalysisProgress& progress = {});
-
-// Matrices of diagram distances in dimension `dim` between analysed heads.
-// head × head within one layer (heads in ascending order):
-Eigen::MatrixXd head_by_head(const Analysis& analysis, int layer, int dim, const DiagramDistance& how);
-// layer × layer for one head, or for all heads pooled (head = -1: the union of
-// the layer's diagrams):
-Eigen::MatrixXd layer_by_layer(const Analysis& analysis, int head, int dim, const DiagramDistance& how);
-// The same (layer, head) in two analyses (two images): one distance per head
-// of `a` that `b` also has, in a's order.
-struct HeadDistance {
-  int layer = 0, head = 0;
-  double distance = 0;
-};
-std::vector<HeadDistance> same_head(const Analysis& a, const Analysis& b, int dim, const DiagramDistance& how);
 
 }  // namespace vitopo

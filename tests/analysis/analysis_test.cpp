@@ -9,6 +9,7 @@
 
 #include "core/analysis.hpp"
 #include "core/analysis_json.hpp"
+#include "core/comparison.hpp"
 
 using namespace vitopo;
 
@@ -191,27 +192,69 @@ TEST_CASE("the analysis JSON's integers are integers in range, or a message name
   }
 }
 
-TEST_CASE("diagram-distance matrices between heads, layers, and images") {
+TEST_CASE("comparisons: head × head, layer × layer, image × image and layer steps") {
   const Analysis a = analyze(local_attention(5), {});
   const Analysis b = analyze(local_attention(6), {});
   const DiagramDistance bottleneck{DiagramDistanceKind::Bottleneck};
-  const Eigen::MatrixXd heads = head_by_head(a, 1, 1, bottleneck);
-  REQUIRE(heads.rows() == 3);
-  CHECK(heads(0, 2) == doctest::Approx(bottleneck_distance(diagram_of(a.find(1, 0)->persistence.barcodes[1]),
-                                                           diagram_of(a.find(1, 2)->persistence.barcodes[1]))));
-  const Eigen::MatrixXd layers = layer_by_layer(a, 2, 0, bottleneck);
-  REQUIRE(layers.rows() == 2);
-  CHECK(layers(0, 1) == doctest::Approx(bottleneck_distance(diagram_of(a.find(0, 2)->persistence.barcodes[0]),
-                                                            diagram_of(a.find(1, 2)->persistence.barcodes[0]))));
-  const Eigen::MatrixXd pooled = layer_by_layer(a, -1, 1, bottleneck);
-  CHECK(pooled.rows() == 2);
-  CHECK(pooled == pooled.transpose());
-  const std::vector<HeadDistance> images = same_head(a, b, 1, {DiagramDistanceKind::Wasserstein, 2});
-  REQUIRE(images.size() == 6);
-  CHECK(images[3].layer == 1);
-  CHECK(images[3].distance == doctest::Approx(wasserstein_distance(diagram_of(a.find(1, 0)->persistence.barcodes[1]),
-                                                                    diagram_of(b.find(1, 0)->persistence.barcodes[1]), 2)));
-  CHECK_THROWS_AS(head_by_head(a, 0, 2, bottleneck), std::out_of_range);
+  const DiagramDistance w2{DiagramDistanceKind::Wasserstein, 2};
+  const auto diagram = [](const Analysis& x, int l, int h, int d) { return diagram_of(x.find(l, h)->persistence.barcodes[std::size_t(d)]); };
+
+  const Comparison heads = compare({ComparisonBy::Head, 1, -1, 1, bottleneck}, a);
+  REQUIRE(heads.matrix.rows() == 3);
+  CHECK(heads.rows == std::vector<int>{0, 1, 2});
+  CHECK(heads.matrix(0, 2) == bottleneck_distance(diagram(a, 1, 0, 1), diagram(a, 1, 2, 1)));
+  CHECK(heads.matrix == heads.matrix.transpose());
+  CHECK(heads.matrix.diagonal().isZero());
+
+  const Comparison layers = compare({ComparisonBy::Layer, 0, 2, 0, bottleneck}, a);
+  REQUIRE(layers.matrix.rows() == 2);
+  CHECK(layers.matrix(0, 1) == bottleneck_distance(diagram(a, 0, 2, 0), diagram(a, 1, 2, 0)));
+
+  // Pooled: the union of each layer's diagrams.
+  const Comparison pooled = compare({ComparisonBy::Layer, 0, -1, 1, w2}, a);
+  Diagram union0, union1;
+  for (int h = 0; h < 3; ++h) {
+    for (const DiagramPoint& p : diagram(a, 0, h, 1)) union0.push_back(p);
+    for (const DiagramPoint& p : diagram(a, 1, h, 1)) union1.push_back(p);
+  }
+  CHECK(pooled.matrix(1, 0) == wasserstein_distance(union1, union0, 2));
+
+  const Comparison images = compare({ComparisonBy::Image, 0, -1, 1, w2}, a, &b);
+  REQUIRE(images.matrix.rows() == 2);
+  REQUIRE(images.matrix.cols() == 3);
+  CHECK(images.matrix(1, 0) == wasserstein_distance(diagram(a, 1, 0, 1), diagram(b, 1, 0, 1), 2));
+  CHECK_THROWS_AS(compare({ComparisonBy::Image, 0, -1, 1, w2}, a), std::invalid_argument);
+
+  // The same numbers on several threads, and a cancel.
+  const Comparison threaded = compare({ComparisonBy::Image, 0, -1, 1, w2}, a, &b, 3);
+  CHECK(threaded.matrix == images.matrix);
+  CHECK_THROWS_AS(compare({ComparisonBy::Head, 0, -1, 1, w2}, a, nullptr, 1, [](std::size_t, std::size_t) { return false; }),
+                  AnalysisCancelled);
+
+  const LayerSteps steps = layer_steps(a, 1, bottleneck);
+  REQUIRE(steps.matrix.rows() == 4);
+  REQUIRE(steps.matrix.cols() == 1);
+  CHECK(steps.matrix(2, 0) == bottleneck_distance(diagram(a, 0, 2, 1), diagram(a, 1, 2, 1)));
+  CHECK(steps.matrix(3, 0) == bottleneck_distance(union0, union1));
+
+  // A matching's cost is its distance.
+  const DiagramMatching m = match_heads(a, 0, 1, b, 1, 2, 1, w2);
+  double cost = 0;
+  for (const MatchedPair& p : m.pairs) cost += p.cost * p.cost;
+  CHECK(std::sqrt(cost) == doctest::Approx(m.distance).epsilon(1e-9));
+  CHECK(m.distance == doctest::Approx(wasserstein_distance(diagram(a, 0, 1, 1), diagram(b, 1, 2, 1), 2)).epsilon(1e-12));
+
+  CHECK_THROWS_AS(compare({ComparisonBy::Head, 0, -1, 2, bottleneck}, a), std::out_of_range);
+  CHECK_THROWS_AS(compare({ComparisonBy::Head, 7, -1, 1, bottleneck}, a), std::out_of_range);
+  CHECK_THROWS_AS(compare({ComparisonBy::Head, 0, -1, 1, {DiagramDistanceKind::Wasserstein, 0.5}}, a), std::invalid_argument);
+
+  const nlohmann::json j = comparison_json(images);
+  CHECK(j["schema"] == "vitopo.comparison/1");
+  CHECK(j["by"] == "image");
+  CHECK(j["layers"] == nlohmann::json{0, 1});
+  CHECK(j["heads"] == nlohmann::json{0, 1, 2});
+  CHECK(j["matrix"][1][0].get<double>() == images.matrix(1, 0));
+  CHECK(distance_json(infinity).is_null());
 }
 
 TEST_CASE("the engine draws a representative cycle of an analysed H1 bar from the same matrix") {

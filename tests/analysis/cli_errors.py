@@ -129,7 +129,12 @@ expect_error(["compare", raw("other.json", b'{"schema": "other/2"}'), broken], "
 # A number beyond double: nlohmann's parser throws out_of_range, not parse_error (found by fuzzing).
 overflow = raw("overflow.json", b'{"schema": "vitopo.analysis/1", "heads": [[0.0, 1e400]]}')
 expect_error(["compare", overflow, broken], "overflow.json: not JSON")
-expect_error(["compare", small], "need exactly two analysis files")
+expect_error(["compare", small], "with one analysis file, say --by head or --by layer")
+expect_error(["compare", small, small, small], "comparing by image needs exactly two analysis files")
+expect_error(["compare", small, "--by", "head"], "--by head needs --layer L")
+expect_error(["compare", small, "--by", "head", "--layer", "0", "--head", "1"], "--head is for --by layer")
+expect_error(["compare", small, "--by", "ring"], "cannot compare by 'ring'; choose head, layer or image")
+expect_error(["compare", small, "--by", "layer", "--head", "-2"], "--head must be >= 0")
 expect_error(["compare", broken, broken, "--kind", "frechet"], "unknown diagram distance 'frechet'")
 expect_error(["compare", tmp, broken], f"{tmp}: is a directory, not a file")
 expect_error(["analyze", small, "--modulus", "\x1b[2J"], "--modulus needs an integer, got '\\x1b[2J'")

@@ -73,9 +73,9 @@ with tempfile.TemporaryDirectory() as tmp:
     json.dump(analysis(B), open(fb, "w"))
     for kind, order in [("bottleneck", 1), ("wasserstein", 1), ("wasserstein", 2)]:
         out = json.loads(run(vitopo, "compare", fa, fb, "--kind", kind, "--order", str(order), "--dim", "0").stdout)
-        check(len(out["heads"]) == PAIRS, f"{kind}: {len(out['heads'])} distances")
-        for entry in out["heads"]:
-            k = entry["head"]
+        check(out["schema"] == "vitopo.comparison/1" and out["by"] == "image", f"{kind}: schema {out.get('schema')}")
+        check(out["layers"] == [0] and out["heads"] == list(range(PAIRS)), f"{kind}: labels {out['layers']}")
+        for k, distance in enumerate(out["matrix"][0]):
             X, Y = as_array(A[k]), as_array(B[k])
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -83,7 +83,7 @@ with tempfile.TemporaryDirectory() as tmp:
                     want = gudhi.bottleneck_distance(X, Y)
                 else:
                     want = wasserstein_distance(X, Y, order=order, internal_p=np.inf, keep_essential_parts=True)
-            got = np.inf if entry["distance"] is None else entry["distance"]
+            got = np.inf if distance is None else distance
             tol = 1e-9 if kind == "bottleneck" else 1e-6
             if np.isinf(want) or np.isinf(got):
                 check(np.isinf(want) and np.isinf(got), f"{kind} p={order} pair {k}: {got} vs GUDHI {want}")

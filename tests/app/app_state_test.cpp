@@ -8,6 +8,8 @@
 #include <random>
 
 #include "app/state/app_state.hpp"
+#include "app/state/layer_profile.hpp"
+#include "core/comparison.hpp"
 #include "core/analysis.hpp"
 #include "core/attention.hpp"
 
@@ -251,4 +253,71 @@ TEST_CASE("the workspace holds entries side by side, one current") {
   CHECK(!w.remove(1));
   // bytes() counts at least the attention and the model input.
   CHECK(w.bytes() >= 2 * 3 * tokens * tokens * 4 + 64 * 4);
+}
+
+TEST_CASE("image B sits beside the current image and swaps with it") {
+  Workspace w;
+  w.add(entry_of(1, 1));
+  w.add(entry_of(2, 2), true);
+  CHECK(w.current()->id == 1);
+  CHECK(w.image_b()->id == 2);
+  CHECK(w.swap_images());
+  CHECK(w.current()->id == 2);
+  CHECK(w.image_b()->id == 1);
+  CHECK(w.remove(1));
+  CHECK(w.image_b() == nullptr);
+  CHECK(!w.swap_images());
+}
+
+TEST_CASE("a comparison slot waits for its key, and takes only the answer to it") {
+  AppState state = state_with(entry_of(1, 1));
+  Intent ask{.kind = IntentKind::Compare};
+  ask.slot = "map";
+  ask.key = ask.request = R"({"by":"head","entryA":1,"layer":0,"type":"compare"})";
+  apply(state, ask);
+  REQUIRE(state.comparison("map"));
+  CHECK(state.comparison("map")->pending);
+  CHECK(state.comparison("map")->request["by"] == "head");
+  REQUIRE(state.outbox.size() == 1);
+
+  // The core's own JSON, read into numbers; null is +∞.
+  const vitopo::Analysis& a = state.workspace.current()->analysis;
+  const vitopo::Comparison c = vitopo::compare({vitopo::ComparisonBy::Head, 0, -1, 1, {}}, a);
+  nlohmann::json answer = {{"comparison", vitopo::comparison_json(c)}};
+  answer["comparison"]["matrix"][0][1] = nullptr;
+  ComparisonResult& slot = state.comparisons["map"];
+  read_comparison_result(answer, slot);
+  CHECK(slot.ready);
+  CHECK(!slot.pending);
+  CHECK(slot.rows == std::vector<int>{0, 1, 2});
+  CHECK(slot.at(2, 1) == c.matrix(2, 1));
+  CHECK(std::isinf(slot.at(0, 1)));
+
+  const vitopo::DiagramMatching m = vitopo::match_heads(a, 0, 0, a, 1, 2, 1, {});
+  read_comparison_result({{"matching", vitopo::matching_json(m)}}, slot);
+  CHECK(slot.distance == m.distance);
+  CHECK(slot.pairs.size() == m.pairs.size());
+  CHECK(slot.costs.size() == m.pairs.size());
+  CHECK_THROWS_AS(read_comparison_result({{"other", 1}}, slot), std::invalid_argument);
+
+  Intent cancel{.kind = IntentKind::CancelComparison};
+  cancel.slot = "map";
+  apply(state, ask);
+  apply(state, cancel);
+  CHECK(!state.comparison("map")->pending);
+  CHECK(state.comparison("map")->error == "Cancelled.");
+}
+
+TEST_CASE("the layer profile is the core's summaries laid out by layer, with the mean over heads") {
+  const auto e = entry_of(1, 4);
+  const LayerProfile p = layer_profile(e->analysis, LayerQuantity::BettiAtEpsilon, 0, 0.05);
+  REQUIRE(p.layers == std::vector<int>{0, 1});
+  REQUIRE(p.heads == std::vector<int>{0, 1, 2});
+  const vitopo::Barcode& h0 = e->analysis.find(1, 2)->persistence.barcodes[0];
+  CHECK(p.value[1][2] == vitopo::betti_number(h0, 0.05));
+  CHECK(p.mean[1] == doctest::Approx((p.value[1][0] + p.value[1][1] + p.value[1][2]) / 3));
+  const LayerProfile t = layer_profile(e->analysis, LayerQuantity::TotalPersistence, 1, 0);
+  CHECK(t.value[0][1] == vitopo::total_persistence(e->analysis.find(0, 1)->persistence.barcodes[1]));
+  const LayerProfile bars = layer_profile(e->analysis, LayerQuantity::Bars, 1, 0);
+  CHECK(bars.value[0][0] == double(e->analysis.find(0, 0)->persistence.barcodes[1].bars.size()));
 }

@@ -72,3 +72,28 @@ test('undoAdd takes an entry back: what it evicted returns, the previous entry i
   w.undoAdd(c, evicted, previous);
   assert.deepEqual(w.list(), before);
 });
+
+test('image B is kept beside the current image, never evicted, and the two swap', () => {
+  const one = entryBytes(entry('x', 1 << 20));
+  const w = new Workspace({ budget: 2 * one });
+  w.add(entry('a', 1 << 20));
+  w.add(entry('b', 1 << 20), { asB: true });
+  assert.equal(w.current.name, 'a');
+  assert.equal(w.imageB.name, 'b');
+  // A third image over the budget: neither A nor B goes, only older ones would.
+  assert.deepEqual(w.add(entry('c', 1 << 20)).map((e) => e.name), ['a']);
+  assert.equal(w.current.name, 'c');
+  assert.equal(w.imageB.name, 'b');
+  assert.deepEqual(w.list().map((e) => [e.name, e.current, e.imageB]), [['b', false, true], ['c', true, false]]);
+  assert.ok(w.swap());
+  assert.equal(w.current.name, 'b');
+  assert.equal(w.imageB.name, 'c');
+  // Removing B leaves no B; a refused add puts B back as it was.
+  w.remove(w.imageB.id);
+  assert.equal(w.imageB, null);
+  const d = entry('d', 10);
+  w.add(d, { asB: true });
+  w.undoAdd(d, [], w.currentId, 0);
+  assert.equal(w.imageB, null);
+  assert.equal(w.current.name, 'b');
+});

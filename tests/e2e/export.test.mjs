@@ -230,6 +230,7 @@ test('research export: the bundle reproduces, its files equal the page\'s data, 
     const cases = [
       ['window.vitopo.export("bars.xlsx")', /^vitopo cannot export "bars\.xlsx": the kinds are attention\.npy, .*bundle\.zip\.$/],
       ['window.vitopo.export("svg", {panel: "heatmap"})', /^There is no SVG of the panel "heatmap": the panels are barcode, diagram, skeleton\.$/],
+      ['window.vitopo.export("png", {panel: "piano"})', /^There is no panel "piano" on the page: the panels drawn are image, .*barcode.*\.$/],
       ['window.vitopo.export("png", {panel: "barcode", scale: 0})', /^The PNG's scale must be a number above 0 and at most 8, not 0\.$/],
       ['window.vitopo.export("distance.ldm", {layer: 9, head: 0})', /^layer 9, head 0 is not in the analysis: the analysis has layers 0 to 3 and heads 0 to 3$/],
       ['window.vitopo.distanceMatrix(0, 4)', /^layer 0, head 4 is not in the analysis/],

@@ -44,10 +44,35 @@ void apply(AppState& state, const Intent& intent) {
       s.hovered_token = intent.token;
       s.hovered_bar = intent.bar;
       return;
+    case IntentKind::Arrange:
+      if (intent.arrangement >= 0 && intent.arrangement < arrangement_count)
+        state.arrangement = Arrangement(intent.arrangement);
+      return;
+    case IntentKind::Compare: {
+      ComparisonResult& slot = state.comparisons[intent.slot];
+      slot = ComparisonResult{};
+      slot.key = intent.key;
+      slot.pending = true;
+      slot.request = nlohmann::json::parse(intent.request, nullptr, false);
+      state.outbox.push_back(intent);
+      return;
+    }
+    case IntentKind::CancelComparison: {
+      ComparisonResult& slot = state.comparisons[intent.slot];
+      if (slot.pending) {
+        slot.pending = false;
+        slot.error = "Cancelled.";
+      }
+      state.outbox.push_back(intent);
+      return;
+    }
     case IntentKind::Cancel:
       state.progress.cancel_requested = true;
       state.outbox.push_back(intent);
       return;
+    case IntentKind::SwapImages:
+    case IntentKind::OpenImageB:
+    case IntentKind::LoadSampleB:
     case IntentKind::Reanalyse:
     case IntentKind::OpenImage:
     case IntentKind::LoadSample:

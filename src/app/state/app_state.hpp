@@ -7,10 +7,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "app/state/comparison_result.hpp"
 #include "app/state/head_details.hpp"
 #include "app/state/intents.hpp"
 #include "app/state/workspace.hpp"
@@ -62,6 +65,12 @@ struct Sample {
   int label = -1;
 };
 
+// What fills the canvas beside the image, the layer × head grid and the
+// settings: one head's topology, or one of the comparisons.
+enum class Arrangement : int { Head, Compare, Layers, Images };
+inline constexpr const char* arrangement_names[] = {"One head", "Heads & layers", "Through the layers", "Two images"};
+inline constexpr int arrangement_count = int(std::size(arrangement_names));
+
 struct AppState {
   // Inputs (the bridge).
   vitopo::ModelSpec model;
@@ -75,6 +84,16 @@ struct AppState {
   // The user's view of it (apply()).
   Selection selection;
   Scale scale;
+  Arrangement arrangement = Arrangement::Head;
+
+  // The comparisons the views asked for, by slot ("map", "steps", ...): a
+  // 'compare' intent marks its slot pending under the request's key, and the
+  // bridge fills it when the page's worker answers that key.
+  std::map<std::string, ComparisonResult> comparisons;
+  const ComparisonResult* comparison(const std::string& slot) const {
+    auto it = comparisons.find(slot);
+    return it == comparisons.end() ? nullptr : &it->second;
+  }
 
   // The page's intents, waiting for the bridge.
   std::vector<Intent> outbox;

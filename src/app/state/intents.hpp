@@ -29,7 +29,13 @@ enum class IntentKind : int {
   SetEpsilon,      // epsilon, set by the user: kept on a new head (the ε policy)
   Play,            // flag: start or stop sweeping ε
   Hover,           // token and bar under the mouse this frame (either may be none)
+  Arrange,         // arrangement: which views fill the canvas beside the image
   // The page's: they leave the app through the bridge.
+  Compare,         // slot, key, request: a comparison the views want (web/comparisons.mjs)
+  CancelComparison,  // slot
+  SwapImages,
+  OpenImageB,
+  LoadSampleB,     // sample
   Reanalyse,       // settings
   Cancel,
   OpenImage,
@@ -46,14 +52,17 @@ struct Intent {
   bool flag = false;
   int token = -1;
   int sample = -1;
+  int arrangement = 0;
   vitopo::AnalysisSettings settings;
+  std::string slot, key, request;  // Compare: the slot it fills, its key, the request (JSON text)
 };
 
-// The page's intents by their name in the bridge's JSON ("reanalyse",
-// "cancel", ...), in IntentKind order from Reanalyse on.
-inline constexpr const char* page_intent_names[] = {"reanalyse",       "cancel",          "open-image",
-                                                    "load-sample",     "export-analysis", "copy-share-link"};
-inline constexpr int first_page_intent = int(IntentKind::Reanalyse);
+// The page's intents by their name in the bridge's JSON ("compare",
+// "reanalyse", ...), in IntentKind order from Compare on.
+inline constexpr const char* page_intent_names[] = {
+    "compare",     "cancel-comparison", "swap-images",     "open-image-b",   "load-sample-b", "reanalyse",
+    "cancel",      "open-image",        "load-sample",     "export-analysis", "copy-share-link"};
+inline constexpr int first_page_intent = int(IntentKind::Compare);
 inline constexpr int intent_kind_count = int(IntentKind::CopyShareLink) + 1;
 static_assert(intent_kind_count - first_page_intent == int(std::size(page_intent_names)),
               "every page intent has a name");

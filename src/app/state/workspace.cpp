@@ -18,23 +18,35 @@ std::uint64_t WorkspaceEntry::bytes() const {
   return n;
 }
 
-void Workspace::add(std::shared_ptr<const WorkspaceEntry> entry) {
+void Workspace::add(std::shared_ptr<const WorkspaceEntry> entry, bool as_b) {
   const int id = entry->id;
   remove(id);
   entries_.push_back(std::move(entry));
-  current_ = id;
+  (as_b ? b_ : current_) = id;
+}
+
+bool Workspace::swap_images() {
+  if (!current() || !image_b()) return false;
+  std::swap(current_, b_);
+  return true;
 }
 
 bool Workspace::remove(int id) {
   auto it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->id == id; });
   if (it == entries_.end()) return false;
   entries_.erase(it);
-  if (current_ == id) current_ = entries_.empty() ? 0 : entries_.back()->id;
+  if (b_ == id) b_ = 0;
+  if (current_ == id) {
+    current_ = 0;
+    for (const auto& e : entries_)
+      if (e->id != b_) current_ = e->id;
+  }
   return true;
 }
 
 bool Workspace::make_current(int id) {
   if (!find(id)) return false;
+  if (b_ == id) b_ = 0;
   current_ = id;
   return true;
 }

@@ -70,14 +70,18 @@ struct WorkspaceEntry {
 
 class Workspace {
  public:
-  // Adds (or replaces, by id) an entry and makes it current.
-  void add(std::shared_ptr<const WorkspaceEntry> entry);
+  // Adds (or replaces, by id) an entry and makes it current, or image B
+  // (compared with the current image) with `as_b`.
+  void add(std::shared_ptr<const WorkspaceEntry> entry, bool as_b = false);
+  // Image B becomes current and the current image B; false without a B.
+  bool swap_images();
   // Removes an entry; false if there was none with that id.
   bool remove(int id);
   // Makes an entry current; false if there is none with that id.
   bool make_current(int id);
 
   const WorkspaceEntry* current() const { return find(current_); }
+  const WorkspaceEntry* image_b() const { return find(b_); }
   std::shared_ptr<const WorkspaceEntry> current_shared() const;
   const WorkspaceEntry* find(int id) const;
   const std::vector<std::shared_ptr<const WorkspaceEntry>>& entries() const { return entries_; }  // oldest first
@@ -86,6 +90,7 @@ class Workspace {
  private:
   std::vector<std::shared_ptr<const WorkspaceEntry>> entries_;
   int current_ = 0;
+  int b_ = 0;
 };
 
 }  // namespace vitopo::app

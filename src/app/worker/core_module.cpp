@@ -11,6 +11,7 @@
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <cstdint>
 #include <cstdlib>
@@ -27,6 +28,7 @@
 #include "core/analysis_json.hpp"
 #include "core/attention.hpp"
 #include "core/export.hpp"
+#include "core/comparison.hpp"
 #include "core/model_spec_json.hpp"
 #include "core/npy.hpp"
 #include "core/onnx_model.hpp"
@@ -81,12 +83,50 @@ json selection_json(const vitopo::SharedSelection& s) {
           {"bar", s.bar ? json{{"dim", s.bar->dim}, {"index", s.bar->index}} : json(nullptr)}};
 }
 
+// A comparison's distance from the page's request: {"distance":
+// "bottleneck" | "wasserstein", "order": p, "dim": d}; missing fields take
+// their defaults (bottleneck, p = 1, H1).
+vitopo::DiagramDistance distance_of(const json& request) {
+  vitopo::DiagramDistance how;
+  if (request.contains("distance") && !request.at("distance").is_null()) {
+    if (!request.at("distance").is_string()) throw std::invalid_argument("distance must be 'bottleneck' or 'wasserstein'");
+    how.kind = vitopo::parse_diagram_distance(request.at("distance").get<std::string>());
+  }
+  if (request.contains("order") && !request.at("order").is_null()) {
+    if (!request.at("order").is_number()) throw std::invalid_argument("order must be a number p >= 1");
+    how.order = request.at("order").get<double>();
+    if (!(how.order >= 1) || !std::isfinite(how.order)) throw std::invalid_argument("order must be a number p >= 1");
+  }
+  return how;
+}
+
+// An integer field of a request, or `fallback` when it is absent or null.
+int int_field(const json& request, const char* name, int fallback) {
+  if (!request.contains(name) || request.at(name).is_null()) return fallback;
+  const json& v = request.at(name);
+  if (!v.is_number_integer()) throw std::invalid_argument(std::string(name) + " must be an integer");
+  const auto n = v.get<std::int64_t>();
+  if (n < 0 || n > 1 << 20) throw std::invalid_argument(std::string(name) + " " + std::to_string(n) + " is out of range");
+  return int(n);
+}
+
 }  // namespace
 
 // Progress of the analysis, relayed to the worker's onProgress(done, total).
 EM_JS(void, vitopo_report_progress, (int done, int total), {
   if (Module['onProgress']) Module['onProgress'](done, total);
 });
+
+namespace {
+
+vitopo::JobProgress report_progress() {
+  return [](std::size_t done, std::size_t total) {
+    vitopo_report_progress(int(done), int(total));
+    return true;
+  };
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -159,10 +199,7 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_analyse(const float* data, int laye
     const auto attention = vitopo::AttentionTensor::from_buffer(std::span(data, std::size_t(count)), shape);
     const vitopo::AnalysisSettings settings = settings_from_json(json::parse(text_or_empty(settings_text)));
     const vitopo::Analysis analysis =
-        vitopo::analyze(attention, settings, {}, unsigned(std::max(threads, 1)), [](std::size_t done, std::size_t total) {
-          vitopo_report_progress(int(done), int(total));
-          return true;
-        });
+        vitopo::analyze(attention, settings, {}, unsigned(std::max(threads, 1)), report_progress());
     result = vitopo::encode_analysis(analysis);
     return reply::ok({{"settings", vitopo::to_json(analysis.settings)}, {"heads", analysis.results.size()}});
   });
@@ -248,6 +285,71 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_open_share_link(const char* link_te
                       {"settings", vitopo::to_json(view.settings)},
                       {"selection", selection_json(view.selection)},
                       {"model", {{"fingerprint", vitopo::fingerprint_hex(view.model)}, {"name", view.model.name}}}});
+  });
+}
+
+// Compares analysed heads (comparison.hpp): `request` is the page's
+// {"by": "head" | "layer" | "image", "layer", "head" (null: pooled), "dim",
+// "distance", "order"}; by image, `b` is image B's analysis record. The
+// reply is {"ok": true, "comparison": vitopo.comparison/1}. Progress goes
+// to Module.onProgress as pairs finish.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_compare(const std::uint8_t* a, int a_size, const std::uint8_t* b, int b_size,
+                                                      const char* request_text, int threads) {
+  return reply::guarded([&] {
+    const json request = json::parse(text_or_empty(request_text));
+    if (!request.is_object()) throw std::invalid_argument("a comparison request must be an object");
+    vitopo::ComparisonRequest r;
+    if (!request.contains("by") || !request.at("by").is_string())
+      throw std::invalid_argument("say what to compare: by 'head', 'layer' or 'image'");
+    r.by = vitopo::parse_comparison_by(request.at("by").get<std::string>());
+    r.dim = int_field(request, "dim", 1);
+    r.how = distance_of(request);
+    r.layer = int_field(request, "layer", 0);
+    r.head = int_field(request, "head", -1);
+    const vitopo::Analysis first = analysis_of(a, a_size);
+    const vitopo::Analysis second = r.by == vitopo::ComparisonBy::Image ? analysis_of(b, b_size) : vitopo::Analysis{};
+    const vitopo::Comparison comparison =
+        vitopo::compare(r, first, r.by == vitopo::ComparisonBy::Image ? &second : nullptr, unsigned(std::max(threads, 1)),
+                        report_progress());
+    return reply::ok({{"comparison", vitopo::comparison_json(comparison)}});
+  });
+}
+
+// The distance from each layer to the next ({"dim", "distance", "order"}):
+// {"ok": true, "steps": {"dim", "distance", "order", "heads", "matrix"}},
+// the matrix's last row for all heads pooled.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_layer_steps(const std::uint8_t* bytes, int size, const char* request_text,
+                                                          int threads) {
+  return reply::guarded([&] {
+    const json request = json::parse(text_or_empty(request_text));
+    if (!request.is_object()) throw std::invalid_argument("a comparison request must be an object");
+    const vitopo::LayerSteps steps = vitopo::layer_steps(analysis_of(bytes, size), int_field(request, "dim", 1),
+                                                         distance_of(request), unsigned(std::max(threads, 1)),
+                                                         report_progress());
+    return reply::ok({{"steps", vitopo::layer_steps_json(steps)}});
+  });
+}
+
+// An optimal matching between head a of analysis `a` and head b of analysis
+// `b` (the same record for two heads of one image): `request` is
+// {"a": {"layer", "head"}, "b": {"layer", "head"}, "dim", "distance",
+// "order"}, a head of null pooling its layer; the reply {"ok": true,
+// "matching": {"distance", "pairs", "costs"}}.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_match(const std::uint8_t* a, int a_size, const std::uint8_t* b, int b_size,
+                                                    const char* request_text) {
+  return reply::guarded([&] {
+    const json request = json::parse(text_or_empty(request_text));
+    if (!request.is_object() || !request.contains("a") || !request.contains("b") || !request.at("a").is_object() ||
+        !request.at("b").is_object())
+      throw std::invalid_argument("a matching needs two heads: {a: {layer, head}, b: {layer, head}}");
+    const json& ha = request.at("a");
+    const json& hb = request.at("b");
+    const vitopo::Analysis first = analysis_of(a, a_size);
+    const vitopo::Analysis second = analysis_of(b, b_size);
+    const vitopo::DiagramMatching matching =
+        vitopo::match_heads(first, int_field(ha, "layer", 0), int_field(ha, "head", -1), second, int_field(hb, "layer", 0),
+                            int_field(hb, "head", -1), int_field(request, "dim", 1), distance_of(request));
+    return reply::ok({{"matching", vitopo::matching_json(matching)}});
   });
 }
 
