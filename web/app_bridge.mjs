@@ -126,6 +126,11 @@ export class AppBridge {
     this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_samples(heap.string(JSON.stringify(samples))))));
   }
 
+  // Makes the views draw the next animation frame (src/app/export_bridge.cpp).
+  redraw() {
+    this.module._vitopo_bridge_redraw();
+  }
+
   // The name of every intent the views can raise for the page.
   pageIntents() {
     return unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_page_intents()))).intents;

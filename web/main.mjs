@@ -13,6 +13,7 @@ import { Pipeline } from './pipeline.mjs';
 import { installPageApi } from './page_api.mjs';
 import { ShareLinks, linkInUrl } from './share_link.mjs';
 import { StatusArea } from './status.mjs';
+import { attachExportMenu } from './export.mjs';
 
 const DEFAULT_MODEL = 'models/vitopo-fmnist.onnx';
 const SAMPLES = 'samples/samples.json';
@@ -115,6 +116,7 @@ async function boot() {
     if (file) quiet(window.vitopo.loadModel(file));
   });
   document.getElementById('cancel').addEventListener('click', () => pipeline.cancel());
+  attachExportMenu(document.getElementById('export-menu'), window.vitopo);
 
   const samples = await buildGallery(document.getElementById('gallery'), SAMPLES,
     (url, sample) => quiet(pipeline.loadImage(url, { sampleLabel: sample.label ?? -1 })));

@@ -9,6 +9,13 @@ ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(
 ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
 ort.env.logLevel = 'error';
 
+// What the research export records of the runtime: ONNX Runtime Web's
+// version, its execution provider and its thread count.
+export function runtimeInfo() {
+  return { version: ort.env.versions?.web ?? ort.env.versions?.common ?? '', executionProvider: 'wasm',
+    threads: ort.env.wasm.numThreads ?? 1 };
+}
+
 export class ModelSession {
   // `spec` is the validated model spec (the core's ModelSpec as JSON).
   static async create(bytes, spec) {

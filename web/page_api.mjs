@@ -39,7 +39,13 @@
 //                                      of the canvas ([] without the views)
 //   vitopo.arrange(name)               what the views show beside the image: 'head', 'compare',
 //                                      'layers' or 'images' (false without the views)
+// and the research export (web/export.mjs):
+//   await vitopo.export(kind, options) {name, type, bytes: Uint8Array} of one file of the current
+//                                      analysis (kinds: export.mjs's KINDS)
+//   vitopo.distanceMatrix(layer, head) {n, data: Float64Array}
+//   vitopo.cycle(layer, head, bar)     the representative cycle of an H1 bar: [[u, v], …]
 import { fetchBlob } from './image_input.mjs';
+import { Exporter } from './export.mjs';
 import { ARRANGEMENTS } from './app_bridge.mjs';
 
 export function installPageApi(pipeline, ready, links, comparisons, { notices } = {}) {
@@ -107,6 +113,22 @@ export function installPageApi(pipeline, ready, links, comparisons, { notices } 
     model: () => copy(pipeline.model?.spec),
     cancel: () => pipeline.cancel(),
   };
+  // The research export; a refusal is also shown in the page.
+  const exporter = new Exporter(pipeline);
+  const shown = (call) => {
+    try {
+      const result = call();
+      return result instanceof Promise ? result.catch((e) => { links.showError(e); throw e; }) : result;
+    } catch (e) {
+      links.showError(e);
+      throw e;
+    }
+  };
+  Object.assign(api, {
+    export: (kind, options) => shown(() => exporter.export(kind, options ?? {})),
+    distanceMatrix: (layer, head) => shown(() => exporter.distanceMatrix(layer, head)),
+    cycle: (layer, head, bar) => shown(() => exporter.cycle(layer, head, bar)),
+  });
   window.vitopo = Object.freeze(api);
   // The tour is made from the API it drives, then attached.
   return { api, attachTour: (t) => { tour = t; } };

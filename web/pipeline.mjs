@@ -9,6 +9,7 @@ import { ModelSession, predict } from './model_session.mjs';
 import { Cancelled } from './analysis_client.mjs';
 import { shareLinkError } from './share_link.mjs';
 import { Workspace } from './workspace.mjs';
+import { sha256Hex } from './export.mjs';
 
 export class Pipeline {
   constructor({ core, analysis, views, status }) {
@@ -36,7 +37,8 @@ export class Pipeline {
     }
     try {
       // The fingerprint names the model in share links.
-      return { session: await ModelSession.create(bytes, spec), spec, name, fingerprint };
+      // The whole file's SHA-256 is recorded by the research export.
+      return { session: await ModelSession.create(bytes, spec), spec, name, fingerprint, sha256: sha256Hex(this.core, bytes) };
     } catch (e) {
       throw new InputError(`${name} passed the contract check but ONNX Runtime cannot load it: ${e.message}`);
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -48,14 +49,17 @@ struct AttentionOptions {
 
   // Reads the options; `extra(option, next)` may consume command-specific
   // ones and returns true if it did. Throws UsageError.
-  void parse(const Args& args) {
+  using Extra = std::function<bool(const std::string& option, const std::function<const std::string&()>& value)>;
+  void parse(const Args& args, const Extra& extra = {}) {
     for (std::size_t i = 0; i < args.size(); ++i) {
       const std::string& arg = args[i];
       auto value = [&]() -> const std::string& {
         if (i + 1 >= args.size()) throw UsageError(arg + " needs a value");
         return args[++i];
       };
-      if (arg == "--metric") {
+      if (extra && extra(arg, value)) {
+        continue;
+      } else if (arg == "--metric") {
         try {
           settings.metric = parse_metric(value());
         } catch (const std::invalid_argument& e) {

@@ -214,22 +214,48 @@ NpyArray read_npy(const std::string& path) {
   return parse_npy(bytes, path);
 }
 
-void write_npy(const std::string& path, std::span<const double> data, std::span<const std::int64_t> shape) {
-  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (";
-  for (std::size_t i = 0; i < shape.size(); ++i) header += (i ? ", " : "") + std::to_string(shape[i]);
-  header += shape.size() == 1 ? ",), }" : "), }";
+namespace {
+
+template <typename Value>
+std::vector<std::uint8_t> npy_bytes_of(std::span<const Value> data, std::span<const std::int64_t> shape, const char* descr) {
+  std::uint64_t count = 1;
+  for (const std::int64_t axis : shape) {
+    if (axis < 0) throw std::invalid_argument("a .npy shape cannot have a negative axis");
+    count *= std::uint64_t(axis);
+  }
+  if (count != data.size())
+    throw std::invalid_argument("a .npy file of shape " + shape_text({shape.begin(), shape.end()}) + " holds " +
+                                std::to_string(count) + " values, not " + std::to_string(data.size()));
+  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': ";
+  header += shape_text({shape.begin(), shape.end()}) + ", }";
   // Pad with spaces so the data starts at a multiple of 64 bytes, ending in '\n'.
   const std::size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
   header.append(total - 10 - header.size() - 1, ' ');
   header += '\n';
+  const std::uint8_t preamble[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, std::uint8_t(header.size() & 0xff),
+                                     std::uint8_t(header.size() >> 8)};
+  std::vector<std::uint8_t> bytes(sizeof preamble + header.size() + data.size() * sizeof(Value));
+  std::memcpy(bytes.data(), preamble, sizeof preamble);
+  std::memcpy(bytes.data() + sizeof preamble, header.data(), header.size());
+  if (!data.empty()) std::memcpy(bytes.data() + sizeof preamble + header.size(), data.data(), data.size() * sizeof(Value));
+  return bytes;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> npy_bytes(std::span<const double> data, std::span<const std::int64_t> shape) {
+  return npy_bytes_of(data, shape, "<f8");
+}
+
+std::vector<std::uint8_t> npy_bytes(std::span<const float> data, std::span<const std::int64_t> shape) {
+  return npy_bytes_of(data, shape, "<f4");
+}
+
+void write_npy(const std::string& path, std::span<const double> data, std::span<const std::int64_t> shape) {
+  const std::vector<std::uint8_t> bytes = npy_bytes(data, shape);
   std::ofstream file(path, std::ios::binary);
   if (!file) throw NpyError(NpyError::Kind::Io, path + ": cannot create the file");
-  const char preamble[8] = {char(0x93), 'N', 'U', 'M', 'P', 'Y', 1, 0};
-  file.write(preamble, 8);
-  const char length[2] = {char(header.size() & 0xff), char(header.size() >> 8)};
-  file.write(length, 2);
-  file.write(header.data(), std::streamsize(header.size()));
-  file.write(reinterpret_cast<const char*>(data.data()), std::streamsize(data.size() * sizeof(double)));
+  file.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
   if (!file) throw NpyError(NpyError::Kind::Io, path + ": write error");
 }
 

@@ -42,6 +42,12 @@ struct NpyArray {
 NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& what = "npy data");
 NpyArray read_npy(const std::string& path);
 
+// The bytes of a little-endian C-order .npy file (format 1.0) of float64 or
+// float32 values. The element count must be the shape's product
+// (std::invalid_argument otherwise).
+std::vector<std::uint8_t> npy_bytes(std::span<const double> data, std::span<const std::int64_t> shape);
+std::vector<std::uint8_t> npy_bytes(std::span<const float> data, std::span<const std::int64_t> shape);
+
 // Writes a little-endian float64 C-order .npy file (format 1.0).
 void write_npy(const std::string& path, std::span<const double> data, std::span<const std::int64_t> shape);
 

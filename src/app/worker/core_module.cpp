@@ -27,11 +27,14 @@
 #include "core/analysis_binary.hpp"
 #include "core/analysis_json.hpp"
 #include "core/attention.hpp"
+#include "core/export.hpp"
 #include "core/comparison.hpp"
 #include "core/familiarity.hpp"
 #include "core/model_spec_json.hpp"
+#include "core/npy.hpp"
 #include "core/onnx_model.hpp"
 #include "core/preprocess.hpp"
+#include "core/sha256.hpp"
 #include "core/share_link.hpp"
 #include "core/summaries.hpp"
 
@@ -372,6 +375,105 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_familiarity(const float* pixels, in
                       {"statistics", {{"mean", f.statistics.mean}, {"std", f.statistics.std}, {"darkFraction", f.statistics.dark_fraction},
                                       {"chroma", f.chroma}}},
                       {"reasons", f.reasons}});
+  });
+}
+
+}  // extern "C"
+
+// --- Research export (web/export.mjs) ----------------------------------------
+// Each takes the entry's attention (L×H×T×T float32, as the model gave it) and
+// its analysis record, so that nothing is recomputed that the worker already
+// computed; what the record lacks (distances, cycles) is computed here from
+// the same attention and settings.
+namespace {
+
+vitopo::AttentionTensor attention_of(const float* data, int layers, int heads, int tokens) {
+  if (!data || layers <= 0 || heads <= 0 || tokens <= 0) throw std::invalid_argument("there is no attention to export");
+  const std::int64_t shape[4] = {layers, heads, tokens, tokens};
+  const std::uint64_t count = std::uint64_t(layers) * std::uint64_t(heads) * std::uint64_t(tokens) * std::uint64_t(tokens);
+  if (count > std::uint64_t(SIZE_MAX) / sizeof(double)) throw std::invalid_argument("the attention tensor is too large for this tab's memory");
+  return vitopo::AttentionTensor::from_buffer(std::span(data, std::size_t(count)), shape);
+}
+
+}  // namespace
+
+extern "C" {
+
+// One file of the research export: `kind` is a data kind or "svg"; `options`
+// {"image", "model", "layer"?, "head"?, "epsilon"?, "panel"?, "provenance"?}.
+// {"ok": true, "name", "type"}; the file's bytes are then the binary result.
+// attention.npy is written from the float32 data itself, bit for bit.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_export(const char* kind_text, const float* data, int layers, int heads,
+                                                     int tokens, const std::uint8_t* analysis, int analysis_size,
+                                                     const char* options_text) {
+  return reply::guarded([&] {
+    const std::string kind = text_or_empty(kind_text);
+    const json options = json::parse(text_or_empty(options_text));
+    const vitopo::Analysis shown = analysis_of(analysis, analysis_size);
+    vitopo::ExportRequest request;
+    request.image = options.value("image", std::string());
+    request.model = options.value("model", std::string());
+    if (options.contains("layer") || options.contains("head")) {
+      if (!options.value("layer", json()).is_number_integer() || !options.value("head", json()).is_number_integer())
+        throw std::invalid_argument("an export of one head needs both its layer and its head, as whole numbers");
+      request.head = std::pair{options.at("layer").get<int>(), options.at("head").get<int>()};
+      vitopo::exported_head(shown, request.head->first, request.head->second);
+    }
+    request.epsilon = options.value("epsilon", 0.0);
+    request.panel = options.value("panel", std::string());
+    request.provenance = options.value("provenance", json::object());
+    if (kind == "attention.npy") {
+      attention_of(data, layers, heads, tokens);  // validated like the analysis's input
+      const std::int64_t shape[4] = {layers, heads, tokens, tokens};
+      const std::size_t count = std::size_t(std::uint64_t(layers) * std::uint64_t(heads) * std::uint64_t(tokens) * std::uint64_t(tokens));
+      result = vitopo::npy_bytes(std::span(data, count), shape);
+      return reply::ok({{"name", vitopo::export_file_name(request.image, request.model, kind)}, {"type", "application/octet-stream"}});
+    }
+    vitopo::ExportedFile file = vitopo::export_file(kind, attention_of(data, layers, heads, tokens), shown, request);
+    result = std::move(file.bytes);
+    return reply::ok({{"name", file.name}, {"type", file.type}});
+  });
+}
+
+// {"ok": true, "n"}: one head's distance matrix; the n×n float64 values (row
+// major) are then the binary result.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_distance_matrix(const float* data, int layers, int heads, int tokens,
+                                                              const std::uint8_t* analysis, int analysis_size, int layer,
+                                                              int head) {
+  return reply::guarded([&] {
+    const vitopo::Analysis shown = analysis_of(analysis, analysis_size);
+    vitopo::exported_head(shown, layer, head);
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> d =
+        vitopo::head_distance_matrix(attention_of(data, layers, heads, tokens), layer, head, shown.settings);
+    keep(std::vector<double>(d.data(), d.data() + d.size()));
+    return reply::ok({{"n", d.rows()}});
+  });
+}
+
+// {"ok": true, "edges": [[u, v], …]}: the representative cycle of one finite H1 bar.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_cycle(const float* data, int layers, int heads, int tokens,
+                                                    const std::uint8_t* analysis, int analysis_size, int layer, int head,
+                                                    int bar) {
+  return reply::guarded([&] {
+    json edges = json::array();
+    for (const vitopo::Edge& e : vitopo::exported_cycle(attention_of(data, layers, heads, tokens),
+                                                        analysis_of(analysis, analysis_size), layer, head, bar))
+      edges.push_back({e.first, e.second});
+    return reply::ok({{"edges", edges}});
+  });
+}
+
+// {"ok": true, "sha256": "<64 hex digits>"}: the SHA-256 of a file (the model's, for analysis.json).
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_sha256(const std::uint8_t* bytes, std::size_t size) {
+  return reply::guarded([&] { return reply::ok({{"sha256", vitopo::hex(vitopo::sha256(std::span(bytes, size)))}}); });
+}
+
+// {"ok": true, "manifest": {...}}: the manifest of the files `files_text`
+// ([{"kind", "name", "type", "bytes"}]) with `provenance_text`.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_export_manifest(const char* files_text, const char* provenance_text) {
+  return reply::guarded([&] {
+    return reply::ok({{"manifest", vitopo::export_manifest(json::parse(text_or_empty(files_text)),
+                                                           json::parse(text_or_empty(provenance_text)))}});
   });
 }
 
