@@ -101,7 +101,7 @@ test('a share link reopens the same analysis, attention and selection in a fresh
     // Pasting the link into the address bar of an open page (hashchange) opens it too.
     await page.evaluate(() => window.vitopo.loadImage('samples/' + 'bag-18.png'));
     await page.evaluate((link) => { location.hash = link.slice(link.indexOf('#')); }, made.link);
-    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Shared link'), null, { timeout: TIMEOUT });
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Shared image'), null, { timeout: TIMEOUT });
     const pasted = await pageState(page);
     assert.deepEqual(pasted.analysis, made.analysis);
     assert.deepEqual(pasted.selection, made.selection);
