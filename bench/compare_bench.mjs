@@ -28,6 +28,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumCpu } from './chromium_cpu.mjs';
 // The e2e harness reads VITOPO_SITE when it is imported: imported in main().
 let harness;
 
@@ -62,10 +63,12 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-// One vitopo.compare(request) in the page: {ms, result}; with `watch`, also the
-// progress bar's states [done, total] seen while it ran.
-function timeCompare(page, request, watch = false) {
-  return page.evaluate(async ({ request, watch }) => {
+// One vitopo.compare(request) in the page: {ms, cpu, result}, cpu the CPU ms
+// of the page's worker threads meanwhile; with `watch`, also the progress
+// bar's states [done, total] seen while it ran.
+async function timeCompare(page, request, watch = false) {
+  const before = chromiumCpu(process.pid).workers;
+  const r = await page.evaluate(async ({ request, watch }) => {
     const bar = document.getElementById('progress');
     const seen = [];
     const poll = watch && bar ? setInterval(() => {
@@ -82,6 +85,7 @@ function timeCompare(page, request, watch = false) {
       if (poll) clearInterval(poll);
     }
   }, { request, watch });
+  return { ...r, cpu: chromiumCpu(process.pid).workers - before };
 }
 
 async function measure(o, page, c) {
@@ -89,20 +93,23 @@ async function measure(o, page, c) {
   const warm = await timeCompare(page, c.request, true);
   process.stderr.write(` warm-up ${(warm.ms / 1000).toFixed(1)} s`);
   const ms = [];
+  const cpu = [];
   let result = warm.result;
   if (c.limit && warm.ms > c.limit * 1000) {
     ms.push(warm.ms);  // too long to repeat: the warm-up is the one run
+    cpu.push(warm.cpu);
     process.stderr.write(` (over ${c.limit} s: not repeated)`);
   } else {
     for (let i = 0; i < o.runs; i++) {
       const r = await timeCompare(page, c.request);
       ms.push(r.ms);
+      cpu.push(r.cpu);
       result = r.result;
     }
   }
   process.stderr.write('\n');
   const progress = warm.progress;
-  return { ...c, ms, result, progress: { updates: progress.length, last: progress[progress.length - 1] ?? null } };
+  return { ...c, ms, cpu, result, progress: { updates: progress.length, last: progress[progress.length - 1] ?? null } };
 }
 
 function table(head, rows) {
@@ -198,6 +205,13 @@ async function main() {
     });
     table(['comparison', 'distance', 'distances', 'points per diagram', 'page ms', 'GUDHI ms', 'page/GUDHI (min)', 'max rel diff',
       'progress updates (warm-up)'], rows);
+    console.log('\nCPU time, min / median (page: its worker threads, from /proc in 10 ms ticks; GUDHI: the process):');
+    table(['comparison', 'distance', 'page CPU ms', 'GUDHI CPU ms', 'page/GUDHI (min)'], measured.map((m, k) => {
+      const g = gudhi.cases[k];
+      const pc = Math.min(...m.cpu), gc = Math.min(...g.gudhi_cpu_ms);
+      return [m.comparison, m.label, `${f(pc)} / ${f(median(m.cpu))}`, `${g.estimated ? '~' : ''}${f(gc)} / ${f(median(g.gudhi_cpu_ms))}`,
+        gc >= 100 ? f(pc / gc, 2) : 'too short'];
+    }));
     console.log('\nTargets (issue 11): head x head and image x image <= 2000 ms in the page; layer x layer pooled page/GUDHI <= 1.');
     fs.writeFileSync(path.join(o.work, 'results.json'), JSON.stringify({ shape, settings, threads, runs: o.runs,
       page: measured.map(({ result, ...m }) => m), gudhi }, null, 1));
