@@ -26,6 +26,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { chromiumCpu } from './chromium_cpu.mjs';
 // The e2e harness reads VITOPO_SITE when it is imported: imported in main().
 let harness;
 
@@ -184,52 +185,6 @@ async function workerThreads(page) {
   await worker.evaluate(workerHooks);
   const seen = await worker.evaluate(() => ({ isolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency }));
   return { worker, ...seen, threads: seen.isolated ? Math.max(1, Math.min(seen.cores || 1, 8)) : 1 };
-}
-
-// CPU time (ms) of Chromium's processes, from /proc: the renderer's web worker
-// threads (the analysis worker and its pthreads), the renderer's other threads
-// (its main thread and the rest), and every other Chromium process (the GPU
-// process draws the views with SwiftShader). On a shared, loaded machine CPU
-// time is what other work distorts least.
-const TICK_MS = 1000 / 100;  // USER_HZ
-function statOf(file) {
-  const text = fs.readFileSync(file, 'utf8');
-  const close = text.lastIndexOf(')');
-  const fields = text.slice(close + 2).split(' ');
-  return { comm: text.slice(text.indexOf('(') + 1, close), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) * TICK_MS };
-}
-// `root`: this node process; Chromium's processes are its descendants.
-function chromiumCpu(root) {
-  const children = new Map();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const { ppid } = statOf(`/proc/${name}/stat`);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(name));
-    } catch { /* gone */ }
-  }
-  const cpu = { workers: 0, renderer: 0, others: 0, threads: new Map() };  // threads: each worker thread's CPU
-  const visit = (pid) => {
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      const renderer = cmdline.includes('--type=renderer');
-      if (cmdline.split('\0')[0].includes('chromium')) for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-        try {
-          const t = statOf(`/proc/${pid}/task/${task}/stat`);
-          if (!renderer) cpu.others += t.cpu;
-          else if (t.comm.startsWith('DedicatedWorker')) {
-            cpu.workers += t.cpu;
-            cpu.threads.set(`${pid}/${task}`, t.cpu);
-          }
-          else cpu.renderer += t.cpu;
-        } catch { /* gone */ }
-      }
-    } catch { /* gone */ }
-    for (const child of children.get(pid) ?? []) visit(child);
-  };
-  visit(root);
-  return cpu;
 }
 
 // One whole process of `vitopo analyze`: wall ms (from here) and CPU ms (user + sys, /usr/bin/time).
