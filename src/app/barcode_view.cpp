@@ -70,6 +70,8 @@ void BarcodeView::show(const ViewInput& in, Intents& out) {
   ImDrawList* list = ImGui::GetWindowDrawList();
   list->AddRectFilled(axes.min, axes.max, colours::plot, 4);
   axes.draw_x_ticks(list);
+  list->AddText(ImVec2(axes.max.x - ImGui::CalcTextSize("scale ε →").x - 4, axes.max.y - ImGui::GetTextLineHeight() - 2),
+                colours::text_dim, "scale ε");
 
   // Row geometry: each dimension gets a band; a higher dimension (usually a
   // handful of bars beside T − 1 H0 bars) gets at least 40 % of H0's rows, so

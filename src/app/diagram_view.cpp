@@ -59,6 +59,9 @@ void DiagramView::show(const ViewInput& in, Intents& out) {
   const ImVec2 infinity_size = ImGui::CalcTextSize("∞");
   list->AddText(ImVec2(axes.min.x - infinity_size.x - 6, infinity_y - infinity_size.y * 0.5f), colours::text_dim, "∞");
   list->AddText(ImVec2(axes.max.x - ImGui::CalcTextSize("birth").x, axes.max.y + bottom - 4), colours::text_dim, "birth");
+  list->AddText(ImVec2(axes.min.x + 4, axes.min.y + 2), colours::text_dim, "death");
+  // Bars alive at ε lie in the shaded corner: born by ε, dying after it.
+  list->AddText(ImVec2(axes.min.x + 4, axes.min.y + 2 + ImGui::GetTextLineHeight()), IM_COL32(255, 214, 102, 150), "shaded: alive at ε");
 
   ImGui::SetCursorScreenPos(ImVec2(axes.min.x, infinity_y - 8));
   ImGui::InvisibleButton("diagram", ImVec2(side, axes.max.y - infinity_y + 8));

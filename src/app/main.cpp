@@ -37,6 +37,7 @@
 #include "layer_evolution_view.hpp"
 #include "matching_view.hpp"
 #include "palette.hpp"
+#include "panel_help.hpp"
 #include "panels.hpp"
 #include "render/canvas_pass.hpp"
 #include "settings_view.hpp"
@@ -102,6 +103,27 @@ void follow_canvas_size() {
   if (want_w != w || want_h != h) SDL_SetWindowSize(window, want_w, want_h);
 }
 
+// The "?" at the right of a panel's title bar: its plain explanation on hover
+// (or click, for touch screens).
+void show_help_button(const std::string& title, const char* id, ImVec2 position, ImVec2 size) {
+  const std::string_view help = panel_help(id);
+  if (help.empty()) return;
+  ImGui::Begin(title.c_str());  // the panel's own window, once more this frame
+  const float h = ImGui::GetFrameHeight();
+  const ImVec2 keep = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorScreenPos(ImVec2(position.x + size.x - h - 4, position.y + 2));
+  ImGui::PushID(id);
+  ImGui::SmallButton("?");
+  ImGui::PopID();
+  if (ImGui::IsItemHovered() || ImGui::IsItemActive()) {
+    ImGui::BeginTooltip();
+    ImGui::TextUnformatted(help.data(), help.data() + help.size());
+    ImGui::EndTooltip();
+  }
+  ImGui::SetCursorScreenPos(keep);
+  ImGui::End();
+}
+
 // The views of the current image, each an instance of its own.
 struct Views {
   ImageView image{"Image"};
@@ -146,6 +168,7 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
     if (std::find(hidden.begin(), hidden.end(), id) != hidden.end()) return;  // a lesson hides it
     place_next_panel(id, view.title(), position, size);
     view.show(in, out);
+    show_help_button(view.title(), id, position, size);
   };
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   const float bar_h = ImGui::GetFrameHeight() + 12;

@@ -25,25 +25,57 @@ void SkeletonView::show(const ViewInput& in, Intents& out) {
     return;
   }
 
-  // Controls: play, ε, layout.
+  // Controls: step back, play, step forward, ε (its value beside the slider,
+  // never under the handle), speed, loop, the layout; and, with a bar
+  // selected, ε to its birth or death.
+  const double step = head.scale_limit / 100;
+  const auto set_epsilon = [&](double e) { out.raise({.kind = IntentKind::SetEpsilon, .epsilon = std::clamp(e, 0.0, head.scale_limit)}); };
+  if (ImGui::ArrowButton("##back", ImGuiDir_Left)) set_epsilon(state.scale.epsilon - step);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("ε one step down (or ← with the canvas focused)");
+  ImGui::SameLine(0, 2);
   if (ImGui::Button(state.scale.playing ? "Pause" : "Play", ImVec2(ImGui::CalcTextSize("Pause").x + 18, 0))) {
     const bool play = !state.scale.playing;
     if (play && state.scale.epsilon >= head.scale_limit * 0.999) out.raise({.kind = IntentKind::SetEpsilon, .epsilon = 0});
     out.raise({.kind = IntentKind::Play, .flag = play});
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("sweep ε from 0 to %.4f", head.scale_limit);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("sweep ε from 0 to %.4f (Space)", head.scale_limit);
+  ImGui::SameLine(0, 2);
+  if (ImGui::ArrowButton("##forward", ImGuiDir_Right)) set_epsilon(state.scale.epsilon + step);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("ε one step up (or →)");
   ImGui::SameLine();
   const float layout_w = ImGui::CalcTextSize("Patch grid").x + 40;
-  ImGui::SetNextItemWidth(std::max(80.0f, ImGui::GetContentRegionAvail().x - layout_w - 8));
+  const float value_w = ImGui::CalcTextSize("ε = 0.0000").x + 8;
+  ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x - layout_w - value_w - 16));
   float epsilon = float(state.scale.epsilon);
-  if (ImGui::SliderFloat("##epsilon", &epsilon, 0.0f, float(head.scale_limit), "ε = %.4f")) {
-    out.raise({.kind = IntentKind::SetEpsilon, .epsilon = double(epsilon)});
-  }
+  if (ImGui::SliderFloat("##epsilon", &epsilon, 0.0f, float(head.scale_limit), "")) set_epsilon(double(epsilon));
+  ImGui::SameLine();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::epsilon), "ε = %.4f", state.scale.epsilon);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(layout_w);
   const char* names[] = {"Patch grid", "MDS", "Force"};
   int chosen = int(arrangement);
   if (ImGui::Combo("##layout", &chosen, names, 3)) arrangement = Arrangement(chosen);
+
+  static const double speeds[] = {24, 12, 6, 3};
+  static const char* speed_names[] = {"slow", "calm", "normal", "fast"};
+  int speed = 2;
+  for (int k = 0; k < 4; ++k)
+    if (std::abs(state.scale.play_seconds - speeds[k]) < 1e-9) speed = k;
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("normal").x + 36);
+  if (ImGui::Combo("##speed", &speed, speed_names, 4))
+    out.raise({.kind = IntentKind::SetPlayback, .flag = state.scale.loop, .play_seconds = speeds[speed]});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("play speed: one sweep in %.0f s", state.scale.play_seconds);
+  ImGui::SameLine();
+  bool loop = state.scale.loop;
+  if (ImGui::Checkbox("loop", &loop)) out.raise({.kind = IntentKind::SetPlayback, .flag = loop, .play_seconds = state.scale.play_seconds});
+  if (const vitopo::Bar* bar = head.bar(state.selection.bar)) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("ε to its birth")) set_epsilon(bar->birth);
+    if (std::isfinite(bar->death)) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("ε to its death")) set_epsilon(bar->death);
+    }
+  }
 
   const vitopo::Skeleton& skeleton = head.skeleton;
   const vitopo::Layout& layout = arrangement == Arrangement::PatchGrid ? head.grid_layout

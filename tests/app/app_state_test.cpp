@@ -321,3 +321,24 @@ TEST_CASE("the layer profile is the core's summaries laid out by layer, with the
   const LayerProfile bars = layer_profile(e->analysis, LayerQuantity::Bars, 1, 0);
   CHECK(bars.value[0][0] == double(e->analysis.find(0, 0)->persistence.barcodes[1].bars.size()));
 }
+
+TEST_CASE("play at another speed, and in a loop that starts again from 0") {
+  AppState state = state_with(entry_of(1, 4));
+  HeadFocus focus;
+  std::uint64_t seen = 0;
+  const HeadDetails& head = focus.update(state.workspace.current_shared(), grid, grid, true, want(0, 0));
+  settle_scale(state, head, 0, seen);
+  apply(state, {.kind = IntentKind::SetPlayback, .flag = true, .play_seconds = 12});
+  CHECK(state.scale.play_seconds == 12);
+  CHECK(state.scale.loop);
+  apply(state, {.kind = IntentKind::SetEpsilon, .epsilon = 0.0});
+  apply(state, {.kind = IntentKind::Play, .flag = true});
+  settle_scale(state, head, 3, seen);  // a quarter of the sweep
+  CHECK(state.scale.epsilon == doctest::Approx(head.scale_limit / 4));
+  settle_scale(state, head, 12, seen);  // past the end: again from 0, still playing
+  CHECK(state.scale.epsilon == 0);
+  CHECK(state.scale.playing);
+  apply(state, {.kind = IntentKind::SetPlayback, .flag = false, .play_seconds = -1});  // a bad speed is ignored
+  CHECK(state.scale.play_seconds == 12);
+  CHECK(!state.scale.loop);
+}

@@ -44,6 +44,11 @@ void apply(AppState& state, const Intent& intent) {
       s.hovered_token = intent.token;
       s.hovered_bar = intent.bar;
       return;
+    case IntentKind::SetPlayback:
+      if (std::isfinite(intent.play_seconds) && intent.play_seconds > 0)
+        state.scale.play_seconds = std::clamp(intent.play_seconds, 0.5, 120.0);
+      state.scale.loop = intent.flag;
+      return;
     case IntentKind::Arrange:
       if (intent.arrangement >= 0 && intent.arrangement < arrangement_count)
         state.arrangement = Arrangement(intent.arrangement);
@@ -109,8 +114,8 @@ void settle_scale(AppState& state, const HeadDetails& head, double seconds, std:
   if (scale.playing) {
     scale.epsilon += head.scale_limit * seconds / std::max(0.5, scale.play_seconds);
     if (scale.epsilon >= head.scale_limit) {
-      scale.epsilon = head.scale_limit;
-      scale.playing = false;
+      scale.epsilon = scale.loop ? 0.0 : head.scale_limit;
+      scale.playing = scale.loop;
     }
   }
   scale.epsilon = std::clamp(scale.epsilon, 0.0, head.scale_limit);

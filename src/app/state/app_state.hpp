@@ -57,6 +57,7 @@ struct Scale {
   bool user_set = false;
   bool playing = false;
   double play_seconds = 6;     // one sweep from 0 to the head's scale limit
+  bool loop = false;           // start again from 0 at the end of a sweep
 };
 
 // A sample of the gallery, as the page announces it.

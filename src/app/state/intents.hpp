@@ -30,6 +30,7 @@ enum class IntentKind : int {
   Play,            // flag: start or stop sweeping ε
   Hover,           // token and bar under the mouse this frame (either may be none)
   Arrange,         // arrangement: which views fill the canvas beside the image
+  SetPlayback,     // play_seconds (one sweep), flag: loop
   // The page's: they leave the app through the bridge.
   Compare,         // slot, key, request: a comparison the views want (web/comparisons.mjs)
   CancelComparison,  // slot
@@ -53,6 +54,7 @@ struct Intent {
   int token = -1;
   int sample = -1;
   int arrangement = 0;
+  double play_seconds = 0;
   vitopo::AnalysisSettings settings;
   std::string slot, key, request;  // Compare: the slot it fills, its key, the request (JSON text)
 };
