@@ -106,6 +106,24 @@ TEST_CASE("the views' per-head data is the worker's: its bars, and the matrix th
     }
 }
 
+TEST_CASE("the views' grid of a model with two prefix tokens puts patch (r, c) at point 2 + r·cols + c") {
+  vitopo::AnalysisSettings settings;
+  // DeiT: CLS, a distillation token, then 14 × 14 patches: 198 points.
+  const vitopo::PatchGrid deit = patch_grid(14, 14, true, settings, 198);
+  CHECK(deit.points() == 198);
+  CHECK_FALSE(deit.cell(1).has_value());
+  CHECK(*deit.cell(2) == std::make_pair(0, 0));
+  CHECK(*deit.cell(2 + 14 * 3 + 5) == std::make_pair(3, 5));
+  // CLS dropped: the distillation token is point 0, patch (0, 0) point 1.
+  settings.drop_cls = true;
+  const vitopo::PatchGrid dropped = patch_grid(14, 14, true, settings, 197);
+  CHECK_FALSE(dropped.cell(0).has_value());
+  CHECK(*dropped.cell(1) == std::make_pair(0, 0));
+  // CLS alone, as before.
+  settings.drop_cls = false;
+  CHECK(*patch_grid(14, 14, true, settings, 197).cell(1) == std::make_pair(0, 0));
+}
+
 TEST_CASE("a selected H1 bar's cycle is a cycle of edges born by the bar's birth") {
   const auto entry = entry_of(1, 3);
   HeadFocus focus;
