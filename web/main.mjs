@@ -6,6 +6,7 @@ import { CoreModule } from './core.mjs';
 import { AnalysisClient } from './analysis_client.mjs';
 import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
 import { attachImageInputs, buildGallery } from './image_input.mjs';
+import { Gallery } from './gallery.mjs';
 import { Pipeline } from './pipeline.mjs';
 import { installPageApi } from './page_api.mjs';
 import { ShareLinks, linkInUrl } from './share_link.mjs';
@@ -70,7 +71,10 @@ async function boot() {
   status.working('starting');
   const core = await CoreModule.instantiate(createVitopoCore);
   const views = await startViews(core);
-  const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status });
+  // The gallery offers its samples only to a model they suit (set once the list is read).
+  let offerSamplesTo = () => {};
+  const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status,
+    onModel: (spec) => offerSamplesTo(spec) });
   const links = new ShareLinks({ pipeline, status, views });
   installPageApi(pipeline, ready, links);
 
@@ -87,9 +91,14 @@ async function boot() {
   });
   document.getElementById('cancel').addEventListener('click', () => pipeline.cancel());
 
-  const samples = await buildGallery(document.getElementById('gallery'), SAMPLES,
+  const allSamples = await buildGallery(document.getElementById('gallery'), SAMPLES,
     (url, sample) => quiet(pipeline.loadImage(url, { sampleLabel: sample.label ?? -1 })));
-  views.setSamples(samples.map((s) => ({ name: s.name ?? s.file, label: s.label ?? -1 })));
+  const gallery = new Gallery(document.getElementById('gallery'), allSamples.input, allSamples.buttons);
+  let samples = [];  // the samples the current model is offered (the views' list too)
+  offerSamplesTo = (spec) => {
+    samples = gallery.showFor(spec) ? allSamples : [];
+    views.setSamples(samples.map((s) => ({ name: s.name ?? s.file, label: s.label ?? -1 })));
+  };
 
   pollIntents(pipeline, {
     reanalyse: (intent) => quiet(pipeline.reanalyse(intent.settings)),

@@ -11,11 +11,12 @@ import { shareLinkError } from './share_link.mjs';
 import { Workspace } from './workspace.mjs';
 
 export class Pipeline {
-  constructor({ core, analysis, views, status }) {
+  constructor({ core, analysis, views, status, onModel = () => {} }) {
     this.core = core;          // CoreModule on the main thread
     this.analysis = analysis;  // AnalysisClient (the worker)
     this.views = views;        // AppBridge or NoViews
     this.status = status;      // StatusArea
+    this.onModel = onModel;    // called with the spec whenever the current model changes
     this.model = null;         // {session, spec, name, fingerprint}
     this.workspace = new Workspace();
     this.settings = core.defaultSettings();
@@ -116,7 +117,10 @@ export class Pipeline {
   // entry id, when given) and hands it to the views, once.
   #commit(model, result, { replaces = 0 } = {}) {
     const modelChanged = this.model !== model;
-    if (modelChanged) this.views.setModel(model.spec);
+    if (modelChanged) {
+      this.views.setModel(model.spec);
+      this.onModel(model.spec);
+    }
     const entry = {
       name: result.name, model: { fingerprint: model.fingerprint, name: this.#modelName(model) },
       sampleLabel: result.sampleLabel ?? -1, image: result.image, input: result.input, attention: result.attention,
@@ -182,6 +186,7 @@ export class Pipeline {
         if (this.model) this.model.session.release();
         this.model = model;
         this.views.setModel(model.spec);
+        this.onModel(model.spec);
         this.status.clearError();
         this.status.info(`Model ${name} loaded.`);
         return model.spec;
