@@ -104,9 +104,12 @@ def read_state_dict(path):
     if path.endswith(".safetensors"):
         return read_safetensors(path)
     try:
-        obj = torch.load(path, map_location="cpu")
+        # weights_only: tensors and containers only, so a pickle cannot run code here
+        obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:  # noqa: BLE001 - any unreadable file gets the same sentence
-        raise ConvertError(f"{path}: not a PyTorch state dict torch.load can read ({type(e).__name__}: {e})")
+        raise ConvertError(f"{path}: not a PyTorch state dict that torch.load can read as plain tensors "
+                           f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
+                           "save the bare state dict, or use model.safetensors")
     for key in ("state_dict", "model", "model_ema"):  # training checkpoints wrap the weights
         if isinstance(obj, dict) and key in obj and isinstance(obj[key], dict):
             obj = obj[key]
