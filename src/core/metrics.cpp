@@ -90,7 +90,8 @@ double js_divergence(std::span<const double> p, std::span<const double> q) {
 // The choice needs a lower bound of JS that is cheap and safe: per
 // coordinate, φ(t)/(2(1 − √(1 − t²))) lies in [ln 2, 1], so
 // JS ∈ [ln 2 · H², H²] with H² = 1 − Σ √p √q the squared Hellinger distance,
-// a dot product of rows of √x. A pair is far when ln 2 · H² >= 0.03.
+// a dot product of rows of √x. A pair is far when ln 2 · H² >= 0.03; two rows
+// near the uniform distribution are close without it (bound below).
 // Near-uniform attention, whose pairs are all close, so costs about what
 // peaked attention does, and no pair is computed twice.
 //
@@ -305,13 +306,17 @@ template <int W>
 // Rows of one head, padded: the distributions, x log x and √x of each.
 struct PaddedRows {
   const double *x, *xlogx, *root;
-  std::size_t n, stride;
+  std::size_t n, width, stride;  // rows, coordinates, coordinates with padding
 };
 
 // Which form a pair takes (see the method above): JS >= ln 2 · H², H² = 1 − Σ √p √q
 // the squared Hellinger distance, so a pair with ln 2 · H² >= 0.03 is far enough
-// for the difference of entropies.
-constexpr double far_hellinger2 = 0.03 / 0.69314718055994530942;
+// for the difference of entropies. Before that dot product, a bound with no
+// work per pair: JS(p, q) = H(m) − ½H(p) − ½H(q) <= ½ (K_p + K_q), with
+// K = log k − H the divergence from the uniform distribution on the k
+// coordinates (H(m) <= log k), so two near-uniform rows are close at once.
+constexpr double far_js = 0.03;
+constexpr double far_hellinger2 = far_js / 0.69314718055994530942;
 
 // D[i n + j] = JS(row i, row j) for j < i (the upper triangle of a
 // column-major matrix).
@@ -320,12 +325,16 @@ template <int W>
   const std::size_t stride = r.stride;
   // With the same logarithm as Σ m log m, so that its rounding, alike for
   // alike arguments, cancels in the difference.
-  std::vector<double> half_entropy(r.n);
-  for (std::size_t i = 0; i < r.n; ++i) half_entropy[i] = 0.5 * sum_x_log_x<W>(r.x + i * stride, nullptr, stride);
+  std::vector<double> half_entropy(r.n), from_uniform(r.n);
+  for (std::size_t i = 0; i < r.n; ++i) {
+    half_entropy[i] = 0.5 * sum_x_log_x<W>(r.x + i * stride, nullptr, stride);
+    from_uniform[i] = std::log(double(r.width)) + 2 * half_entropy[i];
+  }
   for (std::size_t i = 0; i < r.n; ++i)
     for (std::size_t j = 0; j < i; ++j) {
       const double *p = r.x + i * stride, *q = r.x + j * stride;
-      const double hellinger2 = 1 - dot<W>(r.root + i * stride, r.root + j * stride, stride);
+      const bool surely_close = from_uniform[i] + from_uniform[j] < 2 * far_js;
+      const double hellinger2 = surely_close ? 0.0 : 1 - dot<W>(r.root + i * stride, r.root + j * stride, stride);
       D[i * r.n + j] = hellinger2 >= far_hellinger2
                            ? half_entropy[i] + half_entropy[j] - sum_x_log_x<W>(p, q, stride)
                            : 0.25 * close_js_times4<W>(p, q, r.xlogx + i * stride, r.xlogx + j * stride, stride);
@@ -380,7 +389,7 @@ Eigen::MatrixXd js_divergences(const DistributionMatrix& P) {
       root[i * stride + k] = std::sqrt(v);
     }
   Eigen::MatrixXd D = Eigen::MatrixXd::Zero(Eigen::Index(n), Eigen::Index(n));
-  kernel.run({x.data(), xlogx.data(), root.data(), n, stride}, D.data());
+  kernel.run({x.data(), xlogx.data(), root.data(), n, width, stride}, D.data());
   for (std::size_t i = 0; i < n; ++i)  // the kernel filled D(j, i) for j < i (column-major: D.data()[j + i n])
     for (std::size_t j = 0; j < i; ++j)
       D(Eigen::Index(i), Eigen::Index(j)) = D(Eigen::Index(j), Eigen::Index(i)) =
