@@ -70,13 +70,15 @@ double js_divergence(std::span<const double> p, std::span<const double> q) {
 // every pair, however close.
 //
 // Each pair takes one of two forms, chosen before it is computed:
-// - far pairs, JS >= 0.03: the difference of entropies,
+// - far pairs, JS >= 0.01 (distance >= 0.1): the difference of entropies,
 //   JS = ½ Σ p log p + ½ Σ q log q − Σ m log m,  m = (p + q)/2,
 //   with Σ p log p once per token, so a pair costs one logarithm per
 //   coordinate. Its absolute error is a few ulps of the entropies (≈ 1e-15
-//   for 200 tokens), so a few 1e-14 relative at most when JS >= 0.03 (the
-//   rounding of the logarithm, alike for alike arguments, cancels between
-//   the entropies and Σ m log m only if all three use the same logarithm).
+//   for 200 tokens), so at most ~2e-13 relative in the divergence (1e-13 in
+//   the distance) when JS >= 0.01, the worst case being near-uniform rows,
+//   whose entropies are largest (the rounding of the logarithm, alike for
+//   alike arguments, cancels between the entropies and Σ m log m only if all
+//   three use the same logarithm).
 // - close pairs: the cancellation-free sum of the term-by-term reference
 //   above, Σ_k s φ(t)/4, s = p_k + q_k, t = (p_k − q_k)/s, lane by lane:
 //     |t| <= ½:  s φ(t) = s w g(w), w = t², g(w) = φ(t)/t² = Σ_{j>=1} w^{j−1}/(j(2j−1)),
@@ -90,10 +92,11 @@ double js_divergence(std::span<const double> p, std::span<const double> q) {
 // The choice needs a lower bound of JS that is cheap and safe: per
 // coordinate, φ(t)/(2(1 − √(1 − t²))) lies in [ln 2, 1], so
 // JS ∈ [ln 2 · H², H²] with H² = 1 − Σ √p √q the squared Hellinger distance,
-// a dot product of rows of √x. A pair is far when ln 2 · H² >= 0.03; two rows
+// a dot product of rows of √x. A pair is far when ln 2 · H² >= 0.01; two rows
 // near the uniform distribution are close without it (bound below).
 // Near-uniform attention, whose pairs are all close, so costs about what
-// peaked attention does, and no pair is computed twice.
+// peaked attention does. (Only a pair of peaked rows that turns out close is
+// computed twice: it costs less than a dot product for every peaked pair.)
 //
 // The logarithm (2 doubles per vector: SSE2 natively, simd128 in wasm; 4 or
 // 8 natively when the processor has AVX2 or AVX-512; through the compilers'
@@ -310,13 +313,18 @@ struct PaddedRows {
 };
 
 // Which form a pair takes (see the method above): JS >= ln 2 · H², H² = 1 − Σ √p √q
-// the squared Hellinger distance, so a pair with ln 2 · H² >= 0.03 is far enough
+// the squared Hellinger distance, so a pair with ln 2 · H² >= 0.01 is far enough
 // for the difference of entropies. Before that dot product, a bound with no
 // work per pair: JS(p, q) = H(m) − ½H(p) − ½H(q) <= ½ (K_p + K_q), with
 // K = log k − H the divergence from the uniform distribution on the k
 // coordinates (H(m) <= log k), so two near-uniform rows are close at once.
-constexpr double far_js = 0.03;
+// Peaked rows (attention that is far from uniform), K_p + K_q above `peaked`,
+// are nearly all far apart: for them the far form comes first, and the rare
+// pair it finds close is then computed in the close form (the dot product
+// would cost more than those few).
+constexpr double far_js = 0.01;
 constexpr double far_hellinger2 = far_js / 0.69314718055994530942;
+constexpr double peaked = 1.0;
 
 // D[i n + j] = JS(row i, row j) for j < i (the upper triangle of a
 // column-major matrix).
@@ -333,11 +341,20 @@ template <int W>
   for (std::size_t i = 0; i < r.n; ++i)
     for (std::size_t j = 0; j < i; ++j) {
       const double *p = r.x + i * stride, *q = r.x + j * stride;
-      const bool surely_close = from_uniform[i] + from_uniform[j] < 2 * far_js;
-      const double hellinger2 = surely_close ? 0.0 : 1 - dot<W>(r.root + i * stride, r.root + j * stride, stride);
-      D[i * r.n + j] = hellinger2 >= far_hellinger2
-                           ? half_entropy[i] + half_entropy[j] - sum_x_log_x<W>(p, q, stride)
-                           : 0.25 * close_js_times4<W>(p, q, r.xlogx + i * stride, r.xlogx + j * stride, stride);
+      const double *xp = r.xlogx + i * stride, *xq = r.xlogx + j * stride;
+      const double from_uniform_sum = from_uniform[i] + from_uniform[j];
+      double js;
+      if (from_uniform_sum < 2 * far_js) {  // two near-uniform rows: surely close
+        js = 0.25 * close_js_times4<W>(p, q, xp, xq, stride);
+      } else if (from_uniform_sum < peaked) {  // diffuse rows: close or far, the dot product says
+        const double hellinger2 = 1 - dot<W>(r.root + i * stride, r.root + j * stride, stride);
+        js = hellinger2 >= far_hellinger2 ? half_entropy[i] + half_entropy[j] - sum_x_log_x<W>(p, q, stride)
+                                          : 0.25 * close_js_times4<W>(p, q, xp, xq, stride);
+      } else {  // peaked rows: nearly always far, so the far form first
+        js = half_entropy[i] + half_entropy[j] - sum_x_log_x<W>(p, q, stride);
+        if (js < far_js) js = 0.25 * close_js_times4<W>(p, q, xp, xq, stride);
+      }
+      D[i * r.n + j] = js;
     }
 }
 

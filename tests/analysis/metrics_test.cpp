@@ -136,12 +136,16 @@ double worst_relative_to_reference(const DistributionMatrix& P) {
   return worst;
 }
 
-TEST_CASE("pairwise JS of near-uniform rows equals the term-by-term reference to 1e-13 relative") {
+TEST_CASE("pairwise JS of near-uniform rows equals the term-by-term reference to 2e-13 relative") {
   // 197 tokens (not a multiple of any vector width: padding), spreads from
-  // the 0.25 and 0.1 down to rows a few ulps apart.
+  // the 0.25 and 0.1 down to rows a few ulps apart. The pairs at JS
+  // just above 0.01 (spread 0.25) are the far form's worst case: entropies of
+  // near-uniform rows are largest, its absolute error a few 1e-16 of them.
+  // Closer pairs (all of spread 0.1 and below) come from the cancellation-free
+  // form and hold 1e-13.
   for (double spread : {0.5, 0.25, 0.1, 0.01, 1e-4, 1e-7}) {
     CAPTURE(spread);
-    CHECK(worst_relative_to_reference(near_uniform(48, 197, spread, 5)) < 1e-13);
+    CHECK(worst_relative_to_reference(near_uniform(48, 197, spread, 5)) < (spread >= 0.25 ? 2e-13 : 1e-13));
   }
   // Near-uniform rows mixed with peaked ones, and with exact zeros: far and
   // close pairs in one matrix, and close pairs with a few very unequal
