@@ -318,13 +318,14 @@ struct PaddedRows {
 // work per pair: JS(p, q) = H(m) − ½H(p) − ½H(q) <= ½ (K_p + K_q), with
 // K = log k − H the divergence from the uniform distribution on the k
 // coordinates (H(m) <= log k), so two near-uniform rows are close at once.
-// Peaked rows (attention that is far from uniform), K_p + K_q above `peaked`,
-// are nearly all far apart: for them the far form comes first, and the rare
-// pair it finds close is then computed in the close form (the dot product
-// would cost more than those few).
+// Rows with K_p + K_q >= `peaked` (the bound above JS at least twice the
+// threshold: peaked attention, and near-uniform rows of some spread) are
+// nearly all far apart: for them the far form comes first, and the rare pair
+// it finds close is then computed in the close form (the dot product would
+// cost more than those few). Between the two bounds the dot product decides.
 constexpr double far_js = 0.01;
 constexpr double far_hellinger2 = far_js / 0.69314718055994530942;
-constexpr double peaked = 1.0;
+constexpr double peaked = 4 * far_js;
 
 // D[i n + j] = JS(row i, row j) for j < i (the upper triangle of a
 // column-major matrix).

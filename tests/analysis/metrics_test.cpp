@@ -158,7 +158,7 @@ TEST_CASE("pairwise JS of near-uniform rows equals the term-by-term reference to
     P(i, (i + 7) % 61) = 0;
     P.row(i) /= P.row(i).sum();
   }
-  CHECK(worst_relative_to_reference(P) < 1e-13);
+  CHECK(worst_relative_to_reference(P) < 2e-13);  // near-uniform pairs just above 0.01, as above
 }
 
 TEST_CASE("every metric gives a symmetric, finite, non-negative matrix with a zero diagonal") {
