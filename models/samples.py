@@ -81,6 +81,8 @@ def main():
         "note": "light items on a black background, 28x28, as the model was trained; the first two "
                 "test images of each class that the default model classifies correctly",
         "labels": LABELS,
+        # The models these samples suit (the page offers them only to such models).
+        "input": {"channels": 1, "height": 28, "width": 28},
         "samples": entries,
         "passed_over": passed_over,
     }

@@ -13,7 +13,7 @@ apt_packages=(
   libssl-dev zlib1g-dev
   ripser
   clang-14 libclang-rt-14-dev
-  python3-numpy python3-scipy python3-gudhi python3-torch python3-onnx python3-pot python3-networkx
+  python3-numpy python3-scipy python3-gudhi python3-torch python3-onnx python3-pot python3-networkx python3-torchvision
   libopenblas0-serial dataset-fashion-mnist
   chromium
   fonts-roboto-unhinted

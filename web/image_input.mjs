@@ -179,11 +179,14 @@ export function attachImageInputs({ picker, dropTarget, onFile }) {
 }
 
 // Fills the gallery element with the samples listed in samples.json; clicking
-// one calls onSample(url, sample).
+// one calls onSample(url, sample). The list's `input` (the models it suits) is
+// kept on the returned array as `samples.input`, and its buttons as `samples.buttons`.
 export async function buildGallery(gallery, samplesUrl, onSample) {
   const response = await fetch(samplesUrl);
   if (!response.ok) throw new Error(`Could not load the sample list ${samplesUrl}: HTTP ${response.status}`);
-  const samples = normaliseSamples(await response.json());
+  const json = await response.json();
+  const samples = normaliseSamples(json);
+  const buttons = [];
   for (const sample of samples) {
     const url = new URL(sample.file, new URL(samplesUrl, location.href)).href;
     const button = document.createElement('button');
@@ -199,8 +202,10 @@ export async function buildGallery(gallery, samplesUrl, onSample) {
     button.append(img);
     button.addEventListener('click', () => onSample(url, sample));
     gallery.append(button);
+    buttons.push(button);
   }
-  return samples.map((s) => ({ ...s, url: new URL(s.file, new URL(samplesUrl, location.href)).href }));
+  const list = samples.map((s) => ({ ...s, url: new URL(s.file, new URL(samplesUrl, location.href)).href }));
+  return Object.assign(list, { input: Array.isArray(json) ? null : json.input ?? null, buttons });
 }
 
 // samples.json lists {file, label, ...}; accept a bare list or {samples: [...]},

@@ -9,6 +9,7 @@ import { Notices } from './notices.mjs';
 import { Tour } from './tour.mjs';
 import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
 import { attachImageInputs, buildGallery } from './image_input.mjs';
+import { Gallery } from './gallery.mjs';
 import { Pipeline } from './pipeline.mjs';
 import { installPageApi } from './page_api.mjs';
 import { ShareLinks, linkInUrl } from './share_link.mjs';
@@ -85,7 +86,10 @@ async function boot() {
   status.working('starting');
   const core = await CoreModule.instantiate(createVitopoCore);
   const views = await startViews(core);
-  const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status });
+  // The gallery offers its samples only to a model they suit (set once the list is read).
+  let offerSamplesTo = () => {};
+  const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status,
+    onModel: (spec) => offerSamplesTo(spec) });
   const links = new ShareLinks({ pipeline, status, views });
   const comparisons = new Comparisons({ pipeline, status });
   const notices = new Notices({ core });
@@ -118,9 +122,14 @@ async function boot() {
   document.getElementById('cancel').addEventListener('click', () => pipeline.cancel());
   attachExportMenu(document.getElementById('export-menu'), window.vitopo);
 
-  const samples = await buildGallery(document.getElementById('gallery'), SAMPLES,
+  const allSamples = await buildGallery(document.getElementById('gallery'), SAMPLES,
     (url, sample) => quiet(pipeline.loadImage(url, { sampleLabel: sample.label ?? -1 })));
-  views.setSamples(samples.map((s) => ({ name: s.name ?? s.file, label: s.label ?? -1 })));
+  const gallery = new Gallery(document.getElementById('gallery'), allSamples.input, allSamples.buttons);
+  let samples = [];  // the samples the current model is offered (the views' list too)
+  offerSamplesTo = (spec) => {
+    samples = gallery.showFor(spec) ? allSamples : [];
+    views.setSamples(samples.map((s) => ({ name: s.name ?? s.file, label: s.label ?? -1 })));
+  };
 
   const loadSample = (sample, load) => samples[sample] && quiet(load(samples[sample].url, { sampleLabel: samples[sample].label ?? -1 }));
   const pickerB = Object.assign(document.createElement('input'), { type: 'file', accept: 'image/*' });

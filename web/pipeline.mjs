@@ -12,11 +12,12 @@ import { Workspace } from './workspace.mjs';
 import { sha256Hex } from './export.mjs';
 
 export class Pipeline {
-  constructor({ core, analysis, views, status }) {
+  constructor({ core, analysis, views, status, onModel = () => {} }) {
     this.core = core;          // CoreModule on the main thread
     this.analysis = analysis;  // AnalysisClient (the worker)
     this.views = views;        // AppBridge or NoViews
     this.status = status;      // StatusArea
+    this.onModel = onModel;    // called with the spec whenever the current model changes
     this.model = null;         // {session, spec, name, fingerprint}
     this.workspace = new Workspace();
     this.settings = core.defaultSettings();
@@ -125,7 +126,10 @@ export class Pipeline {
   // becomes image B rather than the current image.
   #commit(model, result, { replaces = 0, asB = false } = {}) {
     const modelChanged = this.model !== model;
-    if (modelChanged) this.views.setModel(model.spec);
+    if (modelChanged) {
+      this.views.setModel(model.spec);
+      this.onModel(model.spec);
+    }
     const entry = {
       name: result.name, model: { fingerprint: model.fingerprint, name: this.#modelName(model) },
       sampleLabel: result.sampleLabel ?? -1, image: result.image, input: result.input, attention: result.attention,
@@ -199,6 +203,7 @@ export class Pipeline {
         if (this.model) this.model.session.release();
         this.model = model;
         this.views.setModel(model.spec);
+        this.onModel(model.spec);
         this.status.clearError();
         this.status.info(`Model ${name} loaded.`);
         return model.spec;

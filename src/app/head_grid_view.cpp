@@ -8,6 +8,7 @@
 
 #include "palette.hpp"
 #include "panels.hpp"
+#include "app/state/head_grid_layout.hpp"
 
 namespace vitopo::app {
 
@@ -73,49 +74,53 @@ void HeadGridView::show(const ViewInput& in, Intents& out) {
 
   // Cells as large as fit, square, with the layer labels on the left and the
   // head labels (h0, h1, ...) on top: lower case, so they never read as H0, H1.
+  // Every cell always fits; labels are thinned when cells are narrower than they are.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float label_w = ImGui::CalcTextSize("L00").x + 8, label_h = ImGui::GetTextLineHeight() + 4;
-  const float cell = std::max(8.0f, std::min((avail.x - label_w) / heads, (avail.y - label_h) / layers));
+  char text[32];
+  std::snprintf(text, sizeof text, "L%d", layers - 1);
+  const float label_w = std::max(ImGui::CalcTextSize(text).x, ImGui::CalcTextSize("L00").x) + 8;
+  const float label_h = ImGui::GetTextLineHeight() + 4;
+  std::snprintf(text, sizeof text, "h%d", heads - 1);
+  const HeadGridLayout g = head_grid_layout(avail.x, avail.y, label_w, label_h, ImGui::CalcTextSize(text).x,
+                                            ImGui::GetTextLineHeight(), layers, heads);
+  const float cell_w = g.cell_w, cell_h = g.cell_h;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 grid_min(origin.x + label_w, origin.y + label_h);
   ImDrawList* list = ImGui::GetWindowDrawList();
-  char text[32];
-  for (int h = 0; h < heads; ++h) {
+  for (int h = 0; h < heads; h += g.head_label_every) {
     std::snprintf(text, sizeof text, "h%d", h);
     const ImVec2 size = ImGui::CalcTextSize(text);
-    if (size.x < cell) list->AddText(ImVec2(grid_min.x + (h + 0.5f) * cell - size.x * 0.5f, origin.y), colours::text_dim, text);
+    list->AddText(ImVec2(grid_min.x + (h + 0.5f) * cell_w - size.x * 0.5f, origin.y), colours::text_dim, text);
   }
-  // Label every layer when rows are tall enough for text, else every few.
-  const int label_every = cell >= ImGui::GetTextLineHeight() ? 1 : cell * 2 >= ImGui::GetTextLineHeight() ? 2 : 4;
-  for (int l = 0; l < layers; l += label_every) {
+  for (int l = 0; l < layers; l += g.layer_label_every) {
     std::snprintf(text, sizeof text, "L%d", l);
     const ImVec2 size = ImGui::CalcTextSize(text);
-    list->AddText(ImVec2(origin.x, grid_min.y + (l + 0.5f) * cell - size.y * 0.5f), colours::text_dim, text);
+    list->AddText(ImVec2(origin.x, grid_min.y + (l + 0.5f) * cell_h - size.y * 0.5f), colours::text_dim, text);
   }
 
   ImGui::SetCursorScreenPos(grid_min);
-  ImGui::InvisibleButton("cells", ImVec2(cell * heads, cell * layers));
+  ImGui::InvisibleButton("cells", ImVec2(cell_w * heads, cell_h * layers));
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
-  const int hover_l = hovered ? int((mouse.y - grid_min.y) / cell) : -1;
-  const int hover_h = hovered ? int((mouse.x - grid_min.x) / cell) : -1;
+  const int hover_l = hovered ? int((mouse.y - grid_min.y) / cell_h) : -1;
+  const int hover_h = hovered ? int((mouse.x - grid_min.x) / cell_w) : -1;
   if (ImGui::IsItemClicked() && hover_l >= 0 && hover_l < layers && hover_h >= 0 && hover_h < heads) {
     out.raise({.kind = IntentKind::SelectHead, .layer = hover_l, .head = hover_h});
   }
 
-  const float gap = cell > 20 ? 2.0f : 1.0f;
+  const float gap = std::min(cell_w, cell_h) > 20 ? 2.0f : 1.0f;
   for (int l = 0; l < layers; ++l)
     for (int h = 0; h < heads; ++h) {
-      const ImVec2 a(grid_min.x + h * cell + gap * 0.5f, grid_min.y + l * cell + gap * 0.5f);
-      const ImVec2 b(a.x + cell - gap, a.y + cell - gap);
+      const ImVec2 a(grid_min.x + h * cell_w + gap * 0.5f, grid_min.y + l * cell_h + gap * 0.5f);
+      const ImVec2 b(a.x + cell_w - gap, a.y + cell_h - gap);
       double v;
       const bool known = value_of(analysis.find(l, h), c, v);
       const float t = known && high > low ? float((v - low) / (high - low)) : 0.5f;
       list->AddRectFilled(a, b, known ? colormap_u32(t) : IM_COL32(40, 44, 52, 255), 3);
-      if (known && cell > 24) {
+      if (known && cell_h > ImGui::GetTextLineHeight() + 4) {
         std::snprintf(text, sizeof text, (choice == 0 || choice == 6) ? "%.0f" : "%.2f", v);
         const ImVec2 size = ImGui::CalcTextSize(text);
-        if (size.x < cell - 4)
+        if (size.x < cell_w - 4)
           list->AddText(ImVec2((a.x + b.x - size.x) * 0.5f, (a.y + b.y - size.y) * 0.5f),
                         t > 0.6f ? IM_COL32(20, 20, 30, 255) : IM_COL32(240, 240, 245, 255), text);
       }

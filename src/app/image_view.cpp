@@ -247,8 +247,11 @@ void ImageView::show(const ViewInput& in, Intents& out) {
     ImGui::Text("model %s", model.name.c_str());
     if (model.test_accuracy)
       ImGui::TextDisabled("%.1f %% test accuracy on %s", *model.test_accuracy * 100, model.dataset.empty() ? "its test set" : model.dataset.c_str());
+    const std::string prefix = model.prefix_tokens == 0 ? std::string()
+                               : model.prefix_tokens == 1 && model.cls ? std::string(" + CLS")
+                               : " + " + std::to_string(model.prefix_tokens) + " prefix tokens";
     ImGui::TextDisabled("%d × %d input, %d × %d patches of %d px%s", model.input.width, model.input.height, model.grid_rows, model.grid_cols,
-                        model.patch, model.cls ? " + CLS" : "");
+                        model.patch, prefix.c_str());
     ImGui::EndTooltip();
   }
   if (!head.ready && !head.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::error), "%s", head.error.c_str());

@@ -30,17 +30,13 @@ void place_next_panel(const char* id, const std::string& title, ImVec2 position,
 const std::vector<PanelPlace>& placed_panels();
 void forget_placed_panels();
 
-// The token of patch (row, col) of a model, or -1 outside its grid.
-inline int token_of_patch(const vitopo::ModelSpec& model, int row, int col) {
-  if (row < 0 || col < 0 || row >= model.grid_rows || col >= model.grid_cols) return -1;
-  return (model.cls ? 1 : 0) + row * model.grid_cols + col;
-}
+// The token of patch (row, col) of a model, or -1 outside its grid (after the
+// model's prefix tokens: CLS, and e.g. a distillation token).
+inline int token_of_patch(const vitopo::ModelSpec& model, int row, int col) { return model.token_of_patch(row, col); }
 
-// The patch of a token as (row, col); (-1, -1) for CLS or outside the grid.
+// The patch of a token as (row, col); (-1, -1) for a prefix token or outside the grid.
 inline std::pair<int, int> patch_of_token(const vitopo::ModelSpec& model, int token) {
-  const int p = token - (model.cls ? 1 : 0);
-  if (p < 0 || model.grid_cols <= 0 || p >= model.grid_rows * model.grid_cols) return {-1, -1};
-  return {p / model.grid_cols, p % model.grid_cols};
+  return model.patch_of_token(token);
 }
 
 // A line of dim text centred in the window's content region, for empty states.

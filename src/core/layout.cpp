@@ -12,8 +12,8 @@ Layout patch_grid_layout(const PatchGrid& grid) {
   for (int point = 0; point < grid.points(); ++point) {
     if (auto cell = grid.cell(point))
       layout.row(point) << cell->second + 0.5, cell->first + 0.5;
-    else
-      layout.row(point) << grid.cols / 2.0, -1.0;
+    else  // the prefix tokens in a row above the grid, centred
+      layout.row(point) << grid.cols / 2.0 + point - (grid.prefix() - 1) / 2.0, -1.0;
   }
   return layout;
 }

@@ -37,6 +37,7 @@ nlohmann::json to_json(const ModelSpec& spec) {
           {"patch", spec.patch},
           {"grid", {spec.grid_rows, spec.grid_cols}},
           {"cls", spec.cls},
+          {"prefix_tokens", spec.prefix_tokens},
           {"tokens", spec.tokens},
           {"layers", spec.layers},
           {"heads", spec.heads},
@@ -63,6 +64,7 @@ ModelSpec model_spec_from_json(const nlohmann::json& spec) {
     out.grid_rows = spec.at("grid").at(0).get<int>();
     out.grid_cols = spec.at("grid").at(1).get<int>();
     out.cls = spec.at("cls").get<bool>();
+    out.prefix_tokens = spec.value("prefix_tokens", out.cls ? 1 : 0);  // older specs: CLS alone
     out.tokens = spec.at("tokens").get<int>();
     out.layers = spec.value("layers", 0);
     out.heads = spec.value("heads", 0);

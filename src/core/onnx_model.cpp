@@ -94,6 +94,13 @@ std::int64_t dim(const ValueInfo* d, std::size_t axis) { return d ? d->tensor.di
 
 const std::string meta = "metadata 'vitopo'";
 
+// " plus CLS", or " plus 2 prefix tokens" (CLS and others), or "" without any.
+std::string prefix_words(const ModelSpec& spec) {
+  if (spec.prefix_tokens == 0) return "";
+  if (spec.prefix_tokens == 1) return spec.cls ? " plus CLS" : " plus 1 prefix token";
+  return " plus " + std::to_string(spec.prefix_tokens) + " prefix tokens";
+}
+
 // A value from the file as a message shows it: its JSON text, cut after 60
 // characters. Never the whole value: a label list can be megabytes, and the
 // nesting is bounded (max_metadata_depth) before this recursion sees it.
@@ -208,17 +215,35 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
     spec.cls = m["cls"].get<bool>();
     have_cls = true;
   }
+  // prefix_tokens: the tokens before the patches (CLS, then e.g. a distillation
+  // token or registers); optional, by default 1 with CLS and 0 without.
+  spec.prefix_tokens = spec.cls ? 1 : 0;
+  bool have_prefix = have_cls;
+  if (m.contains("prefix_tokens")) {
+    const auto& v = m["prefix_tokens"];
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > static_cast<std::uint64_t>(max_model_prefix_tokens)) {
+      problems.push_back(meta + ": \"prefix_tokens\" must be an integer from 0 to " +
+                         std::to_string(max_model_prefix_tokens) + " (the tokens before the patches), not " +
+                         excerpt(v));
+      have_prefix = false;
+    } else if (have_cls && spec.cls && v.get<std::uint64_t>() == 0) {
+      problems.push_back(meta + ": \"prefix_tokens\" is 0, but \"cls\" is true: CLS is token 0, a prefix token");
+      have_prefix = false;
+    } else {
+      spec.prefix_tokens = static_cast<int>(v.get<std::uint64_t>());
+    }
+  }
   if (rows && cols) {
     // Each side is bounded before the product, which then fits in 64 bits.
     const auto limit = static_cast<std::uint64_t>(max_model_tokens);
-    if (*rows > limit || *cols > limit || *rows * *cols + (spec.cls ? 1 : 0) > limit) {
+    if (*rows > limit || *cols > limit || *rows * *cols + static_cast<std::uint64_t>(spec.prefix_tokens) > limit) {
       problems.push_back(meta + ": grid " + std::to_string(*rows) + "x" + std::to_string(*cols) +
-                         (spec.cls ? " plus CLS" : "") + " is over the limit of " + std::to_string(limit) +
+                         prefix_words(spec) + " is over the limit of " + std::to_string(limit) +
                          " tokens per image");
       rows = cols = std::nullopt;
     } else {
       spec.grid_rows = static_cast<int>(*rows), spec.grid_cols = static_cast<int>(*cols);
-      if (have_cls) spec.tokens = spec.grid_rows * spec.grid_cols + (spec.cls ? 1 : 0);
+      if (have_prefix) spec.tokens = spec.grid_rows * spec.grid_cols + spec.prefix_tokens;
     }
   }
 
@@ -305,7 +330,8 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
       tokens && spec.tokens && *tokens != spec.tokens)
     problems.push_back(meta + ": \"tokens\" is " + std::to_string(*tokens) + " but grid " +
                        std::to_string(spec.grid_rows) + "x" + std::to_string(spec.grid_cols) +
-                       (spec.cls ? " plus CLS" : " without CLS") + " gives " + std::to_string(spec.tokens));
+                       (spec.prefix_tokens == 0 ? std::string(" without CLS") : prefix_words(spec)) + " gives " +
+                       std::to_string(spec.tokens));
 
   // Geometry: the patch grid must tile the input exactly (products in 64 bits).
   if (patch && rows && cols && height && width) {
@@ -455,7 +481,7 @@ ModelCheck check_model_file(std::span<const std::uint8_t> onnx_file) {
 
   // Consistency of the graph's static axes with the metadata.
   const std::string grid = "grid " + std::to_string(spec.grid_rows) + "x" + std::to_string(spec.grid_cols) +
-                           (spec.cls ? " plus CLS gives" : " without CLS gives");
+                           (spec.prefix_tokens == 0 ? std::string(" without CLS") : prefix_words(spec)) + " gives";
   compare(dim(pixels, 1), spec.input.channels, "input 'pixels'", "channels", "axis 1", "metadata says", problems);
   compare(dim(pixels, 2), spec.input.height, "input 'pixels'", "rows", "axis 2, height", "metadata says", problems);
   compare(dim(pixels, 3), spec.input.width, "input 'pixels'", "columns", "axis 3, width", "metadata says", problems);
@@ -509,6 +535,17 @@ ModelSpec read_model_spec(std::span<const std::uint8_t> onnx_file) {
   ModelCheck check = check_model(onnx_file);
   if (!check.ok()) throw ModelContractError(std::move(check.problems));
   return std::move(check.spec);
+}
+
+int ModelSpec::token_of_patch(int row, int col) const {
+  if (row < 0 || col < 0 || row >= grid_rows || col >= grid_cols) return -1;
+  return prefix_tokens + row * grid_cols + col;
+}
+
+std::pair<int, int> ModelSpec::patch_of_token(int token) const {
+  const int p = token - prefix_tokens;
+  if (p < 0 || grid_cols <= 0 || p >= grid_rows * grid_cols) return {-1, -1};
+  return {p / grid_cols, p % grid_cols};
 }
 
 }  // namespace vitopo

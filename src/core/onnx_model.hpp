@@ -5,8 +5,8 @@
 // The contract:
 //   input  `pixels`     [B, C, H, W] float32 in [0, 1], C = 1 (gray) or 3 (RGB)
 //   output `logits`     [B, K]
-//   output `attentions` [L, B, heads, T, T], T = grid rows * cols (+ 1 with CLS);
-//                       token 0 is CLS, patch (r, c) is token 1 + r * cols + c
+//   output `attentions` [L, B, heads, T, T], T = prefix_tokens + grid rows * cols;
+//                       token 0 is CLS, patch (r, c) is token prefix_tokens + r * cols + c
 //   metadata_props "vitopo": JSON
 //     { "input": {"channels": C, "height": H, "width": W},
 //       "patch": P, "grid": [rows, cols], "cls": true,
@@ -14,7 +14,9 @@
 //                         "normalization": "inside" | "outside",
 //                         "mean": [..], "std": [..]},   (mean/std required when outside)
 //       "labels": ["...", ...],
-//       optional: "id", "name", "dataset", "test_accuracy", "layers", "heads", "tokens" }
+//       optional: "prefix_tokens" (the tokens before the patches: CLS, then e.g.
+//                 DeiT's distillation token or registers; default 1 with CLS, 0 without),
+//                 "id", "name", "dataset", "test_accuracy", "layers", "heads", "tokens" }
 //
 // The file itself is read by onnx_wire.hpp.
 #pragma once
@@ -25,6 +27,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/preprocess.hpp"
@@ -46,6 +49,7 @@ inline constexpr int max_model_heads = 1024;
 inline constexpr std::size_t max_model_labels = 100'000;
 inline constexpr std::size_t max_model_label_bytes = 256;
 inline constexpr int max_metadata_depth = 64;
+inline constexpr int max_model_prefix_tokens = 64;  // CLS, distillation, registers (published ViTs use <= 17)
 
 // What the app needs to know about a model, from its metadata and graph.
 struct ModelSpec {
@@ -57,7 +61,12 @@ struct ModelSpec {
   int patch = 0;
   int grid_rows = 0, grid_cols = 0;
   bool cls = false;
-  int tokens = 0;  // grid_rows * grid_cols + cls
+  int prefix_tokens = 0;  // tokens before the patches; CLS is the first of them
+  int tokens = 0;         // prefix_tokens + grid_rows * grid_cols
+  // The token of patch (row, col), or -1 outside the grid; the patch of a token
+  // as (row, col), or (-1, -1) for a prefix token or outside the grid.
+  int token_of_patch(int row, int col) const;
+  std::pair<int, int> patch_of_token(int token) const;
   int layers = 0;  // from the graph's static attentions shape or the metadata; 0 if unknown
   int heads = 0;   // likewise
   std::vector<std::string> labels;

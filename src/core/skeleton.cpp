@@ -17,7 +17,7 @@ PatchGrid PatchGrid::square(int points, bool cls) {
 }
 
 std::optional<std::pair<int, int>> PatchGrid::cell(int point) const {
-  const int patch = point - (cls ? 1 : 0);
+  const int patch = point - prefix();
   if (patch < 0 || patch >= rows * cols) return std::nullopt;
   return std::make_pair(patch / cols, patch % cols);
 }

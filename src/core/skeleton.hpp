@@ -12,16 +12,20 @@ namespace vitopo {
 
 // Where the points of a distance matrix sit on the image. With CLS, point 0
 // is CLS (no cell) and point 1 + r·cols + c is patch (r, c); without CLS
-// (dropped), point r·cols + c is patch (r, c).
+// (dropped), point r·cols + c is patch (r, c). A model with more prefix tokens
+// (e.g. DeiT's distillation token after CLS) has `more_prefix` points between
+// CLS and the patches, which have no cell either.
 struct PatchGrid {
   int rows = 0, cols = 0;
   bool cls = true;
+  int more_prefix = 0;
 
   // A square grid for `points` points (T with CLS, T − 1 without). Throws
   // std::invalid_argument when the patches do not form a square.
   static PatchGrid square(int points, bool cls);
-  int points() const { return rows * cols + (cls ? 1 : 0); }
-  // The (row, column) of a point, nothing for CLS.
+  int prefix() const { return (cls ? 1 : 0) + more_prefix; }
+  int points() const { return rows * cols + prefix(); }
+  // The (row, column) of a point, nothing for CLS and the other prefix tokens.
   std::optional<std::pair<int, int>> cell(int point) const;
 };
 

@@ -9,6 +9,7 @@ usage: metrics_oracle.py VITOPO DATA_DIR
 - js-divergence = js², sqrt-js = sqrt(js) (the seed's main notebook).
 - hellinger, total-variation, cosine (scipy), euclidean, attention-graph:
   numpy closed forms, 1e-12 relative or 1e-15 absolute.
+- Near-uniform attention (close pairs, distance below 0.1), with the same tolerance.
 - Distribution options: --columns (distributions are columns), --drop-cls
   (CLS removed and rows renormalised), --seed-compatible (exp(a)/Σexp(a)).
 """
@@ -94,5 +95,18 @@ compare("js medium32 L0H1", distance(vitopo, medium, 0, 1), pairwise(distributio
 rank5 = os.path.join(data, "small32_rank5.npy")
 R = load_attention(rank5)
 compare("js rank5 L1H1", distance(vitopo, rank5, 1, 1), pairwise(distributions(R[1, 1]), jensenshannon))
+
+# Near-uniform rows (logits with standard deviation 0.1 and 0.25): every pair
+# close (distance < 0.1) for 0.1, close and far pairs mixed for 0.25.
+near = os.path.join(data, "near_uniform64.npy")
+N = load_attention(near)
+for head in (0, 1):
+    for options in [(), ("--drop-cls",), ("--columns",)]:
+        P = distributions(N[0, head], columns="--columns" in options, drop_cls="--drop-cls" in options)
+        js = pairwise(P, jensenshannon)
+        tag = f"near-uniform H{head}{''.join(options)}"
+        far = float((js[np.triu_indices(len(P), 1)] >= 0.1).mean())
+        check(far == 0 if head == 0 else 0 < far < 1, f"{tag}: {far:.0%} of the pairs at distance >= 0.1")
+        compare(f"js {tag}", distance(vitopo, near, 0, head, *options), js)
 
 finish("metrics_oracle")

@@ -110,6 +110,57 @@ TEST_CASE("fast pairwise JS equals the term-by-term reference to 1e-13 relative"
   }
 }
 
+// Near-uniform rows, as in random-weight models and diffuse heads: the softmax
+// of Gaussian logits with standard deviation `spread`. Every pair is close.
+DistributionMatrix near_uniform(int n, int width, double spread, unsigned seed) {
+  std::mt19937_64 random(seed);
+  std::normal_distribution<double> normal(0, spread);
+  DistributionMatrix P(n, width);
+  for (int i = 0; i < n; ++i) {
+    for (int k = 0; k < width; ++k) P(i, k) = std::exp(normal(random));
+    P.row(i) /= P.row(i).sum();
+  }
+  return P;
+}
+
+double worst_relative_to_reference(const DistributionMatrix& P) {
+  const Eigen::MatrixXd D = pairwise_distances(P, Metric::JensenShannonDivergence);
+  double worst = 0;
+  for (int i = 0; i < P.rows(); ++i)
+    for (int j = 0; j < i; ++j) {
+      const double reference = js_divergence({&P(i, 0), std::size_t(P.cols())}, {&P(j, 0), std::size_t(P.cols())});
+      REQUIRE(reference > 0);
+      worst = std::max(worst, std::abs(D(i, j) - reference) / reference);
+      REQUIRE(D(i, j) == D(j, i));
+    }
+  return worst;
+}
+
+TEST_CASE("pairwise JS of near-uniform rows equals the term-by-term reference to 2e-13 relative") {
+  // 197 tokens (not a multiple of any vector width: padding), spreads from
+  // the 0.25 and 0.1 down to rows a few ulps apart. The pairs at JS
+  // just above 0.01 (spread 0.25) are the far form's worst case: entropies of
+  // near-uniform rows are largest, its absolute error a few 1e-16 of them.
+  // Closer pairs (all of spread 0.1 and below) come from the cancellation-free
+  // form and hold 1e-13.
+  for (double spread : {0.5, 0.25, 0.1, 0.01, 1e-4, 1e-7}) {
+    CAPTURE(spread);
+    CHECK(worst_relative_to_reference(near_uniform(48, 197, spread, 5)) < (spread >= 0.25 ? 2e-13 : 1e-13));
+  }
+  // Near-uniform rows mixed with peaked ones, and with exact zeros: far and
+  // close pairs in one matrix, and close pairs with a few very unequal
+  // coordinates (|t| near 1).
+  DistributionMatrix P = near_uniform(40, 61, 0.2, 9);
+  const DistributionMatrix peaked = random_distributions(40, 61, 0.05, 11);
+  for (int i = 0; i < 40; i += 3) P.row(i) = peaked.row(i);
+  for (int i = 1; i < 40; i += 5) {
+    P(i, i % 61) *= 1e-6;
+    P(i, (i + 7) % 61) = 0;
+    P.row(i) /= P.row(i).sum();
+  }
+  CHECK(worst_relative_to_reference(P) < 2e-13);  // near-uniform pairs just above 0.01, as above
+}
+
 TEST_CASE("every metric gives a symmetric, finite, non-negative matrix with a zero diagonal") {
   const DistributionMatrix P = random_distributions(30, 30, 1e-9, 3);
   for (Metric metric : all_metrics()) {

@@ -34,6 +34,27 @@ TEST_CASE("patch grid: CLS is off the grid, patch (r, c) is point 1 + r·cols + 
   CHECK_THROWS_AS(PatchGrid::square(6, true), std::invalid_argument);
 }
 
+TEST_CASE("patch grid with two prefix tokens (CLS, distillation): patch (r, c) is point 2 + r·cols + c") {
+  const PatchGrid grid{2, 2, true, 1};
+  CHECK(grid.points() == 6);
+  CHECK_FALSE(grid.cell(0).has_value());
+  CHECK_FALSE(grid.cell(1).has_value());
+  CHECK(*grid.cell(2) == std::make_pair(0, 0));
+  CHECK(*grid.cell(5) == std::make_pair(1, 1));
+  CHECK_FALSE(grid.cell(6).has_value());
+  const Layout layout = patch_grid_layout(grid);
+  CHECK(layout(0, 1) == -1.0);  // both prefix tokens above the grid, side by side
+  CHECK(layout(1, 1) == -1.0);
+  CHECK(layout(0, 0) == 0.5);
+  CHECK(layout(1, 0) == 1.5);
+  CHECK(layout(2, 0) == 0.5);  // patch (0, 0)
+  CHECK(layout(5, 1) == 1.5);  // patch (1, 1)
+  const Skeleton s = skeleton_at(Eigen::MatrixXd::Zero(6, 6), 1, grid);
+  REQUIRE(s.components.size() == 1);
+  CHECK(s.components[0].has_cls);
+  CHECK(s.components[0].cells == std::vector<std::pair<int, int>>{{0, 0}, {0, 1}, {1, 0}, {1, 1}});
+}
+
 TEST_CASE("skeleton at ε: edges with d <= ε and their components on the grid") {
   const PatchGrid grid = PatchGrid::square(5, true);
   const Skeleton s = skeleton_at(five_points(), 2, grid);

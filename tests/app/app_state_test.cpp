@@ -10,6 +10,7 @@
 #include "app/state/app_state.hpp"
 #include "app/state/layer_profile.hpp"
 #include "core/comparison.hpp"
+#include "app/state/head_grid_layout.hpp"
 #include "core/analysis.hpp"
 #include "core/attention.hpp"
 
@@ -106,6 +107,24 @@ TEST_CASE("the views' per-head data is the worker's: its bars, and the matrix th
       CHECK(same_bars(again, d.persistence()));
       CHECK(same_bars(entry->analysis.find(l, h)->persistence, d.persistence()));
     }
+}
+
+TEST_CASE("the views' grid of a model with two prefix tokens puts patch (r, c) at point 2 + r·cols + c") {
+  vitopo::AnalysisSettings settings;
+  // DeiT: CLS, a distillation token, then 14 × 14 patches: 198 points.
+  const vitopo::PatchGrid deit = patch_grid(14, 14, true, settings, 198);
+  CHECK(deit.points() == 198);
+  CHECK_FALSE(deit.cell(1).has_value());
+  CHECK(*deit.cell(2) == std::make_pair(0, 0));
+  CHECK(*deit.cell(2 + 14 * 3 + 5) == std::make_pair(3, 5));
+  // CLS dropped: the distillation token is point 0, patch (0, 0) point 1.
+  settings.drop_cls = true;
+  const vitopo::PatchGrid dropped = patch_grid(14, 14, true, settings, 197);
+  CHECK_FALSE(dropped.cell(0).has_value());
+  CHECK(*dropped.cell(1) == std::make_pair(0, 0));
+  // CLS alone, as before.
+  settings.drop_cls = false;
+  CHECK(*patch_grid(14, 14, true, settings, 197).cell(1) == std::make_pair(0, 0));
 }
 
 TEST_CASE("a selected H1 bar's cycle is a cycle of edges born by the bar's birth") {
@@ -341,4 +360,35 @@ TEST_CASE("play at another speed, and in a loop that starts again from 0") {
   apply(state, {.kind = IntentKind::SetPlayback, .flag = false, .play_seconds = -1});  // a bad speed is ignored
   CHECK(state.scale.play_seconds == 12);
   CHECK(!state.scale.loop);
+}
+
+TEST_CASE("the layer × head grid fits all 12 × 12 heads of a ViT-B in its panel at 1280 × 720, labels unclipped") {
+  // The panel main.cpp gives the grid at 1280 × 720 with the 15 px font: 346 × 239,
+  // whose content region under the title bar and the summary menu is about
+  // 326 × 171; label column "L11" + 8, label row one line + 4, "h11" 21 px wide.
+  const float avail_w = 326, avail_h = 171, label_w = 31, label_h = 21, head_label_w = 21, line_h = 17;
+  const HeadGridLayout g = head_grid_layout(avail_w, avail_h, label_w, label_h, head_label_w, line_h, 12, 12);
+  CHECK(label_w + 12 * g.cell_w <= avail_w);
+  CHECK(label_h + 12 * g.cell_h <= avail_h);
+  CHECK(g.cell_h >= 12);  // large enough to click
+  CHECK(g.head_label_every == 1);  // every head labelled: h0 … h11 fit their cells
+  CHECK(g.head_label_every * g.cell_w >= head_label_w + 2);
+  CHECK(g.layer_label_every * g.cell_h >= line_h);
+  // Any model and any panel: every cell inside, labels never wider than the cells they name.
+  for (int n : {1, 4, 12, 16, 24, 48, 96})
+    for (float w : {60.0f, 200.0f, 326.0f, 900.0f})
+      for (float h : {40.0f, 171.0f, 500.0f}) {
+        CAPTURE(n);
+        CAPTURE(w);
+        CAPTURE(h);
+        const HeadGridLayout k = head_grid_layout(w, h, label_w, label_h, head_label_w, line_h, n, n);
+        if (w - label_w >= n && h - label_h >= n) {  // room for 1 px cells
+          CHECK(label_w + n * k.cell_w <= w + 1e-3f);
+          CHECK(label_h + n * k.cell_h <= h + 1e-3f);
+        }
+        CHECK(k.cell_w <= 2 * k.cell_h + 1e-3f);
+        CHECK(k.cell_h <= 2 * k.cell_w + 1e-3f);
+        CHECK((k.head_label_every * k.cell_w >= head_label_w + 2 || k.head_label_every == 64));
+        CHECK((k.layer_label_every * k.cell_h >= line_h || k.layer_label_every == 64));
+      }
 }

@@ -19,9 +19,14 @@ test('another contract-following ViT (RGB 32×32, 4×4 grid, 2 layers × 3 heads
       const spec = await window.vitopo.loadModel(new File([new Uint8Array(bytes)], 'other.onnx'));
       const attention = window.vitopo.attention();
       return { spec, analysis: window.vitopo.analysis(), shape: attention.shape, data: Array.from(attention.data),
-        prediction: window.vitopo.prediction(), error: document.getElementById('error').textContent };
+        prediction: window.vitopo.prediction(), error: document.getElementById('error').textContent,
+        offered: document.querySelectorAll('#gallery .sample:not([hidden])').length,
+        note: document.querySelector('#gallery .gallery-note')?.textContent ?? null };
     }, [...fs.readFileSync(model)]);
     assert.equal(got.error, '');
+    // The gray 28 × 28 Fashion-MNIST samples are not offered to an RGB 32 × 32 model.
+    assert.equal(got.offered, 0, 'no gallery sample is offered to the RGB model');
+    assert.equal(got.note, 'No samples for RGB 32 × 32 (the samples are gray 28 × 28): drop, paste or pick an image.');
     assert.deepEqual(got.spec.grid, [4, 4]);
     assert.deepEqual(got.shape, [2, 3, 17, 17], 'the current image was run through the new model');
     assert.deepEqual(got.analysis.shape, { layers: 2, heads: 3, tokens: 17 });

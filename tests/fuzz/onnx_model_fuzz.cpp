@@ -47,8 +47,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_EXPECT(spec.input.channels == 1 || spec.input.channels == 3, "a passing model has 1 or 3 channels");
   FUZZ_EXPECT(spec.input.height > 0 && spec.input.width > 0, "a passing model's input has positive sides");
   FUZZ_EXPECT(spec.grid_rows > 0 && spec.grid_cols > 0, "a passing model's grid has positive sides");
-  FUZZ_EXPECT(std::int64_t(spec.tokens) == std::int64_t(spec.grid_rows) * spec.grid_cols + (spec.cls ? 1 : 0),
-              "tokens is not grid rows × cols (+ 1 with CLS)");
+  FUZZ_EXPECT(spec.prefix_tokens >= (spec.cls ? 1 : 0) && spec.prefix_tokens <= vitopo::max_model_prefix_tokens,
+              "prefix tokens out of range (at least CLS, at most the limit)");
+  FUZZ_EXPECT(std::int64_t(spec.tokens) == std::int64_t(spec.grid_rows) * spec.grid_cols + spec.prefix_tokens,
+              "tokens is not grid rows × cols + prefix tokens");
+  FUZZ_EXPECT(spec.tokens <= vitopo::max_model_tokens, "tokens over the limit");
   FUZZ_EXPECT(spec.layers >= 0 && spec.heads >= 0, "negative layers or heads");
 
   const std::int64_t values = std::int64_t(spec.input.channels) * spec.input.height * spec.input.width;

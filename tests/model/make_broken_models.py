@@ -148,6 +148,22 @@ def main():
     edited("label_too_long", lambda meta: meta["labels"].__setitem__(3, "x" * 300))
     edited("labels_long_list", lambda meta: meta.update(labels=list(range(100000))))
 
+    # prefix_tokens: explicit 1 is the default; 2 (a distillation token) needs a
+    # graph with 51 tokens; 0 contradicts CLS; a string or a huge count is refused.
+    edited("prefix_tokens_1", lambda meta: meta.update(prefix_tokens=1))
+    edited("prefix_tokens_2_graph_50", lambda meta: meta.update(prefix_tokens=2) or meta.pop("tokens") and None)
+
+    def with_tokens(t):
+        def graph(model):
+            for axis in (3, 4):
+                output(model, "attentions").type.tensor_type.shape.dim[axis].dim_value = t
+            return model
+        return graph
+    edited("prefix_tokens_2", lambda meta: meta.update(prefix_tokens=2, tokens=51), with_tokens(51))
+    edited("prefix_tokens_0_with_cls", lambda meta: meta.update(prefix_tokens=0) or meta.pop("tokens") and None)
+    edited("prefix_tokens_bad", lambda meta: meta.update(prefix_tokens="two"))
+    edited("prefix_tokens_over_limit", lambda meta: meta.update(prefix_tokens=65))
+
     def text_variant(name, text):
         set_metadata(variant(name), text)
 

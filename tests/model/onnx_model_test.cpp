@@ -122,6 +122,47 @@ TEST_CASE("inconsistent metadata is reported against the graph and against itsel
         Problems{"output 'logits' has 10 classes (axis 1) but the metadata's label count is 9"});
 }
 
+TEST_CASE("prefix_tokens: the tokens before the patches, 1 by default with CLS") {
+  const ModelCheck plain = check_model(read_bytes(VITOPO_DEFAULT_MODEL));
+  CHECK(plain.spec.prefix_tokens == 1);  // a model without the key: CLS alone
+  const ModelCheck one = check_variant("prefix_tokens_1");
+  CHECK(one.problems == Problems{});
+  CHECK(one.spec.prefix_tokens == 1);
+  CHECK(one.spec.tokens == 50);
+  const ModelCheck two = check_variant("prefix_tokens_2");  // CLS and a distillation token, graph T = 51
+  CHECK(two.problems == Problems{});
+  CHECK(two.spec.prefix_tokens == 2);
+  CHECK(two.spec.tokens == 51);
+  CHECK(check_variant("prefix_tokens_2_graph_50").problems ==
+        Problems{"output 'attentions' has 50 tokens (axes 3 and 4) but the metadata's grid 7x7 plus 2 prefix tokens "
+                 "gives 51"});
+  CHECK(check_variant("prefix_tokens_0_with_cls").problems ==
+        Problems{"metadata 'vitopo': \"prefix_tokens\" is 0, but \"cls\" is true: CLS is token 0, a prefix token"});
+  CHECK(check_variant("prefix_tokens_bad").problems ==
+        Problems{"metadata 'vitopo': \"prefix_tokens\" must be an integer from 0 to 64 (the tokens before the "
+                 "patches), not \"two\""});
+  CHECK(check_variant("prefix_tokens_over_limit").problems ==
+        Problems{"metadata 'vitopo': \"prefix_tokens\" must be an integer from 0 to 64 (the tokens before the "
+                 "patches), not 65"});
+}
+
+TEST_CASE("patches map to tokens after the prefix tokens") {
+  vitopo::ModelSpec spec;
+  spec.grid_rows = 14, spec.grid_cols = 14, spec.cls = true;
+  for (int prefix : {0, 1, 2, 5}) {
+    CAPTURE(prefix);
+    spec.prefix_tokens = prefix;
+    CHECK(spec.token_of_patch(0, 0) == prefix);
+    CHECK(spec.token_of_patch(2, 3) == prefix + 2 * 14 + 3);
+    CHECK(spec.token_of_patch(13, 13) == prefix + 195);
+    CHECK(spec.token_of_patch(14, 0) == -1);
+    CHECK(spec.token_of_patch(0, -1) == -1);
+    for (int token = 0; token < prefix; ++token) CHECK(spec.patch_of_token(token) == std::pair{-1, -1});
+    CHECK(spec.patch_of_token(prefix + 2 * 14 + 3) == std::pair{2, 3});
+    CHECK(spec.patch_of_token(prefix + 196) == std::pair{-1, -1});
+  }
+}
+
 TEST_CASE("every problem of a model is reported, not only the first") {
   CHECK(check_variant("several_problems").problems ==
         Problems{"output 'attentions' is missing: the model must return the attention of every layer as "

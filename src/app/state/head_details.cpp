@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/attention.hpp"
+#include "core/onnx_model.hpp"
 
 namespace vitopo::app {
 
@@ -36,6 +37,10 @@ const vitopo::Bar* HeadDetails::bar(const BarSelection& b) const {
 vitopo::PatchGrid patch_grid(int rows, int cols, bool model_cls, const vitopo::AnalysisSettings& settings, int points) {
   const bool cls = model_cls && !settings.drop_cls;
   vitopo::PatchGrid grid{rows, cols, cls};
+  // The model's other prefix tokens (after CLS, before the patches) are the
+  // points the grid and CLS leave: T = prefix_tokens + rows · cols.
+  const int more_prefix = points - grid.points();
+  if (more_prefix > 0 && more_prefix <= vitopo::max_model_prefix_tokens) grid.more_prefix = more_prefix;
   return grid.points() == points ? grid : vitopo::PatchGrid::square(points, cls);
 }
 
