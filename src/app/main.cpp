@@ -104,24 +104,27 @@ void follow_canvas_size() {
 }
 
 // The "?" at the right of a panel's title bar: its plain explanation on hover
-// (or click, for touch screens).
-void show_help_button(const std::string& title, const char* id, ImVec2 position, ImVec2 size) {
+// (or press, for touch screens). A tiny window of its own over the panel, as
+// a panel's title bar is outside what the panel itself can draw on.
+void show_help_button(const char* id, ImVec2 position, ImVec2 size) {
   const std::string_view help = panel_help(id);
   if (help.empty()) return;
-  ImGui::Begin(title.c_str());  // the panel's own window, once more this frame
   const float h = ImGui::GetFrameHeight();
-  const ImVec2 keep = ImGui::GetCursorScreenPos();
-  ImGui::SetCursorScreenPos(ImVec2(position.x + size.x - h - 4, position.y + 2));
-  ImGui::PushID(id);
+  ImGui::SetNextWindowPos(ImVec2(position.x + size.x - h - 6, position.y + 1), ImGuiCond_Always);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(6, 0));
+  const std::string window = std::string("##help-") + id;
+  ImGui::Begin(window.c_str(), nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoFocusOnAppearing);
   ImGui::SmallButton("?");
-  ImGui::PopID();
   if (ImGui::IsItemHovered() || ImGui::IsItemActive()) {
     ImGui::BeginTooltip();
     ImGui::TextUnformatted(help.data(), help.data() + help.size());
     ImGui::EndTooltip();
   }
-  ImGui::SetCursorScreenPos(keep);
   ImGui::End();
+  ImGui::PopStyleVar(2);
 }
 
 // The views of the current image, each an instance of its own.
@@ -168,7 +171,7 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
     if (std::find(hidden.begin(), hidden.end(), id) != hidden.end()) return;  // a lesson hides it
     place_next_panel(id, view.title(), position, size);
     view.show(in, out);
-    show_help_button(view.title(), id, position, size);
+    show_help_button(id, position, size);
   };
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   const float bar_h = ImGui::GetFrameHeight() + 12;
