@@ -5,6 +5,7 @@ import createVitopoCore from './vitopo_core.mjs';
 import { CoreModule } from './core.mjs';
 import { AnalysisClient } from './analysis_client.mjs';
 import { Comparisons } from './comparisons.mjs';
+import { Series } from './series.mjs';
 import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
 import { attachImageInputs, buildGallery } from './image_input.mjs';
 import { Pipeline } from './pipeline.mjs';
@@ -74,7 +75,8 @@ async function boot() {
   const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status });
   const links = new ShareLinks({ pipeline, status, views });
   const comparisons = new Comparisons({ pipeline, status });
-  installPageApi(pipeline, ready, links, comparisons);
+  const series = new Series({ pipeline, comparisons, core });
+  installPageApi(pipeline, ready, links, comparisons, series);
 
   const quiet = (promise) => promise.catch(() => {});  // errors are already shown in the page
   const picker = document.getElementById('image-file');

@@ -32,10 +32,16 @@
 //                                      of the canvas ([] without the views)
 //   vitopo.arrange(name)               what the views show beside the image: 'head', 'compare',
 //                                      'layers' or 'images' (false without the views)
+//   await vitopo.series({...})        a perturbation series of the current image
+//                                      {perturbation, strengths, seed, dim, distance, order}, or a frame
+//                                      series {frames: [Blob | url]} / {video, fps, maxFrames}:
+//                                      {schema: 'vitopo.series/1', kind, frames}
+//   await vitopo.frame(i)              frame i of the last series becomes the current image
+//   vitopo.input()                     {dims: [1, C, H, W], data: Float32Array}: the current model input
 import { fetchBlob } from './image_input.mjs';
 import { ARRANGEMENTS } from './app_bridge.mjs';
 
-export function installPageApi(pipeline, ready, links, comparisons) {
+export function installPageApi(pipeline, ready, links, comparisons, series) {
   const copy = (value) => (value == null ? null : structuredClone(value));
   const api = {
     ready,
@@ -52,6 +58,12 @@ export function installPageApi(pipeline, ready, links, comparisons) {
     workspace: () => pipeline.workspace.list(),
     compare: (options) => comparisons.compare(options),
     matching: (options) => comparisons.matching(options),
+    input: () => {
+      const i = pipeline.current?.input;
+      return i ? { dims: [...i.dims], data: new Float32Array(i.pixels) } : null;
+    },
+    series: async (options) => series.series(options),
+    frame: async (i) => series.frame(i),
     panels: () => pipeline.views.panels(),
     arrange: (name) => {
       const index = ARRANGEMENTS.indexOf(name);

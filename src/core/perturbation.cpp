@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace vitopo {
 
@@ -10,6 +12,16 @@ namespace {
 
 constexpr std::array<const char*, 6> perturbation_names = {"noise", "blur", "brightness", "contrast", "rotation", "shift"};
 constexpr int max_blur_radius = 1024;
+
+// A strength as the user wrote it: the shortest text that reads back the same.
+std::string number_text(double v) {
+  char text[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, v);
+    if (std::strtod(text, nullptr) == v) break;
+  }
+  return text;
+}
 
 float clip_unit(double v) { return float(std::clamp(v, 0.0, 1.0)); }
 
@@ -69,9 +81,9 @@ void blur_pass(std::vector<float>& values, int channels, int height, int width, 
 }
 
 ModelInput blur(const ModelInput& input, double radius) {
-  if (radius < 0) throw std::invalid_argument("a blur radius must be at least 0, not " + std::to_string(radius));
+  if (radius < 0) throw std::invalid_argument("a blur radius must be at least 0, not " + number_text(radius));
   if (radius > max_blur_radius)
-    throw std::invalid_argument("a blur radius of " + std::to_string(radius) + " pixels is more than the " +
+    throw std::invalid_argument("a blur radius of " + number_text(radius) + " pixels is more than the " +
                                 std::to_string(max_blur_radius) + " allowed");
   ModelInput out = input;
   const std::vector<double> kernel = gaussian_kernel(radius);
@@ -137,7 +149,7 @@ ModelInput perturb(const ModelInput& input, PerturbationKind kind, double streng
   if (!std::isfinite(strength)) throw std::invalid_argument("a perturbation's strength must be a finite number");
   switch (kind) {
     case PerturbationKind::Noise:
-      if (strength < 0) throw std::invalid_argument("noise needs σ ≥ 0, not " + std::to_string(strength));
+      if (strength < 0) throw std::invalid_argument("noise needs σ ≥ 0, not " + number_text(strength));
       return add_noise(input, strength, seed);
     case PerturbationKind::Blur: return blur(input, strength);
     case PerturbationKind::Brightness: return map_values(input, [&](double x) { return x + strength; });

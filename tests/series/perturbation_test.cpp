@@ -158,7 +158,8 @@ TEST_CASE("bad perturbations are refused in words") {
                        "adversarial",
                        std::invalid_argument);
   CHECK_THROWS_AS(perturb(input, PerturbationKind::Noise, -0.1), std::invalid_argument);
-  CHECK_THROWS_AS(perturb(input, PerturbationKind::Blur, -1), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(perturb(input, PerturbationKind::Blur, -1.5), "a blur radius must be at least 0, not -1.5",
+                       std::invalid_argument);
   CHECK_THROWS_AS(perturb(input, PerturbationKind::Blur, 5000), std::invalid_argument);
   CHECK_THROWS_AS(perturb(input, PerturbationKind::Rotation, std::nan("")), std::invalid_argument);
   CHECK_THROWS_WITH_AS(perturb(ModelInput{1, 4, 4, {0.f}}, PerturbationKind::Shift, 1),
