@@ -9,6 +9,7 @@
 // summaries), its prediction and its distances; no attention tensor is kept
 // (vitopo.frame(i) runs frame i's input through the model again to show it).
 import { decodeImage, fetchBlob, InputError } from './image_input.mjs';
+import { Cancelled } from './analysis_client.mjs';
 
 export const SERIES_SCHEMA = 'vitopo.series/1';
 export const PERTURBATIONS = ['noise', 'blur', 'brightness', 'contrast', 'rotation', 'shift', 'occlusion', 'adversarial'];
@@ -65,6 +66,21 @@ export class Series {
   // vitopo.series(options): a perturbation series of the current image, or a
   // frame series of `frames` (Blobs or URLs, in name order) or of `video`.
   series(options) {
+    return this.#shown(async () => this.#series(options));
+  }
+
+  // A refusal is shown in the page too, as every page API refusal is.
+  #shown(body) {
+    return body().catch((e) => {
+      if (!(e instanceof Cancelled)) {
+        this.pipeline.status.fail(e.message ?? String(e));
+        this.pipeline.views.setStatus('', e.message ?? String(e));
+      }
+      throw e;
+    });
+  }
+
+  #series(options) {
     if (options === null || typeof options !== 'object') throw new InputError('series takes {perturbation, strengths} or {frames} or {video}');
     const how = this.#distance(options);
     if (options.perturbation !== undefined) return this.#perturbations(options, how);
@@ -271,7 +287,11 @@ export class Series {
 
   // vitopo.frame(i): frame i of the last series becomes the current image.
   // Resolves to its analysis JSON.
-  async frame(i) {
+  frame(i) {
+    return this.#shown(() => this.#frame(i));
+  }
+
+  async #frame(i) {
     const series = this.last;
     if (!series) throw new InputError('There is no series: run vitopo.series() first.');
     if (!isInteger(i) || i >= series.frames.length)
