@@ -104,6 +104,16 @@ async function boot() {
     pickerB.value = '';
     if (file) quiet(pipeline.loadImageB(file));
   });
+  // A video, or several images, for a frame series from the views.
+  let framesRequest = {};
+  const pickerFrames = Object.assign(document.createElement('input'), { type: 'file', accept: 'image/*,video/*', multiple: true });
+  pickerFrames.addEventListener('change', () => {
+    const files = [...(pickerFrames.files ?? [])];
+    pickerFrames.value = '';
+    const { dim, distance, order } = framesRequest;
+    const video = files.length === 1 && files[0].type.startsWith('video/');
+    if (files.length) quiet(series.series(video ? { video: files[0], dim, distance, order } : { frames: files, dim, distance, order }));
+  });
   pollIntents(pipeline, {
     compare: (intent) => comparisons.forViews(intent),
     'cancel-comparison': (intent) => comparisons.cancelForViews(intent),
@@ -118,6 +128,9 @@ async function boot() {
       download(`${(pipeline.current.name || 'image').replace(/\.[^.]*$/, '')}-analysis.json`,
         JSON.stringify(pipeline.analysisOf(pipeline.current))),
     'copy-share-link': () => links.copy(),
+    'run-series': ({ request }) => quiet(series.series(request)),
+    'open-frames': ({ request }) => { framesRequest = request; pickerFrames.click(); },
+    'show-frame': ({ frame, asB }) => quiet(series.frame(frame, { asB })),
   });
   // A link pasted into the address bar of the open page.
   window.addEventListener('hashchange', () => {

@@ -364,16 +364,17 @@ export class Pipeline {
 
   // Makes a series frame ({name, input, analysisBytes, settings, heads,
   // seconds}) the current image: its input goes through the model again for
-  // the attention, its analysis record is used as it is. It replaces the
-  // entry `replaces` (the series' previous frame) when that is still held.
-  showFrame(frame, replaces = 0) {
+  // the attention, its analysis record is used as it is (image B instead,
+  // with `asB`). It replaces the entry `replaces` (the series' previous
+  // frame) when that is still held.
+  showFrame(frame, replaces = 0, { asB = false } = {}) {
     return this.#request(async (generation) => {
       const model = this.model;
       if (!model) throw new InputError('No model is loaded yet.');
       const { logits, attention } = await this.#runModel(model, frame.input.pixels, frame.input.dims);
       this.#superseded(generation);
       const result = { ...frame, image: null, logits, attention, prediction: predict(logits, model.spec.labels), sampleLabel: -1 };
-      const entry = this.#commit(model, result, { replaces: this.workspace.find(replaces) ? replaces : 0 });
+      const entry = this.#commit(model, result, { replaces: this.workspace.find(replaces) ? replaces : 0, asB });
       return { entry, analysis: this.analysisOf(entry) };
     });
   }

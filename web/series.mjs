@@ -274,8 +274,10 @@ export class Series {
 
   // Keeps the series for vitopo.frame(); returns the page API's copy.
   #keep(result, frames, run) {
-    this.last = { kind: result.kind, settings: JSON.stringify(run.settings), fingerprint: run.model.fingerprint, frames, shownId: 0 };
-    return { ...result, frames: frames.map((f) => this.#public(f, result.kind)) };
+    this.last = { kind: result.kind, settings: JSON.stringify(run.settings), fingerprint: run.model.fingerprint, frames, shownId: 0, bId: 0 };
+    const copy = { ...result, frames: frames.map((f) => this.#public(f, result.kind)) };
+    this.pipeline.views.setSeries(copy);
+    return copy;
   }
 
   #public(f, kind) {
@@ -287,11 +289,12 @@ export class Series {
 
   // vitopo.frame(i): frame i of the last series becomes the current image.
   // Resolves to its analysis JSON.
-  frame(i) {
-    return this.#shown(() => this.#frame(i));
+  // With `asB`, it becomes image B instead (the views' right click).
+  frame(i, { asB = false } = {}) {
+    return this.#shown(() => this.#frame(i, asB));
   }
 
-  async #frame(i) {
+  async #frame(i, asB) {
     const series = this.last;
     if (!series) throw new InputError('There is no series: run vitopo.series() first.');
     if (!isInteger(i) || i >= series.frames.length)
@@ -300,8 +303,13 @@ export class Series {
       throw new InputError('The series was made with another model or other settings: run it again.');
     const f = series.frames[i];
     const { entry, analysis } = await this.pipeline.showFrame({ name: f.name, input: f.input, analysisBytes: f.analysisBytes,
-      settings: JSON.parse(series.settings), heads: f.heads, seconds: f.seconds }, series.shownId);
-    series.shownId = entry.id;
+      settings: JSON.parse(series.settings), heads: f.heads, seconds: f.seconds }, asB ? series.bId : series.shownId, { asB });
+    if (asB) {
+      series.bId = entry.id;
+    } else {
+      series.shownId = entry.id;
+      this.pipeline.views.setSeriesFrame(i);
+    }
     return analysis;
   }
 

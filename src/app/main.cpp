@@ -26,6 +26,7 @@
 
 #include "app/state/app_state.hpp"
 #include "arrangement_view.hpp"
+#include "series_view.hpp"
 #include "barcode_view.hpp"
 #include "bridge.hpp"
 #include "diagram_view.hpp"
@@ -108,6 +109,7 @@ struct Views {
   MatchingView matching{"Matching"};
   LayerEvolutionView layer_evolution{"Through the layers"};
   ImagePairView image_pair{"Two images"};
+  SeriesView series{"Series"};
 
   bool wants_force_layout() const { return skeleton.wants_force_layout(); }
 };
@@ -185,6 +187,13 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
     case Arrangement::Images:
       place("image-b", v.image_pair, ImVec2(x2, y), ImVec2(col2 + col3, h));
       break;
+    case Arrangement::Series: {
+      const float plot_h = std::round(h * 0.6f);
+      place("series", v.series, ImVec2(x2, y), ImVec2(col2 + col3, plot_h));
+      place("diagram", v.diagram, ImVec2(x2, y + plot_h), ImVec2(col2, h - plot_h));
+      place("barcode", v.barcode, ImVec2(x3, y + plot_h), ImVec2(col3, h - plot_h));
+      break;
+    }
   }
 
   place("status", v.status, ImVec2(0, bottom), ImVec2(size.x, size.y - bottom));

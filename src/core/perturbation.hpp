@@ -32,6 +32,8 @@
 #include <string>
 #include <vector>
 
+#include "core/share_link.hpp"  // ModelInput: C × H × W, as the model takes it
+
 namespace vitopo {
 
 enum class PerturbationKind { Noise, Blur, Brightness, Contrast, Rotation, Shift };
@@ -39,12 +41,6 @@ enum class PerturbationKind { Noise, Blur, Brightness, Contrast, Rotation, Shift
 std::string perturbation_name(PerturbationKind kind);  // "noise", "blur", ...
 // Throws std::invalid_argument naming the kinds there are.
 PerturbationKind parse_perturbation(const std::string& name);
-
-// A model input: [channels][height][width], row-major.
-struct ModelInput {
-  int channels = 0, height = 0, width = 0;
-  std::vector<float> pixels;
-};
 
 // `input` perturbed by `kind` of `strength` (σ, r, b, c, degrees or pixels
 // as above); `seed` is used by noise only. Throws std::invalid_argument for
