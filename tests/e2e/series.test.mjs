@@ -109,7 +109,7 @@ test('a frame series gives, frame by frame, the diagrams of loadImage alone; its
       const added = v.workspace().length - held;
       const alone = [];
       for (const url of list) alone.push(await v.loadImage(url));
-      return { series, shown, alone, current };
+      return { series, shown, alone, added };
     }, urls);
     assert.equal(got.series.kind, 'frames');
     assert.deepEqual(got.series.frames.map((f) => f.name), urls.map((u) => u.split('/').pop()), 'frames in name order');
