@@ -215,3 +215,60 @@ test('bad series requests get the page\'s own messages, and a series can be canc
     await close();
   }
 });
+
+// How many pixels of a panel are near `colour`, and how many are vivid, from a canvas screenshot.
+async function panelPixels(page, shot, rect, colour) {
+  return page.evaluate(async ({ bytes, rect, colour }) => {
+    const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+    const g = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+    g.drawImage(bitmap, 0, 0);
+    const scale = bitmap.width / document.getElementById('canvas').getBoundingClientRect().width;
+    const { data, width, height } = g.getImageData(Math.floor(rect.x * scale), Math.floor(rect.y * scale),
+      Math.floor(rect.width * scale), Math.floor(rect.height * scale));
+    let near = 0, vivid = 0;
+    for (let i = 0; i < width * height * 4; i += 4) {
+      const [r, gr, b] = [data[i], data[i + 1], data[i + 2]];
+      if (Math.max(r, gr, b) - Math.min(r, gr, b) > 60) vivid++;
+      if (Math.abs(r - colour[0]) + Math.abs(gr - colour[1]) + Math.abs(b - colour[2]) < 40) near++;
+    }
+    return { near, vivid, pixels: width * height };
+  }, { bytes: [...shot], rect, colour });
+}
+
+test('the Series tab draws distance against strength with the probability, the occlusion map, and a click shows a frame', async () => {
+  const { page, log, close } = await openPage();
+  try {
+    const orange = [255, 159, 67];
+    const waitFor = async (ok) => {
+      for (let k = 0; k < 60; k++) {
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const shot = await page.locator('#canvas').screenshot();
+        const panel = (await page.evaluate(() => window.vitopo.panels())).find((p) => p.id === 'series');
+        if (!panel) continue;
+        const stats = await panelPixels(page, shot, panel, orange);
+        if (ok(stats)) return { shot, stats, panel };
+      }
+      throw new Error(`the series panel never drew what it should\n${log.join('\n')}`);
+    };
+    assert.equal(await page.evaluate(() => window.vitopo.arrange('series')), true);
+    await page.evaluate(() => window.vitopo.series({ perturbation: 'noise', strengths: [0, 0.1, 0.2, 0.4], seed: 3 }));
+    const plot = await waitFor((s) => s.near > 30 && s.vivid > 300);
+    fs.writeFileSync(path.join(dir, 'view-strengths.png'), plot.shot);
+    // A click near the right end of the plot shows the strongest frame.
+    const box = await page.locator('#canvas').boundingBox();
+    await page.mouse.click(box.x + plot.panel.x + plot.panel.width - 60, box.y + plot.panel.y + plot.panel.height * 0.6);
+    let current = null;
+    for (let k = 0; k < 100 && !/noise 0\.4$/.test(current ?? ''); k++) {
+      await page.waitForTimeout(100);
+      current = await page.evaluate(() => window.vitopo.workspace().find((e) => e.current)?.name);
+    }
+    assert.match(current, /noise 0\.4$/, 'the clicked frame is the current image');
+    await page.evaluate(() => window.vitopo.series({ perturbation: 'occlusion' }));
+    const map = await waitFor((s) => s.vivid > s.pixels * 0.08);
+    fs.writeFileSync(path.join(dir, 'view-occlusion.png'), map.shot);
+    assert.notDeepEqual(map.shot, plot.shot);
+    assert.deepEqual(log.filter((line) => line.startsWith('[pageerror]')), [], 'no uncaught error in the page');
+  } finally {
+    await close();
+  }
+});
