@@ -177,9 +177,14 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
       place("distance-map", v.distance_map, ImVec2(x2, y), ImVec2(col2, h));
       place("matching", v.matching, ImVec2(x3, y), ImVec2(col3, h));
       break;
-    case Arrangement::Layers: {
+    case Arrangement::Layers:
+    case Arrangement::Series: {
+      // A wide plot above the selected head's diagram and barcode.
       const float plot_h = std::round(h * 0.6f);
-      place("layers", v.layer_evolution, ImVec2(x2, y), ImVec2(col2 + col3, plot_h));
+      if (in.state.arrangement == Arrangement::Layers)
+        place("layers", v.layer_evolution, ImVec2(x2, y), ImVec2(col2 + col3, plot_h));
+      else
+        place("series", v.series, ImVec2(x2, y), ImVec2(col2 + col3, plot_h));
       place("diagram", v.diagram, ImVec2(x2, y + plot_h), ImVec2(col2, h - plot_h));
       place("barcode", v.barcode, ImVec2(x3, y + plot_h), ImVec2(col3, h - plot_h));
       break;
@@ -187,13 +192,6 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
     case Arrangement::Images:
       place("image-b", v.image_pair, ImVec2(x2, y), ImVec2(col2 + col3, h));
       break;
-    case Arrangement::Series: {
-      const float plot_h = std::round(h * 0.6f);
-      place("series", v.series, ImVec2(x2, y), ImVec2(col2 + col3, plot_h));
-      place("diagram", v.diagram, ImVec2(x2, y + plot_h), ImVec2(col2, h - plot_h));
-      place("barcode", v.barcode, ImVec2(x3, y + plot_h), ImVec2(col3, h - plot_h));
-      break;
-    }
   }
 
   place("status", v.status, ImVec2(0, bottom), ImVec2(size.x, size.y - bottom));

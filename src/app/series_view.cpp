@@ -98,6 +98,26 @@ void mark_shown(const PlotAxes& axes, double x) {
   ImGui::GetWindowDrawList()->AddLine(ImVec2(axes.x(x), axes.min.y), ImVec2(axes.x(x), axes.max.y), colours::accent, 1.5f);
 }
 
+// Each head's line (the selected one emphasised), the mean in bold and the
+// title; returns the frame under the mouse, or -1.
+int frame_lines(const PlotAxes& axes, const std::vector<double>& x, const std::vector<std::vector<double>>& heads,
+                const std::vector<double>& mean, int selected, const char* id, const char* title) {
+  for (int h = 0; h < int(heads.size()); ++h)
+    polyline(axes, x, heads[std::size_t(h)], component_colour(h, h == selected ? 1.0f : 0.45f), h == selected ? 2.0f : 1.0f);
+  polyline(axes, x, mean, IM_COL32(240, 240, 240, 255), 3.0f);
+  ImGui::GetWindowDrawList()->AddText(ImVec2(axes.min.x + 6, axes.min.y + 2), colours::text_dim, title);
+  ImGui::SetCursorScreenPos(axes.min);
+  ImGui::InvisibleButton(id, ImVec2(axes.max.x - axes.min.x, axes.max.y - axes.min.y),
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  return ImGui::IsItemHovered() ? frame_under_mouse(axes, x) : -1;
+}
+
+// A click on a frame makes it current; a right click, image B.
+void click_frame(Intents& out, int frame) {
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) show_frame(out, frame, false);
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) show_frame(out, frame, true);
+}
+
 }  // namespace
 
 void SeriesView::controls(const ViewInput& in, Intents& out) {
@@ -159,28 +179,19 @@ void SeriesView::strength_plot(const ViewInput& in, Intents& out, ImVec2 min, Im
   const PlotAxes axes = axes_in(min, max, *lo, *hi, top);
   // Probability on its own axis, drawn in the distance's scale.
   for (std::size_t k = 0; k < s.frames.size(); ++k) probability.push_back(s.frames[k].probability * (axes.y1 / 1.08));
-  for (int h = 0; h < s.heads; ++h)
-    polyline(axes, x, heads[std::size_t(h)], component_colour(h, h == in.state.selection.head ? 1.0f : 0.45f),
-             h == in.state.selection.head ? 2.0f : 1.0f);
-  polyline(axes, x, mean, IM_COL32(240, 240, 240, 255), 3.0f);
   polyline(axes, x, probability, probability_colour, 1.5f);
   probability_axis(axes);
   if (s.shown >= 0 && s.shown < int(x.size())) mark_shown(axes, x[std::size_t(s.shown)]);
   char name[96];
   std::snprintf(name, sizeof name, "%s of H%d to the unperturbed image, layer %d; orange: p", distance_.label().c_str(), distance_.dim, layer);
-  ImGui::GetWindowDrawList()->AddText(ImVec2(axes.min.x + 6, axes.min.y + 2), colours::text_dim, name);
-  ImGui::SetCursorScreenPos(axes.min);
-  ImGui::InvisibleButton("strength-plot", ImVec2(axes.max.x - axes.min.x, axes.max.y - axes.min.y),
-                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
-  const int k = ImGui::IsItemHovered() ? frame_under_mouse(axes, x) : -1;
+  const int k = frame_lines(axes, x, heads, mean, in.state.selection.head, "strength-plot", name);
   if (k >= 0) {
     ImGui::BeginTooltip();
     ImGui::Text("%s %g: mean %s, class %d (p = %.3f)", s.perturbation.c_str(), x[std::size_t(k)], distance_text(mean[std::size_t(k)]).c_str(),
                 s.frames[std::size_t(k)].prediction, s.frames[std::size_t(k)].probability);
     ImGui::TextDisabled("click: make it current; right click: image B");
     ImGui::EndTooltip();
-    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) show_frame(out, k, false);
-    if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) show_frame(out, k, true);
+    click_frame(out, k);
   }
 }
 
@@ -221,8 +232,7 @@ void SeriesView::occlusion_map(const ViewInput& in, Intents& out, ImVec2 min, Im
     const SeriesFrame& f = s.frames[std::size_t(hovered)];
     ImGui::SetTooltip("patch (%d, %d): %s, class %d (p = %.3f)\nclick: make it current; right click: image B", f.row, f.column,
                       distance_text(value[std::size_t(hovered)]).c_str(), f.prediction, f.probability);
-    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) show_frame(out, hovered, false);
-    if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) show_frame(out, hovered, true);
+    click_frame(out, hovered);
   }
 }
 
@@ -254,23 +264,14 @@ void SeriesView::timeline(const ViewInput& in, Intents& out, ImVec2 min, ImVec2 
   double top = finite_max(mean);
   for (const auto& h : heads) top = std::max(top, finite_max(h));
   const PlotAxes axes = axes_in(min, max, 0, std::max(1, count - 1), top);
-  for (int h = 0; h < s.heads; ++h)
-    polyline(axes, x, heads[std::size_t(h)], component_colour(h, h == in.state.selection.head ? 1.0f : 0.45f),
-             h == in.state.selection.head ? 2.0f : 1.0f);
-  polyline(axes, x, mean, IM_COL32(240, 240, 240, 255), 3.0f);
   if (s.shown >= 0) mark_shown(axes, s.shown);
   char name[96];
   std::snprintf(name, sizeof name, "%s of H%d to the previous frame, layer %d", distance_.label().c_str(), distance_.dim, layer);
-  ImGui::GetWindowDrawList()->AddText(ImVec2(axes.min.x + 6, axes.min.y + 2), colours::text_dim, name);
-  ImGui::SetCursorScreenPos(axes.min);
-  ImGui::InvisibleButton("timeline", ImVec2(axes.max.x - axes.min.x, axes.max.y - axes.min.y),
-                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
-  const int k = ImGui::IsItemHovered() ? frame_under_mouse(axes, x) : -1;
+  const int k = frame_lines(axes, x, heads, mean, in.state.selection.head, "timeline", name);
   if (k >= 0) {
     ImGui::SetTooltip("%s: mean %s, class %d (p = %.3f)", s.frames[std::size_t(k)].name.c_str(), distance_text(mean[std::size_t(k)]).c_str(),
                       s.frames[std::size_t(k)].prediction, s.frames[std::size_t(k)].probability);
-    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) show_frame(out, k, false);
-    if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) show_frame(out, k, true);
+    click_frame(out, k);
   }
 }
 
