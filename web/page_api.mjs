@@ -31,7 +31,7 @@
 //   vitopo.panels()                    the panels drawn: [{id, title, x, y, width, height}], CSS pixels
 //                                      of the canvas ([] without the views)
 //   vitopo.arrange(name)               what the views show beside the image: 'head', 'compare',
-//                                      'layers' or 'images' (false without the views)
+//                                      'layers', 'images' or 'series' (false without the views)
 //   await vitopo.series({...})        a perturbation series of the current image
 //                                      {perturbation, strengths, seed, dim, distance, order}, or a frame
 //                                      series {frames: [Blob | url]} / {video, fps, maxFrames}:
