@@ -76,6 +76,7 @@ async function boot() {
   const links = new ShareLinks({ pipeline, status, views });
   const comparisons = new Comparisons({ pipeline, status });
   const series = new Series({ pipeline, comparisons, core });
+  links.openSeries = (text) => series.fromLink(text);
   installPageApi(pipeline, ready, links, comparisons, series);
 
   const quiet = (promise) => promise.catch(() => {});  // errors are already shown in the page

@@ -38,6 +38,9 @@
 //                                      {schema: 'vitopo.series/1', kind, frames}
 //   await vitopo.frame(i)              frame i of the last series becomes the current image
 //   vitopo.input()                     {dims: [1, C, H, W], data: Float32Array}: the current model input
+//   vitopo.lastSeries()                the last series' result, or null
+//   vitopo.seriesLink()                a link that reopens the image of the last perturbation series
+//                                      and recomputes it (a frame series is refused with a message)
 import { fetchBlob } from './image_input.mjs';
 import { ARRANGEMENTS } from './app_bridge.mjs';
 
@@ -63,6 +66,8 @@ export function installPageApi(pipeline, ready, links, comparisons, series) {
       return i ? { dims: [...i.dims], data: new Float32Array(i.pixels) } : null;
     },
     series: async (options) => series.series(options),
+    lastSeries: () => series.lastSeries(),
+    seriesLink: () => series.link(),
     frame: async (i) => series.frame(i),
     panels: () => pipeline.views.panels(),
     arrange: (name) => {

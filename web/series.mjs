@@ -10,6 +10,7 @@
 // (vitopo.frame(i) runs frame i's input through the model again to show it).
 import { decodeImage, fetchBlob, InputError } from './image_input.mjs';
 import { Cancelled } from './analysis_client.mjs';
+import { SERIES_PART } from './share_link.mjs';
 
 export const SERIES_SCHEMA = 'vitopo.series/1';
 export const PERTURBATIONS = ['noise', 'blur', 'brightness', 'contrast', 'rotation', 'shift', 'occlusion', 'adversarial'];
@@ -274,8 +275,12 @@ export class Series {
 
   // Keeps the series for vitopo.frame(); returns the page API's copy.
   #keep(result, frames, run) {
-    this.last = { kind: result.kind, settings: JSON.stringify(run.settings), fingerprint: run.model.fingerprint, frames, shownId: 0, bId: 0 };
+    // A perturbation series can be linked: the link of its image, and its request.
+    const request = result.kind === 'perturbation' ? { perturbation: result.perturbation, seed: result.seed, dim: result.dim,
+      distance: result.distance, order: result.order, ...(result.perturbation === 'occlusion' ? {} : { strengths: frames.map((f) => f.strength) }) } : null;
     const copy = { ...result, frames: frames.map((f) => this.#public(f, result.kind)) };
+    this.last = { kind: result.kind, settings: JSON.stringify(run.settings), fingerprint: run.model.fingerprint, frames, shownId: 0, bId: 0,
+      request, link: request ? this.pipeline.shareLinkFragment() : null, result: copy };
     this.pipeline.views.setSeries(copy);
     return copy;
   }
@@ -311,6 +316,40 @@ export class Series {
       this.pipeline.views.setSeriesFrame(i);
     }
     return analysis;
+  }
+
+  // The last series' result (a copy), or null.
+  lastSeries() {
+    return this.last ? structuredClone(this.last.result) : null;
+  }
+
+  // The page's URL with the share link of the image a perturbation series
+  // was made from and the series' request after "&series=" (base64url of its
+  // JSON): opening it reopens the image and recomputes the series.
+  link() {
+    const series = this.last;
+    if (!series) throw new InputError('There is no series to link: run vitopo.series() first.');
+    if (!series.request)
+      throw new InputError('A frame series cannot be linked: its frames are your own files, and a link carries one image. ' +
+        'Export the series instead (the object vitopo.series() resolved to, as JSON).');
+    if (!series.link) throw new InputError('The image of this series cannot be linked.');
+    const bytes = new TextEncoder().encode(JSON.stringify(series.request));
+    const text = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    return location.href.split('#')[0] + series.link + SERIES_PART + text;
+  }
+
+  // Runs the series part of a link (base64url of a request's JSON).
+  fromLink(text) {
+    let request;
+    try {
+      const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+      request = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    } catch {
+      return Promise.reject(new InputError("The link's series part is damaged: it is not the base64url of a series request."));
+    }
+    if (request === null || typeof request !== 'object' || request.perturbation === undefined)
+      return Promise.reject(new InputError("The link's series part names no perturbation."));
+    return this.series(request);
   }
 
   // The adversarial gradient of the loss on the model's own prediction at

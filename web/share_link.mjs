@@ -22,6 +22,9 @@ export function linkInUrl() {
   return location.hash.length > 1 ? location.hash : null;
 }
 
+// What follows a share link when it carries a series' parameters.
+export const SERIES_PART = '&series=';
+
 export class ShareLinks {
   constructor({ pipeline, status, views }) {
     this.pipeline = pipeline;
@@ -29,6 +32,7 @@ export class ShareLinks {
     this.views = views;
     this.pending = null;  // {link, fingerprint}: a link waiting for the model it was made with
     this.box = null;      // the text box that shows a link the clipboard refused
+    this.openSeries = null;  // runs a link's series part (set by the page)
   }
 
   // The full URL of what the page shows, or null when nothing is analysed.
@@ -38,11 +42,15 @@ export class ShareLinks {
   }
 
   // Opens a link (the pipeline shows any error, and keeps what the page had).
-  // A link made with another model is kept until that model is loaded.
+  // A link made with another model is kept until that model is loaded. A
+  // link with a series part ("&series=", web/series.mjs) runs that series
+  // once its image is open; `opened.series` is the result.
   async open(link) {
+    const at = link.indexOf(SERIES_PART);
     try {
-      const opened = await this.pipeline.openShareLink(link);
+      const opened = await this.pipeline.openShareLink(at < 0 ? link : link.slice(0, at));
       this.pending = null;
+      if (at >= 0 && this.openSeries) opened.series = await this.openSeries(link.slice(at + SERIES_PART.length));
       return opened;
     } catch (e) {
       if (e.kind === 'model' && e.needs) this.pending = { link, fingerprint: e.needs.fingerprint };

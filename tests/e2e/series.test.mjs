@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { artifacts, openPage, samples, sourceDir } from './harness.mjs';
+import { artifacts, openFresh, openPage, samples, sourceDir } from './harness.mjs';
 
 const dir = path.join(artifacts, 'series');
 fs.mkdirSync(dir, { recursive: true });
@@ -268,6 +268,43 @@ test('the Series tab draws distance against strength with the probability, the o
     fs.writeFileSync(path.join(dir, 'view-occlusion.png'), map.shot);
     assert.notDeepEqual(map.shot, plot.shot);
     assert.deepEqual(log.filter((line) => line.startsWith('[pageerror]')), [], 'no uncaught error in the page');
+  } finally {
+    await close();
+  }
+});
+
+test('a link carries a perturbation series: a fresh page reopens its image and recomputes it bit for bit; a frame series is refused', async () => {
+  const { page, browser, close } = await openPage();
+  try {
+    const made = await page.evaluate(async () => {
+      const v = window.vitopo;
+      const series = await v.series({ perturbation: 'noise', strengths: [0, 0.1, 0.3], seed: 5, dim: 1 });
+      return { series, link: v.seriesLink(), analysis: v.analysis() };
+    });
+    assert.match(made.link, /#v1=[A-Za-z0-9_-]+&series=[A-Za-z0-9_-]+$/);
+    const opened = await openFresh(browser, made.link);
+    try {
+      const got = await opened.page.evaluate(() => ({ series: window.vitopo.lastSeries(), analysis: window.vitopo.analysis(),
+        error: document.getElementById('error').textContent }));
+      assert.equal(got.error, '', `no error\n${opened.log.join('\n')}`);
+      assert.deepEqual(got.analysis.heads, made.analysis.heads, 'the same image, analysed the same');
+      assert.deepEqual(got.series, made.series, 'the same series, bit for bit');
+    } finally {
+      await opened.close();
+    }
+    const refused = await page.evaluate(async (url) => {
+      await window.vitopo.series({ frames: [url] });
+      try {
+        window.vitopo.seriesLink();
+        return 'linked';
+      } catch (e) {
+        return e.message;
+      }
+    }, 'samples/' + samples()[0].file);
+    assert.match(refused, /A frame series cannot be linked: its frames are your own files.*Export the series instead/);
+    const damaged = await page.evaluate(async (link) => window.vitopo.openShareLink(link).then(() => 'opened', (e) => e.message),
+      made.link.replace(/&series=.*/, '&series=@@@'));
+    assert.match(damaged, /The link's series part is damaged/);
   } finally {
     await close();
   }
