@@ -18,6 +18,7 @@ apt_packages=(
   chromium
   fonts-roboto-unhinted
   dpkg-dev time
+  ffmpeg
 )
 
 missing=()

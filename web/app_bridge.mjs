@@ -7,7 +7,7 @@ import { WasmHeap, unwrap } from './wasm_memory.mjs';
 
 // What the views can show beside the image, in the order of the app's
 // arrangement_names (src/app/state/app_state.hpp).
-export const ARRANGEMENTS = ['head', 'compare', 'layers', 'images'];
+export const ARRANGEMENTS = ['head', 'compare', 'layers', 'images', 'series'];
 
 export function hasWebGL2() {
   try {
@@ -114,6 +114,15 @@ export class AppBridge {
     this.module._vitopo_bridge_remove_entry(id);
   }
 
+  // The last series (vitopo.series/1, or null) and the frame shown of it (-1: none).
+  setSeries(series) {
+    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_set_series(heap.string(JSON.stringify(series))))));
+  }
+
+  setSeriesFrame(frame) {
+    this.module._vitopo_bridge_set_series_frame(frame);
+  }
+
   setProgress(running, done, total, stage) {
     this.#call((heap, m) => m._vitopo_bridge_set_progress(running ? 1 : 0, done, total, heap.string(stage)));
   }
@@ -190,6 +199,8 @@ export class NoViews {
   }
   setComparison() {}
   setComparisonProgress() {}
+  setSeries() {}
+  setSeriesFrame() {}
   panels() { return []; }
   arrange() { return false; }
   setHiddenPanels() {}

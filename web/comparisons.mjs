@@ -84,6 +84,12 @@ export class Comparisons {
     return answer.comparison;
   }
 
+  // The distances between the same (layer, head) of two analysis records
+  // (a series' frames), queued under `slot`: the vitopo.comparison/1 object.
+  async between(slot, a, b, request) {
+    return (await this.#enqueue(slot, (progress) => this.client.compare(a, b, request, progress))).comparison;
+  }
+
   // vitopo.matching({a: {layer, head}, b: {layer, head, image: 'A' | 'B'}, dim, distance, order}):
   // {distance, pairs}, each pair [i, j] indexing the two heads' diagrams, -1 the diagonal.
   async matching(options = {}) {

@@ -152,6 +152,19 @@ export class CoreModule {
       rgba ? heap.array(new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength)) : 0, rgba ? rgba.byteLength : 0))));
   }
 
+  // A perturbed copy of a model input {pixels, dims: [1, C, H, W]}:
+  // `request` is {kind, strength, seed}, {kind: 'occlusion', patch, row, col}
+  // or {kind: 'sign-step', strength} with `gradient` (perturbation.hpp).
+  // Returns {pixels, dims}; throws the core's message.
+  perturb(input, request, gradient = null) {
+    return this.#call((heap, m) => {
+      const [, c, h, w] = input.dims;
+      unwrap(heap.readString(m._vitopo_core_perturb(heap.array(input.pixels), c, h, w, heap.string(JSON.stringify(request)),
+        gradient ? heap.array(gradient) : 0)));
+      return { pixels: new Float32Array(this.#result(heap).buffer), dims: [...input.dims] };
+    });
+  }
+
   #withProgress(onProgress, body) {
     this.progress.callback = onProgress;
     try {

@@ -7,6 +7,7 @@ import { AnalysisClient } from './analysis_client.mjs';
 import { Comparisons } from './comparisons.mjs';
 import { Notices } from './notices.mjs';
 import { Tour } from './tour.mjs';
+import { Series } from './series.mjs';
 import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
 import { attachImageInputs, buildGallery } from './image_input.mjs';
 import { Gallery } from './gallery.mjs';
@@ -94,7 +95,9 @@ async function boot() {
   const comparisons = new Comparisons({ pipeline, status });
   const notices = new Notices({ core });
   pipeline.onCurrentChanged = (entry) => notices.update(entry, pipeline.model?.spec);
-  const { api, attachTour } = installPageApi(pipeline, ready, links, comparisons, { notices });
+  const series = new Series({ pipeline, comparisons, core });
+  links.openSeries = (text) => series.fromLink(text);
+  const { api, attachTour } = installPageApi(pipeline, ready, links, comparisons, { notices, series });
   const tour = new Tour({ api, lessons: { copy: (step, hide) => links.copyUrl(links.lessonUrl(step, hide), 'Lesson link') } });
   attachTour(tour);
   links.onLesson = async ({ step, hide }) => {
@@ -138,6 +141,16 @@ async function boot() {
     pickerB.value = '';
     if (file) quiet(pipeline.loadImageB(file));
   });
+  // A video, or several images, for a frame series from the views.
+  let framesRequest = {};
+  const pickerFrames = Object.assign(document.createElement('input'), { type: 'file', accept: 'image/*,video/*', multiple: true });
+  pickerFrames.addEventListener('change', () => {
+    const files = [...(pickerFrames.files ?? [])];
+    pickerFrames.value = '';
+    const { dim, distance, order } = framesRequest;
+    const video = files.length === 1 && files[0].type.startsWith('video/');
+    if (files.length) quiet(series.series(video ? { video: files[0], dim, distance, order } : { frames: files, dim, distance, order }));
+  });
   pollIntents(pipeline, {
     compare: (intent) => comparisons.forViews(intent),
     'cancel-comparison': (intent) => comparisons.cancelForViews(intent),
@@ -152,6 +165,9 @@ async function boot() {
       download(`${(pipeline.current.name || 'image').replace(/\.[^.]*$/, '')}-analysis.json`,
         JSON.stringify(pipeline.analysisOf(pipeline.current))),
     'copy-share-link': () => links.copy(),
+    'run-series': ({ request }) => quiet(series.series(request)),
+    'open-frames': ({ request }) => { framesRequest = request; pickerFrames.click(); },
+    'show-frame': ({ frame, asB }) => quiet(series.frame(frame, { asB })),
   });
   // A link pasted into the address bar of the open page.
   window.addEventListener('hashchange', () => {

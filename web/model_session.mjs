@@ -45,6 +45,15 @@ export class ModelSession {
     return { logits: new Float32Array(logits), attention };
   }
 
+  // The logits alone of a batch of B inputs, `pixels` of shape [B, C, H, W]
+  // (the attention is not fetched): a Float32Array of B × K.
+  async logits(pixels, dims) {
+    const input = new ort.Tensor('float32', pixels, dims);
+    const out = await this.session.run({ pixels: input }, ['logits']);
+    input.dispose?.();
+    return new Float32Array(out.logits.data);
+  }
+
   release() {
     this.session.release?.();
   }

@@ -38,17 +38,26 @@
 //   vitopo.panels()                    the panels drawn: [{id, title, x, y, width, height}], CSS pixels
 //                                      of the canvas ([] without the views)
 //   vitopo.arrange(name)               what the views show beside the image: 'head', 'compare',
-//                                      'layers' or 'images' (false without the views)
+//                                      'layers', 'images' or 'series' (false without the views)
 // and the research export (web/export.mjs):
 //   await vitopo.export(kind, options) {name, type, bytes: Uint8Array} of one file of the current
 //                                      analysis (kinds: export.mjs's KINDS)
 //   vitopo.distanceMatrix(layer, head) {n, data: Float64Array}
 //   vitopo.cycle(layer, head, bar)     the representative cycle of an H1 bar: [[u, v], …]
+//   await vitopo.series({...})        a perturbation series of the current image
+//                                      {perturbation, strengths, seed, dim, distance, order}, or a frame
+//                                      series {frames: [Blob | url]} / {video, fps, maxFrames}:
+//                                      {schema: 'vitopo.series/1', kind, frames}
+//   await vitopo.frame(i)              frame i of the last series becomes the current image
+//   vitopo.input()                     {dims: [1, C, H, W], data: Float32Array}: the current model input
+//   vitopo.lastSeries()                the last series' result, or null
+//   vitopo.seriesLink()                a link that reopens the image of the last perturbation series
+//                                      and recomputes it (a frame series is refused with a message)
 import { fetchBlob } from './image_input.mjs';
 import { Exporter } from './export.mjs';
 import { ARRANGEMENTS } from './app_bridge.mjs';
 
-export function installPageApi(pipeline, ready, links, comparisons, { notices } = {}) {
+export function installPageApi(pipeline, ready, links, comparisons, { notices, series } = {}) {
   let tour = null;
   const copy = (value) => (value == null ? null : structuredClone(value));
   let uiScale = 1;
@@ -88,6 +97,14 @@ export function installPageApi(pipeline, ready, links, comparisons, { notices } 
     },
     lessonLink: ({ step = 0, hide = [] } = {}) => links.lessonUrl(step, hide),
     swapImages: () => pipeline.swapImages(),
+    input: () => {
+      const i = pipeline.current?.input;
+      return i ? { dims: [...i.dims], data: new Float32Array(i.pixels) } : null;
+    },
+    series: async (options) => series.series(options),
+    lastSeries: () => series.lastSeries(),
+    seriesLink: () => series.link(),
+    frame: async (i) => series.frame(i),
     arrange: (name) => {
       const index = ARRANGEMENTS.indexOf(name);
       if (index < 0) throw new Error(`arrange takes one of ${ARRANGEMENTS.map((a) => `'${a}'`).join(', ')}, not ${JSON.stringify(name)}`);

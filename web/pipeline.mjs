@@ -341,6 +341,56 @@ export class Pipeline {
     return this.core.shareLink(entry.model, entry.input, entry.analysisBytes, selection);
   }
 
+  // Series (web/series.mjs) run as the page's newest request, so that a new
+  // image or a cancel stops them. `body` gets {model, settings, check(),
+  // progress(stage, done, total), logits(pixels, dims), analyse(input)}:
+  // check() throws Cancelled once superseded; logits() runs a batch through
+  // the model for its logits alone; analyse() gives {logits, prediction,
+  // analysisBytes, heads, seconds} of one model input, committing nothing.
+  seriesRequest(body) {
+    return this.#request(async (generation) => {
+      const model = this.model;
+      if (!model) throw new InputError('No model is loaded yet.');
+      const settings = this.settings;
+      const check = () => this.#superseded(generation);
+      return body({
+        model, settings, check,
+        progress: (stage, done, total) => generation === this.generation && this.#progress(stage, done, total),
+        logits: (pixels, dims) => {
+          const run = this.modelRuns.then(() => model.session.logits(pixels, dims));
+          this.modelRuns = run.catch(() => {});
+          return run;
+        },
+        analyse: async (input) => {
+          const { logits, attention } = await this.#runModel(model, input.pixels, input.dims);
+          check();
+          const started = performance.now();
+          const { bytes, heads } = await this.analysis.analyse(attention, settings);
+          check();
+          return { logits, prediction: predict(logits, model.spec.labels), analysisBytes: bytes, heads,
+            seconds: (performance.now() - started) / 1000 };
+        },
+      });
+    });
+  }
+
+  // Makes a series frame ({name, input, analysisBytes, settings, heads,
+  // seconds}) the current image: its input goes through the model again for
+  // the attention, its analysis record is used as it is (image B instead,
+  // with `asB`). It replaces the entry `replaces` (the series' previous
+  // frame) when that is still held.
+  showFrame(frame, replaces = 0, { asB = false } = {}) {
+    return this.#request(async (generation) => {
+      const model = this.model;
+      if (!model) throw new InputError('No model is loaded yet.');
+      const { logits, attention } = await this.#runModel(model, frame.input.pixels, frame.input.dims);
+      this.#superseded(generation);
+      const result = { ...frame, image: null, logits, attention, prediction: predict(logits, model.spec.labels), sampleLabel: -1 };
+      const entry = this.#commit(model, result, { replaces: this.workspace.find(replaces) ? replaces : 0, asB });
+      return { entry, analysis: this.analysisOf(entry) };
+    });
+  }
+
   #modelName(model) {
     return model.spec.name || model.name;
   }

@@ -34,21 +34,26 @@ export const HIDEABLE_PANELS = ['image', 'head-grid', 'settings', 'skeleton', 'b
 
 // What follows a link's #v1=… payload: "&name=NAME" (the image's name), and
 // for a lesson "&lesson=STEP&hide=ID,ID" (a tour step from 0, and the panels
-// to hide). Returns {link, lesson: {step, hide} | null, name | null}; the
-// payload alone goes to the core, so #v1= links open as before.
+// to hide), and for a series "&series=…" (web/series.mjs). Returns {link,
+// lesson: {step, hide} | null, name | null, series | null}; the payload alone
+// goes to the core, so #v1= links open as before.
 export function splitLesson(link) {
   const at = link.indexOf('&');
-  if (at < 0) return { link, lesson: null };
+  if (at < 0) return { link, lesson: null, name: null, series: null };
   const params = new URLSearchParams(link.slice(at + 1));
   const name = params.get('name');
-  if (!params.has('lesson')) return { link: link.slice(0, at), lesson: null, name };
+  const series = params.get('series');
+  if (!params.has('lesson')) return { link: link.slice(0, at), lesson: null, name, series };
   const step = Number(params.get('lesson') ?? 0);
   const hide = (params.get('hide') ?? '').split(',').filter(Boolean);
   const unknown = hide.filter((id) => !HIDEABLE_PANELS.includes(id));
   if (!Number.isInteger(step) || step < 0) throw new InputError(`The lesson link's step ${JSON.stringify(params.get('lesson'))} is not a tour step.`);
   if (unknown.length) throw new InputError(`The lesson link hides panels the page does not have: ${unknown.join(', ')} (it can hide ${HIDEABLE_PANELS.join(', ')}).`);
-  return { link: link.slice(0, at), lesson: { step, hide }, name };
+  return { link: link.slice(0, at), lesson: { step, hide }, name, series };
 }
+
+// What follows a share link when it carries a series' parameters.
+export const SERIES_PART = '&series=';
 
 export class ShareLinks {
   constructor({ pipeline, status, views }) {
@@ -57,6 +62,7 @@ export class ShareLinks {
     this.views = views;
     this.pending = null;  // {link, fingerprint}: a link waiting for the model it was made with
     this.box = null;      // the text box that shows a link the clipboard refused
+    this.openSeries = null;  // runs a link's series part (set by the page)
   }
 
   // The full URL of what the page shows, or null when nothing is analysed.
@@ -77,11 +83,14 @@ export class ShareLinks {
   }
 
   // Opens a link (the pipeline shows any error, and keeps what the page had).
-  // A link made with another model is kept until that model is loaded.
+  // A link made with another model is kept until that model is loaded. What
+  // follows the #v1=… payload (splitLesson) is applied once its image is open:
+  // a lesson (its step and hidden panels), and a series part ("&series=",
+  // web/series.mjs), which runs that series; `opened.series` is its result.
   async open(full) {
-    let link, lesson, name;
+    let link, lesson, name, series;
     try {
-      ({ link, lesson, name } = splitLesson(full));
+      ({ link, lesson, name, series } = splitLesson(full));
     } catch (e) {
       this.showError(e);
       throw e;
@@ -91,6 +100,7 @@ export class ShareLinks {
       this.pending = null;
       if (lesson) await this.onLesson?.(lesson);
       else this.views.setHiddenPanels?.([]);
+      if (series !== null && this.openSeries) opened.series = await this.openSeries(series);
       return lesson ? { ...opened, lesson } : opened;
     } catch (e) {
       if (e.kind === 'model' && e.needs) this.pending = { link: full, fingerprint: e.needs.fingerprint };

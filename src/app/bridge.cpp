@@ -59,6 +59,12 @@ json intent_json(const app::Intent& intent) {
     out["request"] = json::parse(intent.request);
   }
   if (intent.kind == app::IntentKind::CancelComparison) out["slot"] = intent.slot;
+  if (intent.kind == app::IntentKind::RunSeries || intent.kind == app::IntentKind::OpenFrames)
+    out["request"] = json::parse(intent.request);
+  if (intent.kind == app::IntentKind::ShowFrame) {
+    out["frame"] = intent.frame;
+    out["asB"] = intent.flag;
+  }
   return out;
 }
 
@@ -175,6 +181,30 @@ EMSCRIPTEN_KEEPALIVE void vitopo_bridge_set_comparison_progress(const char* slot
   it->second.done = done;
   it->second.total = total;
   ++state.status.revision;
+}
+
+// The page's last series (vitopo.series/1), or "null" for none.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_series(const char* series_json) {
+  return reply::guarded([&] {
+    app::AppState& state = app::app_state();
+    const json series = json::parse(text_or_empty(series_json));
+    if (series.is_null()) {
+      const std::uint64_t revision = state.series.revision;
+      state.series = {};
+      state.series.revision = revision + 1;
+    } else {
+      app::read_series(series, state.series);
+    }
+    ++state.workspace_revision;
+    return reply::ok();
+  });
+}
+
+// The frame of the series the page shows (-1: none).
+EMSCRIPTEN_KEEPALIVE void vitopo_bridge_set_series_frame(int frame) {
+  app::AppState& state = app::app_state();
+  state.series.shown = frame;
+  ++state.workspace_revision;
 }
 
 // Drops an entry (the page evicted it, or replaced it).

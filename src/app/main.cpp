@@ -26,6 +26,7 @@
 
 #include "app/state/app_state.hpp"
 #include "arrangement_view.hpp"
+#include "series_view.hpp"
 #include "barcode_view.hpp"
 #include "bridge.hpp"
 #include "diagram_view.hpp"
@@ -142,6 +143,7 @@ struct Views {
   MatchingView matching{"Matching"};
   LayerEvolutionView layer_evolution{"Through the layers"};
   ImagePairView image_pair{"Two images"};
+  SeriesView series{"Series"};
 
   bool wants_force_layout() const { return skeleton.wants_force_layout(); }
 };
@@ -212,9 +214,14 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
       place("distance-map", v.distance_map, ImVec2(x2, y), ImVec2(col2, h));
       place("matching", v.matching, ImVec2(x3, y), ImVec2(col3, h));
       break;
-    case Arrangement::Layers: {
+    case Arrangement::Layers:
+    case Arrangement::Series: {
+      // A wide plot above the selected head's diagram and barcode.
       const float plot_h = std::round(h * 0.6f);
-      place("layers", v.layer_evolution, ImVec2(x2, y), ImVec2(col2 + col3, plot_h));
+      if (in.state.arrangement == Arrangement::Layers)
+        place("layers", v.layer_evolution, ImVec2(x2, y), ImVec2(col2 + col3, plot_h));
+      else
+        place("series", v.series, ImVec2(x2, y), ImVec2(col2 + col3, plot_h));
       place("diagram", v.diagram, ImVec2(x2, y + plot_h), ImVec2(col2, h - plot_h));
       place("barcode", v.barcode, ImVec2(x3, y + plot_h), ImVec2(col3, h - plot_h));
       break;

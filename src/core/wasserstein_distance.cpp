@@ -1,5 +1,7 @@
 #include <hera/wasserstein/wasserstein.h>
 
+#include <algorithm>
+
 #include "core/diagram_parts.hpp"
 
 namespace vitopo {
@@ -15,6 +17,25 @@ hera::AuctionParams<double> auction_params(double order, double relative_error) 
   params.delta = relative_error;
   params.internal_p = hera::get_infinity<double>();
   return params;
+}
+
+// When the finite parts are the same points (as multisets), the identity
+// matching: each point of A with its equal in B, in sorted order. Hera's own
+// entry point (wasserstein_cost) makes the same check first, as its auction
+// does not terminate on a distance of 0; running the auction directly, we must too.
+bool match_equal(const SplitDiagram& sa, const SplitDiagram& sb, DiagramMatching& matching) {
+  if (sa.finite.size() != sb.finite.size()) return false;
+  const auto sorted = [](const SplitDiagram& s) {
+    std::vector<std::size_t> order(s.finite.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return s.finite[i] < s.finite[j]; });
+    return order;
+  };
+  const std::vector<std::size_t> oa = sorted(sa), ob = sorted(sb);
+  for (std::size_t k = 0; k < oa.size(); ++k)
+    if (sa.finite[oa[k]] != sb.finite[ob[k]]) return false;
+  for (std::size_t k = 0; k < oa.size(); ++k) matching.pairs.push_back({sa.finite_index[oa[k]], sb.finite_index[ob[k]], 0.0});
+  return true;
 }
 
 }  // namespace
@@ -36,7 +57,9 @@ DiagramMatching wasserstein_matching(const Diagram& a, const Diagram& b, double 
   double cost = 0;
   for (double c : costs) cost += std::pow(c, order);
   const std::size_t na = sa.finite.size(), nb = sb.finite.size();
-  if (na == 0 || nb == 0) {
+  if (match_equal(sa, sb, matching)) {
+    // cost: the essential parts' alone
+  } else if (na == 0 || nb == 0) {
     // Everything goes to the diagonal (Hera's auction needs both sides non-empty).
     for (std::size_t k = 0; k < na; ++k) {
       cost += std::pow(to_diagonal(sa.finite[k]), order);

@@ -67,3 +67,17 @@ TEST_CASE("distance matrices are symmetric with a zero diagonal") {
   CHECK(D(0, 2) == doctest::Approx(0.5));
   CHECK(D(1, 2) == doctest::Approx(1.0));
 }
+
+TEST_CASE("Wasserstein of a diagram with itself, or with the same points in another order, is 0") {
+  // H0-like: every birth 0. Hera's auction alone never stops on these.
+  const Diagram a = {{0, 0.3}, {0, 0.5}, {0, 0.5}, {0, 0.7}, {0, infinity}}, b = {{0, 0.5}, {0, 0.7}, {0, infinity}, {0, 0.3}, {0, 0.5}};
+  for (double p : {1.0, 2.0}) {
+    CHECK(wasserstein_distance(a, a, p) == 0);
+    const DiagramMatching m = wasserstein_matching(a, b, p);
+    CHECK(m.distance == 0);
+    CHECK(m.pairs.size() == 5);
+    for (const MatchedPair& pair : m.pairs) CHECK(a[std::size_t(pair.a)].death == b[std::size_t(pair.b)].death);
+  }
+  const Diagram c = {{0, 0.3}, {0, 0.5}, {0, 0.5}, {0, 0.75}, {0, infinity}};
+  CHECK(wasserstein_distance(a, c, 1) == doctest::Approx(0.05).epsilon(1e-6));
+}

@@ -83,6 +83,9 @@ void apply(AppState& state, const Intent& intent) {
     case IntentKind::LoadSample:
     case IntentKind::ExportAnalysis:
     case IntentKind::CopyShareLink:
+    case IntentKind::RunSeries:
+    case IntentKind::OpenFrames:
+    case IntentKind::ShowFrame:
       state.outbox.push_back(intent);
       return;
   }

@@ -16,6 +16,7 @@
 #include "app/state/comparison_result.hpp"
 #include "app/state/head_details.hpp"
 #include "app/state/intents.hpp"
+#include "app/state/series.hpp"
 #include "app/state/workspace.hpp"
 #include "core/onnx_model.hpp"
 
@@ -68,8 +69,8 @@ struct Sample {
 
 // What fills the canvas beside the image, the layer × head grid and the
 // settings: one head's topology, or one of the comparisons.
-enum class Arrangement : int { Head, Compare, Layers, Images };
-inline constexpr const char* arrangement_names[] = {"One head", "Heads & layers", "Through the layers", "Two images"};
+enum class Arrangement : int { Head, Compare, Layers, Images, Series };
+inline constexpr const char* arrangement_names[] = {"One head", "Heads & layers", "Through the layers", "Two images", "Series"};
 inline constexpr int arrangement_count = int(std::size(arrangement_names));
 
 struct AppState {
@@ -97,6 +98,9 @@ struct AppState {
     auto it = comparisons.find(slot);
     return it == comparisons.end() ? nullptr : &it->second;
   }
+
+  // The last series the page ran (vitopo.series()), and its frame shown.
+  SeriesData series;
 
   // The page's intents, waiting for the bridge.
   std::vector<Intent> outbox;

@@ -43,6 +43,9 @@ enum class IntentKind : int {
   LoadSample,      // sample
   ExportAnalysis,
   CopyShareLink,
+  RunSeries,       // request: a vitopo.series() request (JSON text)
+  OpenFrames,      // request: the series' distance; the page asks for a video or images
+  ShowFrame,       // frame; flag: as image B
 };
 
 struct Intent {
@@ -57,15 +60,17 @@ struct Intent {
   double play_seconds = 0;
   vitopo::AnalysisSettings settings;
   std::string slot, key, request;  // Compare: the slot it fills, its key, the request (JSON text)
+  int frame = -1;                  // ShowFrame: the series' frame
 };
 
 // The page's intents by their name in the bridge's JSON ("compare",
 // "reanalyse", ...), in IntentKind order from Compare on.
 inline constexpr const char* page_intent_names[] = {
     "compare",     "cancel-comparison", "swap-images",     "open-image-b",   "load-sample-b", "reanalyse",
-    "cancel",      "open-image",        "load-sample",     "export-analysis", "copy-share-link"};
+    "cancel",      "open-image",        "load-sample",     "export-analysis", "copy-share-link",
+    "run-series",  "open-frames",       "show-frame"};
 inline constexpr int first_page_intent = int(IntentKind::Compare);
-inline constexpr int intent_kind_count = int(IntentKind::CopyShareLink) + 1;
+inline constexpr int intent_kind_count = int(IntentKind::ShowFrame) + 1;
 static_assert(intent_kind_count - first_page_intent == int(std::size(page_intent_names)),
               "every page intent has a name");
 

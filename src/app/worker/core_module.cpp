@@ -33,6 +33,7 @@
 #include "core/model_spec_json.hpp"
 #include "core/npy.hpp"
 #include "core/onnx_model.hpp"
+#include "core/perturbation.hpp"
 #include "core/preprocess.hpp"
 #include "core/sha256.hpp"
 #include "core/share_link.hpp"
@@ -474,6 +475,44 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_export_manifest(const char* files_t
   return reply::guarded([&] {
     return reply::ok({{"manifest", vitopo::export_manifest(json::parse(text_or_empty(files_text)),
                                                            json::parse(text_or_empty(provenance_text)))}});
+  });
+}
+
+// A perturbed copy of a model input (C×H×W floats), for series:
+// `request` is {"kind": "noise" | "blur" | "brightness" | "contrast" |
+// "rotation" | "shift", "strength", "seed"}, {"kind": "occlusion", "patch",
+// "row", "col"} or {"kind": "sign-step", "strength": ε} with `gradient`
+// (one float per value). The reply is {"ok": true}; the pixels are then the
+// binary result.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_perturb(const float* pixels, int channels, int height, int width,
+                                                      const char* request_text, const float* gradient) {
+  return reply::guarded([&] {
+    const json request = json::parse(text_or_empty(request_text));
+    if (!request.is_object() || !request.contains("kind") || !request.at("kind").is_string())
+      throw std::invalid_argument("a perturbation request needs a kind");
+    if (!pixels || channels <= 0 || height <= 0 || width <= 0) throw std::invalid_argument("there is no model input to perturb");
+    const std::uint64_t count = std::uint64_t(channels) * std::uint64_t(height) * std::uint64_t(width);
+    const vitopo::ModelInput input{channels, height, width, std::vector<float>(pixels, pixels + count)};
+    const std::string kind = request.at("kind").get<std::string>();
+    const auto number = [&](const char* name) {
+      if (!request.contains(name) || !request.at(name).is_number())
+        throw std::invalid_argument(std::string("a perturbation's ") + name + " must be a number");
+      return request.at(name).get<double>();
+    };
+    vitopo::ModelInput out;
+    if (kind == "occlusion") {
+      out = vitopo::occlude(input, int_field(request, "patch", 0), int_field(request, "row", 0), int_field(request, "col", 0));
+    } else if (kind == "sign-step") {
+      if (!gradient) throw std::invalid_argument("a gradient-sign step needs the gradient");
+      out = vitopo::gradient_sign_step(input, std::span(gradient, std::size_t(count)), number("strength"));
+    } else {
+      const double seed = request.contains("seed") && !request.at("seed").is_null() ? number("seed") : 0.0;
+      if (!(seed >= 0 && seed <= 9007199254740991.0 && seed == std::floor(seed)))
+        throw std::invalid_argument("a seed must be an integer from 0 to 2^53 − 1");
+      out = vitopo::perturb(input, vitopo::parse_perturbation(kind), number("strength"), std::uint64_t(seed));
+    }
+    keep(out.pixels);
+    return reply::ok();
   });
 }
 
