@@ -7,7 +7,7 @@ set(CMAKE_CXX_FLAGS_RELEASE "-O3 -DNDEBUG")
 # the build tree that holds just a link to it (docs/toolchain.md).
 set(VITOPO_SHIM "${CMAKE_BINARY_DIR}/include-shim")
 file(MAKE_DIRECTORY "${VITOPO_SHIM}")
-foreach(lib doctest nlohmann tsl hera boost stb)
+foreach(lib doctest nlohmann tsl hera boost stb lemon)
   if(EXISTS "/usr/include/${lib}")
     file(CREATE_LINK "/usr/include/${lib}" "${VITOPO_SHIM}/${lib}" SYMBOLIC)
   endif()

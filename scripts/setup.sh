@@ -8,7 +8,7 @@ third="$root/third_party"   # git-ignored: source packages live here, never in g
 apt_packages=(
   build-essential cmake ninja-build git pkg-config
   emscripten node-acorn
-  libeigen3-dev doctest-dev libhera-dev libboost-dev robin-map-dev
+  libeigen3-dev doctest-dev libhera-dev liblemon-dev libboost-dev robin-map-dev
   nlohmann-json3-dev libstb-dev
   libssl-dev zlib1g-dev
   ripser

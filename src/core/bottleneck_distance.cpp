@@ -14,8 +14,14 @@ namespace {
 
 double finite_bottleneck(SplitDiagram& a, SplitDiagram& b) {
   if (a.finite.empty() && b.finite.empty()) return 0;
-  // Hera's exact algorithm; 14 decimal digits is its default precision.
-  return hera::bottleneckDistExact(a.finite, b.finite, 14);
+  if (on_one_line(a, b)) return line_transport(a, b, infinity, nullptr);
+  try {
+    return exact_bottleneck(a, b);
+  } catch (const std::length_error&) {
+    // Too many nearby pairs to hold: Hera's exact algorithm, which needs no
+    // list of them (14 decimal digits is its default precision).
+    return hera::bottleneckDistExact(a.finite, b.finite, 14);
+  }
 }
 
 // A perfect matching of the finite parts (each point to a point of the other
@@ -77,6 +83,11 @@ DiagramMatching bottleneck_matching(const Diagram& a, const Diagram& b) {
   if (!match_essential(sa, sb, &matching, costs)) {
     matching.distance = infinity;
     matching.pairs.clear();
+    return matching;
+  }
+  if (on_one_line(sa, sb)) {
+    matching.distance = line_transport(sa, sb, infinity, &matching);
+    for (double cost : costs) matching.distance = std::max(matching.distance, cost);
     return matching;
   }
   const double finite = finite_bottleneck(sa, sb);

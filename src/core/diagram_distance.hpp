@@ -17,8 +17,15 @@
 //     Σ |birth_a − birth_b|^p.
 // Points on the diagonal (birth == death) are ignored.
 //
-// Precision: the bottleneck distance is exact (Hera's exact algorithm). The
-// Wasserstein distance comes from Hera's auction with relative error at most
+// Algorithms, all exact up to floating-point rounding:
+//   - diagrams whose finite points share one birth (H0 of a Rips
+//     filtration) lie on a line, where dynamic programming finds both
+//     distances and their matchings (diagram_line.cpp);
+//   - otherwise the bottleneck distance is Hera's exact algorithm, and the
+//     Wasserstein distance a minimum-cost flow solved by LEMON's network
+//     simplex (diagram_transport.cpp).
+// Only when that network would pass its memory budget does the Wasserstein
+// distance fall back to Hera's auction, with relative error at most
 // `relative_error` (default 1e-9, far below Hera's default of 1e-2).
 #pragma once
 

@@ -61,4 +61,23 @@ inline bool match_essential(const SplitDiagram& a, const SplitDiagram& b, Diagra
   return true;
 }
 
+// True when every finite point of both diagrams has the same birth (and
+// there is at least one): then the finite parts lie on one line.
+bool on_one_line(const SplitDiagram& a, const SplitDiagram& b);
+
+// The exact optimal cost of matching the finite parts of diagrams on one
+// line (diagram_line.cpp): Σ cost^p for a finite order p, or the bottleneck
+// (the largest cost) for order = +∞. With `matching`, its pairs are added.
+double line_transport(const SplitDiagram& a, const SplitDiagram& b, double order, DiagramMatching* matching);
+
+// The exact p-Wasserstein cost Σ cost^p of the finite parts, by minimum-cost
+// flow (diagram_transport.cpp). Throws std::length_error, before allocating,
+// when the network passes its memory budget.
+double exact_transport(const SplitDiagram& a, const SplitDiagram& b, double order, DiagramMatching* matching);
+
+// The exact bottleneck distance of the finite parts, by binary search with
+// Hopcroft–Karp matchings (diagram_bottleneck.cpp). Throws std::length_error,
+// before allocating, when the candidate pairs pass their memory budget.
+double exact_bottleneck(const SplitDiagram& a, const SplitDiagram& b);
+
 }  // namespace vitopo::diagram_parts

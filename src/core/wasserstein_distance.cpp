@@ -38,13 +38,35 @@ bool match_equal(const SplitDiagram& sa, const SplitDiagram& sb, DiagramMatching
   return true;
 }
 
-}  // namespace
-
-double wasserstein_distance(const Diagram& a, const Diagram& b, double order, double relative_error) {
-  return wasserstein_matching(a, b, order, relative_error).distance;
+// Hera's own construction (hera::wasserstein_cost): bidders are A's points
+// then the diagonal projections of B's; items are the projections of A's
+// points then B's points. We run its auction directly to read the matching.
+double auction(const SplitDiagram& sa, const SplitDiagram& sb, const hera::AuctionParams<double>& params,
+               DiagramMatching& matching) {
+  const std::size_t na = sa.finite.size();
+  using Point = hera::ws::DiagramPoint<double>;
+  std::vector<Point> bidders, items;
+  for (auto [x, y] : sa.finite) bidders.emplace_back(x, y, Point::NORMAL);
+  for (auto [x, y] : sb.finite) bidders.emplace_back(x, y, Point::DIAG);
+  for (auto [x, y] : sa.finite) items.emplace_back(x, y, Point::DIAG);
+  for (auto [x, y] : sb.finite) items.emplace_back(x, y, Point::NORMAL);
+  hera::ws::AuctionRunnerGS<double> runner(bidders, items, params);
+  runner.run_auction();
+  for (std::size_t bidder = 0; bidder < bidders.size(); ++bidder) {
+    const std::size_t item = std::size_t(runner.bidders_to_items[bidder]);
+    if (bidder < na && item >= na)
+      matching.pairs.push_back({sa.finite_index[bidder], sb.finite_index[item - na],
+                                linf(sa.finite[bidder], sb.finite[item - na])});
+    else if (bidder < na)
+      matching.pairs.push_back({sa.finite_index[bidder], -1, to_diagonal(sa.finite[bidder])});
+    else if (item >= na)
+      matching.pairs.push_back({-1, sb.finite_index[item - na], to_diagonal(sb.finite[item - na])});
+  }
+  return runner.get_wasserstein_cost();
 }
 
-DiagramMatching wasserstein_matching(const Diagram& a, const Diagram& b, double order, double relative_error) {
+// The distance, and with `want_pairs` an optimal matching.
+DiagramMatching wasserstein(const Diagram& a, const Diagram& b, double order, double relative_error, bool want_pairs) {
   SplitDiagram sa = split(a), sb = split(b);
   hera::AuctionParams<double> params = auction_params(order, relative_error);
   DiagramMatching matching;
@@ -69,32 +91,28 @@ DiagramMatching wasserstein_matching(const Diagram& a, const Diagram& b, double 
       cost += std::pow(to_diagonal(sb.finite[k]), order);
       matching.pairs.push_back({-1, sb.finite_index[k], to_diagonal(sb.finite[k])});
     }
+  } else if (on_one_line(sa, sb)) {
+    cost += line_transport(sa, sb, order, want_pairs ? &matching : nullptr);
   } else {
-    // Hera's own construction (hera::wasserstein_cost): bidders are A's points
-    // then the diagonal projections of B's; items are the projections of A's
-    // points then B's points. We run its auction directly to read the matching.
-    using Point = hera::ws::DiagramPoint<double>;
-    std::vector<Point> bidders, items;
-    for (auto [x, y] : sa.finite) bidders.emplace_back(x, y, Point::NORMAL);
-    for (auto [x, y] : sb.finite) bidders.emplace_back(x, y, Point::DIAG);
-    for (auto [x, y] : sa.finite) items.emplace_back(x, y, Point::DIAG);
-    for (auto [x, y] : sb.finite) items.emplace_back(x, y, Point::NORMAL);
-    hera::ws::AuctionRunnerGS<double> auction(bidders, items, params);
-    auction.run_auction();
-    cost += auction.get_wasserstein_cost();
-    for (std::size_t bidder = 0; bidder < bidders.size(); ++bidder) {
-      const std::size_t item = std::size_t(auction.bidders_to_items[bidder]);
-      if (bidder < na && item >= na)
-        matching.pairs.push_back({sa.finite_index[bidder], sb.finite_index[item - na],
-                                  linf(sa.finite[bidder], sb.finite[item - na])});
-      else if (bidder < na)
-        matching.pairs.push_back({sa.finite_index[bidder], -1, to_diagonal(sa.finite[bidder])});
-      else if (item >= na)
-        matching.pairs.push_back({-1, sb.finite_index[item - na], to_diagonal(sb.finite[item - na])});
+    try {
+      cost += exact_transport(sa, sb, order, want_pairs ? &matching : nullptr);
+    } catch (const std::length_error&) {
+      // Too many nearby pairs for the exact network: Hera's auction, within relative_error.
+      cost += auction(sa, sb, params, matching);
     }
   }
   matching.distance = std::pow(cost, 1 / order);
   return matching;
+}
+
+}  // namespace
+
+double wasserstein_distance(const Diagram& a, const Diagram& b, double order, double relative_error) {
+  return wasserstein(a, b, order, relative_error, false).distance;
+}
+
+DiagramMatching wasserstein_matching(const Diagram& a, const Diagram& b, double order, double relative_error) {
+  return wasserstein(a, b, order, relative_error, true);
 }
 
 }  // namespace vitopo

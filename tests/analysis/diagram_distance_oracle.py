@@ -2,13 +2,19 @@
 
 usage: diagram_distance_oracle.py VITOPO DATA_DIR
 
-150 random pairs of diagrams (0 to 12 points, some empty, with essential
-points: mostly equal counts, sometimes different) are written as two analysis
-JSON files, one head per pair, and compared head by head:
-  - bottleneck: gudhi.bottleneck_distance (exact), to 1e-9 relative;
+Random pairs of diagrams, written as two analysis JSON files, one head per
+pair, and compared head by head:
+  - 150 small pairs (0 to 12 points, some empty, with essential points:
+    mostly equal counts, sometimes different);
+  - 40 pairs whose finite points share one birth, as H0 diagrams do (the
+    line algorithm), from 1 to 300 points;
+  - 12 large pairs, 100 to 600 points crowded near the diagonal, so that
+    many pairs are near each other (the network and matching algorithms).
+Each is checked against GUDHI to 1e-9 relative:
+  - bottleneck: gudhi.bottleneck_distance (exact);
   - Wasserstein, orders 1 and 2, L∞ ground metric: gudhi.wasserstein.
     wasserstein_distance(order=p, internal_p=inf, keep_essential_parts=True)
-    (exact, through POT), to 1e-6 relative (Hera's auction runs at 1e-9).
+    (exact, through POT).
 Both sides follow the same convention for essential points: matched by
 birth among themselves, +inf when their counts differ.
 """
@@ -27,7 +33,25 @@ from oracle_common import check, finish, run  # noqa: E402
 
 vitopo = sys.argv[1]
 rng = np.random.default_rng(2024)
-PAIRS = 150
+SMALL, LINE, LARGE = 150, 40, 12
+PAIRS = SMALL + LINE + LARGE
+
+
+def line_diagram(birth, essential):
+    n = int(rng.integers(1, 301))
+    deaths = birth + rng.random(n) * 0.5 + 1e-3
+    if n > 3:
+        deaths[1] = deaths[0]  # ties
+    points = [[float(birth), float(d)] for d in deaths]
+    return points + [[float(birth), None] for _ in range(essential)]
+
+
+def large_diagram(essential):
+    n = int(rng.integers(100, 601))
+    births = rng.random(n) * 0.3
+    deaths = births + rng.exponential(0.02, n) + 1e-4
+    points = [[float(b), float(d)] for b, d in zip(births, deaths)]
+    return points + [[float(rng.random()), None] for _ in range(essential)]
 
 
 def random_diagram(essential):
@@ -58,11 +82,18 @@ def as_array(points):
 
 
 A, B = [], []
-for k in range(PAIRS):
+for k in range(SMALL):
     ea = int(rng.integers(0, 3))
     eb = ea if rng.random() < 0.85 else int(rng.integers(0, 3))
     A.append(random_diagram(ea))
     B.append(random_diagram(eb))
+for k in range(LINE):
+    birth = 0.0 if k % 2 == 0 else float(rng.random())
+    A.append(line_diagram(birth, 1))
+    B.append(line_diagram(birth, 1))
+for k in range(LARGE):
+    A.append(large_diagram(1))
+    B.append(large_diagram(1))
 empty = sum(1 for a, b in zip(A, B) if not a or not b)
 infinite = sum(1 for a, b in zip(A, B) if any(p[1] is None for p in a + b))
 check(empty >= 5 and infinite >= 50, f"too few empty ({empty}) or infinite ({infinite}) cases")
@@ -84,12 +115,12 @@ with tempfile.TemporaryDirectory() as tmp:
                 else:
                     want = wasserstein_distance(X, Y, order=order, internal_p=np.inf, keep_essential_parts=True)
             got = np.inf if distance is None else distance
-            tol = 1e-9 if kind == "bottleneck" else 1e-6
+            tol = 1e-9
             if np.isinf(want) or np.isinf(got):
                 check(np.isinf(want) and np.isinf(got), f"{kind} p={order} pair {k}: {got} vs GUDHI {want}")
             else:
                 check(abs(got - want) <= tol * max(abs(want), 1e-12),
                       f"{kind} p={order} pair {k}: {got} vs GUDHI {want}")
 
-finish(f"diagram_distance_oracle ({PAIRS} pairs x 3 distances; {empty} with an empty diagram, "
-       f"{infinite} with essential points)")
+finish(f"diagram_distance_oracle ({PAIRS} pairs x 3 distances: {SMALL} small, {LINE} on a line, {LARGE} large; "
+       f"{empty} with an empty diagram, {infinite} with essential points)")
