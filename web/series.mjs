@@ -10,7 +10,7 @@
 // (vitopo.frame(i) runs frame i's input through the model again to show it).
 import { decodeImage, fetchBlob, InputError } from './image_input.mjs';
 import { Cancelled } from './analysis_client.mjs';
-import { SERIES_PART } from './share_link.mjs';
+import { SERIES_PART, linkBase } from './share_link.mjs';
 
 export const SERIES_SCHEMA = 'vitopo.series/1';
 export const PERTURBATIONS = ['noise', 'blur', 'brightness', 'contrast', 'rotation', 'shift', 'occlusion', 'adversarial'];
@@ -335,7 +335,7 @@ export class Series {
     if (!series.link) throw new InputError('The image of this series cannot be linked.');
     const bytes = new TextEncoder().encode(JSON.stringify(series.request));
     const text = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-    return location.href.split('#')[0] + series.link + SERIES_PART + text;
+    return linkBase() + series.link + SERIES_PART + text;
   }
 
   // Runs the series part of a link (base64url of a request's JSON).

@@ -24,7 +24,7 @@ export function linkInUrl() {
 
 // The URL a link starts with: the page's own, unless the page names another in
 // <meta name="vitopo-share-base"> (a static site built with --base-url).
-function linkBase() {
+export function linkBase() {
   const named = document.querySelector('meta[name="vitopo-share-base"]')?.content;
   return named || location.href.split('#')[0];
 }
