@@ -326,6 +326,18 @@ std::string encode_share_link(const SharedView& view) {
 
 namespace {
 
+// The model and the input's shape against the loaded model (versions 1 and 2).
+void check_for_model(const ModelIdentity& model, int channels, int height, int width, const LoadedModel& loaded) {
+  if (model.fingerprint != loaded.model.fingerprint)
+    fail(Kind::model, "this share link was made with the model " + describe(model) + ", but the loaded model is " +
+                          describe(loaded.model));
+  if (channels != loaded.channels || height != loaded.height || width != loaded.width)
+    fail(Kind::image_size, "the link's image is " + std::to_string(channels) + " × " + std::to_string(height) + " × " +
+                               std::to_string(width) + " (C × H × W), but the model takes " +
+                               std::to_string(loaded.channels) + " × " + std::to_string(loaded.height) + " × " +
+                               std::to_string(loaded.width));
+}
+
 // The settings and the selection (versions 1 and 2), checked, into `view`.
 void read_settings_and_selection(RecordReader& r, SharedView& view, const LoadedModel& loaded) {
   AnalysisSettings& s = view.settings;
@@ -470,14 +482,7 @@ SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel*
   // The record is as it was made. Now: is it for this model, and does it make sense?
   if (!loaded_model) return view;
   const LoadedModel& loaded = *loaded_model;
-  if (view.model.fingerprint != loaded.model.fingerprint)
-    fail(Kind::model, "this share link was made with the model " + describe(view.model) + ", but the loaded model is " +
-                          describe(loaded.model));
-  if (image.channels != loaded.channels || image.height != loaded.height || image.width != loaded.width)
-    fail(Kind::image_size, "the link's image is " + std::to_string(image.channels) + " × " +
-                               std::to_string(image.height) + " × " + std::to_string(image.width) +
-                               " (C × H × W), but the model takes " + std::to_string(loaded.channels) + " × " +
-                               std::to_string(loaded.height) + " × " + std::to_string(loaded.width));
+  check_for_model(view.model, image.channels, image.height, image.width, loaded);
 
   image.pixels.resize(std::size_t(count));
   for (std::size_t i = 0; i < count; ++i) {
@@ -682,18 +687,6 @@ void check_input_shape(int channels, int height, int width, const std::string& w
 
 constexpr std::size_t v2_image_header_size = 1 + 2 + 2 + 1;  // channels, height, width, scheme
 constexpr std::size_t deflated_size_size = 4;
-
-// The model and the input's shape against the loaded model (versions 1 and 2).
-void check_for_model(const ModelIdentity& model, int channels, int height, int width, const LoadedModel& loaded) {
-  if (model.fingerprint != loaded.model.fingerprint)
-    fail(Kind::model, "this share link was made with the model " + describe(model) + ", but the loaded model is " +
-                          describe(loaded.model));
-  if (channels != loaded.channels || height != loaded.height || width != loaded.width)
-    fail(Kind::image_size, "the link's image is " + std::to_string(channels) + " × " + std::to_string(height) + " × " +
-                               std::to_string(width) + " (C × H × W), but the model takes " +
-                               std::to_string(loaded.channels) + " × " + std::to_string(loaded.height) + " × " +
-                               std::to_string(loaded.width));
-}
 
 SharedViewV2 parse_record_v2(std::span<const std::uint8_t> record, const LoadedModel* loaded_model) {
   const std::size_t size = record.size();
