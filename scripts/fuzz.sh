@@ -3,8 +3,8 @@
 #
 #   scripts/fuzz.sh [SECONDS] [HARNESS...]
 #
-# SECONDS per harness (default 600); HARNESS among npy share_link onnx_model
-# ripser_input preprocess analysis_json (default: all, one after the other).
+# SECONDS per harness (default 600); HARNESS among npy share_link share_link_v2
+# onnx_model ripser_input preprocess analysis_json (default: all, one after the other).
 # Builds the fuzz preset, then runs each harness on its grown corpus in
 # build-fuzz/corpus/<harness> (seeded from tests/fuzz/corpus/<harness>, kept
 # between runs; the source tree is never written). Crashes, sanitizer reports
@@ -16,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-600}"
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(npy share_link onnx_model ripser_input preprocess analysis_json)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(npy share_link share_link_v2 onnx_model ripser_input preprocess analysis_json)
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$seconds'" >&2; exit 2;; esac
 
 cmake --preset fuzz >/dev/null || exit 1

@@ -102,12 +102,48 @@ export class CoreModule {
   }
 
   // "#v1=…" for a model input {pixels, dims}, an analysis record and a selection,
-  // made with `model` {fingerprint, name}.
+  // made with `model` {fingerprint, name}; "#v2=…" for an input quantised for
+  // version 2 links (web/share_link_v2.mjs), which carries `quantised`.
   shareLink(model, input, bytes, selection) {
+    if (input.quantised) return this.#shareLinkV2(model, input, bytes, selection);
     return this.#call((heap, m) => {
       const [, c, h, w] = input.dims;
       return unwrap(heap.readString(m._vitopo_core_share_link(heap.string(JSON.stringify(model)), heap.array(input.pixels),
         c, h, w, heap.array(bytes), bytes.byteLength, heap.string(JSON.stringify(selection))))).link;
+    });
+  }
+
+  #shareLinkV2(model, input, bytes, selection) {
+    return this.#call((heap, m) => {
+      const [, c, h, w] = input.dims;
+      const { low, step, deflated } = input.quantised;
+      return unwrap(heap.readString(m._vitopo_core_share_link_v2(heap.string(JSON.stringify(model)), c, h, w,
+        heap.string(JSON.stringify({ low, step })), heap.array(deflated), deflated.byteLength, heap.array(bytes),
+        bytes.byteLength, heap.string(JSON.stringify(selection))))).link;
+    });
+  }
+
+  // The version of the share links (1 or 2) a model with a C × H × W input makes.
+  shareLinkVersion(channels, height, width) {
+    return this.#call((heap, m) => unwrap(heap.readString(m._vitopo_core_share_link_version(channels, height, width)))).version;
+  }
+
+  // A model input {pixels, dims} quantised for version 2 links: {low, step, codes: Uint8Array}.
+  quantiseInput(input) {
+    return this.#call((heap, m) => {
+      const [, c, h, w] = input.dims;
+      const { low, step } = unwrap(heap.readString(m._vitopo_core_quantise_input(heap.array(input.pixels), c, h, w)));
+      return { low, step, codes: this.#result(heap) };
+    });
+  }
+
+  // The model input (Float32Array) that {low, step, codes} stand for, for dims [1, C, H, W].
+  dequantiseInput({ low, step, codes }, dims) {
+    return this.#call((heap, m) => {
+      const [, c, h, w] = dims;
+      unwrap(heap.readString(m._vitopo_core_dequantise_input(heap.array(codes), codes.byteLength, c, h, w,
+        heap.string(JSON.stringify({ low, step })))));
+      return new Float32Array(this.#result(heap).buffer);
     });
   }
 
@@ -118,6 +154,8 @@ export class CoreModule {
     return this.#call((heap, m) => {
       const reply = unwrap(heap.readString(m._vitopo_core_open_share_link(heap.string(link), heap.string(JSON.stringify(model)))));
       const { channels, height, width } = reply.image;
+      // Version 2: the deflated codes, which web/share_link_v2.mjs inflates.
+      if (reply.version === 2) return { ...reply, deflated: this.#result(heap), pixels: null, dims: [1, channels, height, width] };
       return { ...reply, pixels: new Float32Array(this.#result(heap).buffer), dims: [1, channels, height, width] };
     });
   }

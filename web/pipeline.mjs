@@ -8,6 +8,7 @@ import { decodeImage, fetchBlob, InputError } from './image_input.mjs';
 import { ModelSession, predict } from './model_session.mjs';
 import { Cancelled } from './analysis_client.mjs';
 import { shareLinkError } from './share_link.mjs';
+import { quantiseForLinks, readShareLink } from './share_link_v2.mjs';
 import { Workspace } from './workspace.mjs';
 import { sha256Hex } from './export.mjs';
 
@@ -77,6 +78,8 @@ export class Pipeline {
         throw new InputError(`${image.name || 'The image'} cannot be prepared for the model: ${e.message}`);
       }
     }
+    // A model with share links of version 2 takes its input quantised to 8 bits.
+    input = await quantiseForLinks(this.core, input);
     this.#superseded(generation);
     this.#progress('running the model');
     const { logits, attention } = await this.#runModel(model, input.pixels, input.dims);
@@ -313,13 +316,13 @@ export class Pipeline {
       const spec = model.spec;
       let shared;
       try {
-        shared = this.core.openShareLink(link, { fingerprint: model.fingerprint ?? '', name: this.#modelName(model),
+        shared = await readShareLink(this.core, link, { fingerprint: model.fingerprint ?? '', name: this.#modelName(model),
           channels: spec.input.channels, height: spec.input.height, width: spec.input.width, layers: spec.layers, heads: spec.heads });
       } catch (e) {
         throw shareLinkError(e);
       }
       const settings = this.core.checkSettings(shared.settings);
-      const image = { name, modelInput: { pixels: shared.pixels, dims: shared.dims }, display: null };
+      const image = { name, modelInput: { pixels: shared.pixels, dims: shared.dims, quantised: shared.quantised ?? null }, display: null };
       const result = await this.#analyse(generation, model, image, settings, { name, sampleLabel: -1 });
       try {
         this.core.checkSelection(result.analysisBytes, shared.selection);

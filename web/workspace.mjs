@@ -14,7 +14,8 @@ export const DEFAULT_BUDGET = 768 * 1024 * 1024;
 export function entryBytes(entry) {
   const size = (a) => a?.byteLength ?? 0;
   return size(entry.attention?.data) + size(entry.analysisBytes) + size(entry.input?.pixels) +
-    size(entry.image?.display?.rgba) + size(entry.prediction?.probabilities) * 8;
+    size(entry.image?.display?.rgba) + size(entry.prediction?.probabilities) * 8 +
+    size(entry.input?.quantised?.codes) + size(entry.input?.quantised?.deflated);  // a version 2 share link's
 }
 
 export class Workspace {

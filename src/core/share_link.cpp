@@ -1,5 +1,6 @@
 #include "core/share_link.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -35,6 +36,7 @@ constexpr std::size_t selection_size = 2 + 2 + 8 + 1 + 4;
 constexpr std::size_t checksum_size = 4;
 
 constexpr char prefix[] = "v1=";
+constexpr char prefix_v2[] = "v2=";
 
 std::string number(double x) {
   std::ostringstream out;
@@ -206,6 +208,8 @@ const char* share_link_error_name(Kind kind) {
     case Kind::model: return "model";
     case Kind::image_size: return "image_size";
     case Kind::pixels: return "pixels";
+    case Kind::quantisation: return "quantisation";
+    case Kind::inflate: return "inflate";
     case Kind::metric: return "metric";
     case Kind::settings: return "settings";
     case Kind::layer: return "layer";
@@ -243,6 +247,39 @@ ModelIdentity model_identity(std::string_view text, std::string name) {
   return model;
 }
 
+namespace {
+
+// The fingerprint and the name; the name only labels messages: cut at a
+// character boundary if long.
+void write_model(RecordWriter& w, const ModelIdentity& model) {
+  w.raw(model.fingerprint);
+  std::string_view name = model.name;
+  if (name.size() > share_link_name_limit) {
+    std::size_t cut = share_link_name_limit;
+    while (cut > 0 && (std::uint8_t(name[cut]) & 0xC0) == 0x80) --cut;
+    name = name.substr(0, cut);
+  }
+  w.u8(unsigned(name.size()));
+  w.raw(std::span(reinterpret_cast<const std::uint8_t*>(name.data()), name.size()));
+}
+
+// The 20 bytes of settings and the 17 of the selection (versions 1 and 2).
+void write_settings_and_selection(RecordWriter& w, const AnalysisSettings& s, const SharedSelection& selection) {
+  w.u8(unsigned(metric_code(s.metric)));
+  w.u8((s.columns ? flag_columns : 0) | (s.drop_cls ? flag_drop_cls : 0) | (s.seed_compatible ? flag_seed_compatible : 0));
+  w.u8(unsigned(s.maxdim));
+  w.u8(unsigned(s.modulus));
+  w.f64(s.threshold);
+  w.f64(s.long_bar_length);
+  w.u16(unsigned(selection.layer));
+  w.u16(unsigned(selection.head));
+  w.f64(selection.epsilon);
+  w.u8(selection.bar ? unsigned(selection.bar->dim) : no_bar);
+  w.u32(selection.bar ? std::uint32_t(selection.bar->index) : 0);
+}
+
+}  // namespace
+
 std::vector<std::uint8_t> share_link_record(const SharedView& view) {
   check_image_shape(view.image);
   check_pixels(view.image, "the image");
@@ -251,16 +288,7 @@ std::vector<std::uint8_t> share_link_record(const SharedView& view) {
 
   RecordWriter w;
   w.u8(share_link_version);
-  w.raw(view.model.fingerprint);
-  // The name only labels messages: cut it at a character boundary if long.
-  std::string_view name = view.model.name;
-  if (name.size() > share_link_name_limit) {
-    std::size_t cut = share_link_name_limit;
-    while (cut > 0 && (std::uint8_t(name[cut]) & 0xC0) == 0x80) --cut;
-    name = name.substr(0, cut);
-  }
-  w.u8(unsigned(name.size()));
-  w.raw(std::span(reinterpret_cast<const std::uint8_t*>(name.data()), name.size()));
+  write_model(w, view.model);
 
   const ModelInput& image = view.image;
   w.u8(unsigned(image.channels));
@@ -284,21 +312,7 @@ std::vector<std::uint8_t> share_link_record(const SharedView& view) {
     k >= 0 ? w.u8(unsigned(k)) : w.f32(x);
   }
 
-  const AnalysisSettings& s = view.settings;
-  w.u8(unsigned(metric_code(s.metric)));
-  w.u8((s.columns ? flag_columns : 0) | (s.drop_cls ? flag_drop_cls : 0) | (s.seed_compatible ? flag_seed_compatible : 0));
-  w.u8(unsigned(s.maxdim));
-  w.u8(unsigned(s.modulus));
-  w.f64(s.threshold);
-  w.f64(s.long_bar_length);
-
-  const SharedSelection& selection = view.selection;
-  w.u16(unsigned(selection.layer));
-  w.u16(unsigned(selection.head));
-  w.f64(selection.epsilon);
-  w.u8(selection.bar ? unsigned(selection.bar->dim) : no_bar);
-  w.u32(selection.bar ? std::uint32_t(selection.bar->index) : 0);
-
+  write_settings_and_selection(w, view.settings, view.selection);
   w.u32(crc32(w.bytes));
   return std::move(w.bytes);
 }
@@ -311,6 +325,75 @@ std::string encode_share_link(const SharedView& view) {
 }
 
 namespace {
+
+// The model and the input's shape against the loaded model (versions 1 and 2).
+void check_for_model(const ModelIdentity& model, int channels, int height, int width, const LoadedModel& loaded) {
+  if (model.fingerprint != loaded.model.fingerprint)
+    fail(Kind::model, "this share link was made with the model " + describe(model) + ", but the loaded model is " +
+                          describe(loaded.model));
+  if (channels != loaded.channels || height != loaded.height || width != loaded.width)
+    fail(Kind::image_size, "the link's image is " + std::to_string(channels) + " × " + std::to_string(height) + " × " +
+                               std::to_string(width) + " (C × H × W), but the model takes " +
+                               std::to_string(loaded.channels) + " × " + std::to_string(loaded.height) + " × " +
+                               std::to_string(loaded.width));
+}
+
+// The settings and the selection (versions 1 and 2), checked, into `view`.
+void read_settings_and_selection(RecordReader& r, SharedView& view, const LoadedModel& loaded) {
+  AnalysisSettings& s = view.settings;
+  const unsigned code = r.u8();
+  if (code >= unsigned(metric_code_count))
+    fail(Kind::metric, "the link's metric code " + std::to_string(code) +
+                           " is not one this page knows (0 to " + std::to_string(metric_code_count - 1) + ")");
+  s.metric = metric_table[0].metric;
+  for (const MetricInfo& row : metric_table)
+    if (row.link_code == int(code)) s.metric = row.metric;
+  const unsigned flags = r.u8();
+  if (flags & ~unsigned(flag_columns | flag_drop_cls | flag_seed_compatible))
+    fail(Kind::settings, "the link's settings set unknown flag bits (0x" + [&] {
+      std::ostringstream out;
+      out << std::hex << flags;
+      return out.str();
+    }() + ")");
+  s.columns = flags & flag_columns;
+  s.drop_cls = flags & flag_drop_cls;
+  s.seed_compatible = flags & flag_seed_compatible;
+  s.maxdim = int(r.u8());
+  s.modulus = int(r.u8());
+  s.threshold = r.f64();
+  s.long_bar_length = r.f64();
+  try {
+    check_settings(s);
+  } catch (const ShareLinkError& e) {
+    fail(e.kind(), std::string("the link's settings: ") + e.what());
+  }
+
+  SharedSelection& selection = view.selection;
+  selection.layer = int(r.u16());
+  selection.head = int(r.u16());
+  selection.epsilon = r.f64();
+  const unsigned bar_dim = r.u8();
+  const std::uint32_t bar_index = r.u32();
+  if (bar_dim == no_bar) {
+    if (bar_index != 0)
+      fail(Kind::bar, "the link selects no bar but gives bar index " + std::to_string(bar_index));
+  } else {
+    if (bar_index > std::uint32_t(std::numeric_limits<int>::max()))
+      fail(Kind::bar, "the link's bar index " + std::to_string(bar_index) + " is out of range");
+    selection.bar = BarRef{int(bar_dim), int(bar_index)};
+  }
+  if (loaded.layers > 0 && selection.layer >= loaded.layers)
+    fail(Kind::layer, "the link selects layer " + std::to_string(selection.layer) + ", but the model has " +
+                          std::to_string(loaded.layers) + " layers (0 to " + std::to_string(loaded.layers - 1) + ")");
+  if (loaded.heads > 0 && selection.head >= loaded.heads)
+    fail(Kind::head, "the link selects head " + std::to_string(selection.head) + ", but the model has " +
+                         std::to_string(loaded.heads) + " heads a layer (0 to " + std::to_string(loaded.heads - 1) + ")");
+  try {
+    check_selection_shape(selection, s.maxdim);
+  } catch (const ShareLinkError& e) {
+    fail(e.kind(), std::string("the link's selection: ") + e.what());
+  }
+}
 
 // The record's fields; without `loaded`, only up to the model's identity,
 // once the record is known to be intact.
@@ -399,14 +482,7 @@ SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel*
   // The record is as it was made. Now: is it for this model, and does it make sense?
   if (!loaded_model) return view;
   const LoadedModel& loaded = *loaded_model;
-  if (view.model.fingerprint != loaded.model.fingerprint)
-    fail(Kind::model, "this share link was made with the model " + describe(view.model) + ", but the loaded model is " +
-                          describe(loaded.model));
-  if (image.channels != loaded.channels || image.height != loaded.height || image.width != loaded.width)
-    fail(Kind::image_size, "the link's image is " + std::to_string(image.channels) + " × " +
-                               std::to_string(image.height) + " × " + std::to_string(image.width) +
-                               " (C × H × W), but the model takes " + std::to_string(loaded.channels) + " × " +
-                               std::to_string(loaded.height) + " × " + std::to_string(loaded.width));
+  check_for_model(view.model, image.channels, image.height, image.width, loaded);
 
   image.pixels.resize(std::size_t(count));
   for (std::size_t i = 0; i < count; ++i) {
@@ -415,69 +491,22 @@ SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel*
   }
   check_pixels(image, "the link's image");
 
-  AnalysisSettings& s = view.settings;
-  const unsigned code = r.u8();
-  if (code >= unsigned(metric_code_count))
-    fail(Kind::metric, "the link's metric code " + std::to_string(code) +
-                           " is not one this page knows (0 to " + std::to_string(metric_code_count - 1) + ")");
-  s.metric = metric_table[0].metric;
-  for (const MetricInfo& row : metric_table)
-    if (row.link_code == int(code)) s.metric = row.metric;
-  const unsigned flags = r.u8();
-  if (flags & ~unsigned(flag_columns | flag_drop_cls | flag_seed_compatible))
-    fail(Kind::settings, "the link's settings set unknown flag bits (0x" + [&] {
-      std::ostringstream out;
-      out << std::hex << flags;
-      return out.str();
-    }() + ")");
-  s.columns = flags & flag_columns;
-  s.drop_cls = flags & flag_drop_cls;
-  s.seed_compatible = flags & flag_seed_compatible;
-  s.maxdim = int(r.u8());
-  s.modulus = int(r.u8());
-  s.threshold = r.f64();
-  s.long_bar_length = r.f64();
-  try {
-    check_settings(s);
-  } catch (const ShareLinkError& e) {
-    fail(e.kind(), std::string("the link's settings: ") + e.what());
-  }
-
-  SharedSelection& selection = view.selection;
-  selection.layer = int(r.u16());
-  selection.head = int(r.u16());
-  selection.epsilon = r.f64();
-  const unsigned bar_dim = r.u8();
-  const std::uint32_t bar_index = r.u32();
-  if (bar_dim == no_bar) {
-    if (bar_index != 0)
-      fail(Kind::bar, "the link selects no bar but gives bar index " + std::to_string(bar_index));
-  } else {
-    if (bar_index > std::uint32_t(std::numeric_limits<int>::max()))
-      fail(Kind::bar, "the link's bar index " + std::to_string(bar_index) + " is out of range");
-    selection.bar = BarRef{int(bar_dim), int(bar_index)};
-  }
-  if (loaded.layers > 0 && selection.layer >= loaded.layers)
-    fail(Kind::layer, "the link selects layer " + std::to_string(selection.layer) + ", but the model has " +
-                          std::to_string(loaded.layers) + " layers (0 to " + std::to_string(loaded.layers - 1) + ")");
-  if (loaded.heads > 0 && selection.head >= loaded.heads)
-    fail(Kind::head, "the link selects head " + std::to_string(selection.head) + ", but the model has " +
-                         std::to_string(loaded.heads) + " heads a layer (0 to " + std::to_string(loaded.heads - 1) + ")");
-  try {
-    check_selection_shape(selection, s.maxdim);
-  } catch (const ShareLinkError& e) {
-    fail(e.kind(), std::string("the link's selection: ") + e.what());
-  }
+  read_settings_and_selection(r, view, loaded);
   return view;
 }
 
-Base64urlDecoded record_of_link(std::string_view fragment) {
-  std::size_t offset = 0;  // of `fragment` in the caller's text, for positions in messages
+// The link's text after "#", and where it starts in the caller's text.
+std::string_view link_text(std::string_view fragment, std::size_t& offset) {
+  offset = 0;
   if (const std::size_t hash = fragment.find('#'); hash != std::string_view::npos) {
     offset = hash + 1;
     fragment.remove_prefix(hash + 1);
   }
-  // "v<digits>=": a version this page may or may not read.
+  return fragment;
+}
+
+// The digits of "v<digits>=", or a prefix error.
+std::string_view version_digits(std::string_view fragment) {
   std::size_t digits = 0;
   if (!fragment.empty() && fragment[0] == 'v')
     while (1 + digits < fragment.size() && fragment[1 + digits] >= '0' && fragment[1 + digits] <= '9') ++digits;
@@ -485,10 +514,19 @@ Base64urlDecoded record_of_link(std::string_view fragment) {
     fail(Kind::prefix, "not a vitopo share link: a share link ends in #v1=…, this one in " +
                            quote("#" + std::string(fragment.substr(0, 13)), 13));
   }
-  if (fragment.substr(0, 1 + digits + 1) != prefix)
-    fail(Kind::version, "this share link has version " + std::string(fragment.substr(1, digits)) +
-                            "; this page reads version " + std::to_string(share_link_version) + " links");
-  const std::size_t body_at = std::size(prefix) - 1;
+  return fragment.substr(1, digits);
+}
+
+Base64urlDecoded record_of_link(std::string_view fragment, std::string_view prefix = vitopo::prefix,
+                                int version = share_link_version) {
+  std::size_t offset = 0;  // of `fragment` in the caller's text, for positions in messages
+  fragment = link_text(fragment, offset);
+  // "v<digits>=": a version this page may or may not read.
+  const std::string_view digits = version_digits(fragment);
+  if (fragment.substr(0, prefix.size()) != prefix)
+    fail(Kind::version, "this share link has version " + std::string(digits) + "; this decoder reads version " +
+                            std::to_string(version) + " links");
+  const std::size_t body_at = prefix.size();
   const std::string_view body = fragment.substr(body_at);
   Base64urlDecoded decoded = decode_base64url(body);
   if (const auto i = decoded.bad_character)
@@ -519,7 +557,17 @@ SharedView decode_share_link(std::string_view fragment, const LoadedModel& loade
   return view;
 }
 
+namespace {
+SharedViewV2 parse_record_v2(std::span<const std::uint8_t> record, const LoadedModel* loaded_model);
+}  // namespace
+
 ModelIdentity share_link_model(std::string_view fragment) {
+  if (share_link_version_of(fragment) == share_link_v2_version) {
+    const Base64urlDecoded decoded = record_of_link(fragment, prefix_v2, share_link_v2_version);
+    SharedViewV2 view = parse_record_v2(decoded.bytes, nullptr);
+    check_link_ends(decoded);
+    return view.model;
+  }
   const Base64urlDecoded decoded = record_of_link(fragment);
   SharedView view = parse_record(decoded.bytes, nullptr);
   check_link_ends(decoded);
@@ -551,6 +599,277 @@ void check_selection(const SharedSelection& selection, const Analysis& analysis)
       fail(Kind::bar, "the selected bar is H" + std::to_string(bar.dim) + " bar " + std::to_string(bar.index) + ", but " +
                           which + " has " + std::to_string(bars) + " H" + std::to_string(bar.dim) + " bars");
   }
+}
+
+// ---- Version 2 ----
+
+int share_link_version_for(int channels, int height, int width) {
+  const std::uint64_t count = std::uint64_t(std::max(channels, 0)) * std::uint64_t(std::max(height, 0)) *
+                              std::uint64_t(std::max(width, 0));
+  return count > share_link_v1_value_limit ? share_link_v2_version : share_link_version;
+}
+
+int share_link_version_of(std::string_view fragment) {
+  std::size_t offset = 0;
+  const std::string_view digits = version_digits(link_text(fragment, offset));
+  if (digits == "1") return share_link_version;
+  if (digits == "2") return share_link_v2_version;
+  fail(Kind::version, "this share link has version " + std::string(digits) +
+                          "; this page reads version 1 and version 2 links");
+}
+
+float dequantised_value(float low, float step, std::uint8_t code) {
+  // step · code is exact in float64 (24 + 8 bits); the sum is rounded once,
+  // then to float32. JavaScript gets the same with Math.fround(low + step * code).
+  return float(double(low) + double(step) * double(code));
+}
+
+std::uint64_t deflate_bound(std::uint64_t count) {
+  // zlib's own bound: a stored block's 5-byte header for every 16 383 bytes,
+  // the 2-byte zlib header, the 4-byte Adler-32 and an empty final block.
+  return count + 5 * ((count + 16382) / 16383) + 11;
+}
+
+namespace {
+
+std::string channel_name(std::size_t c, int channels) {
+  static const char* const rgb[] = {"red", "green", "blue"};
+  return channels == 3 ? "channel " + std::to_string(c) + " (" + rgb[c] + ")" : "channel " + std::to_string(c);
+}
+
+// `whose`: "the link's quantisation", for the message.
+void check_quantisation(const QuantisedInput& q, const std::string& whose) {
+  if (q.low.size() != std::size_t(q.channels) || q.step.size() != std::size_t(q.channels))
+    fail(Kind::quantisation, whose + " has " + std::to_string(q.low.size()) + " low values and " +
+                                 std::to_string(q.step.size()) + " steps for " + std::to_string(q.channels) +
+                                 " channels");
+  for (std::size_t c = 0; c < q.low.size(); ++c) {
+    const std::string which = whose + ": " + channel_name(c, q.channels);
+    if (!std::isfinite(q.low[c]))
+      fail(Kind::quantisation, which + "'s low value " + number(q.low[c]) + " is not a finite number");
+    if (!std::isfinite(q.step[c]) || std::signbit(q.step[c]))
+      fail(Kind::quantisation, which + "'s step " + number(q.step[c]) + " is not a finite non-negative number");
+    const float top = dequantised_value(q.low[c], q.step[c], 255);
+    if (!std::isfinite(top))
+      fail(Kind::quantisation, which + " reaches " + number(top) + " at code 255 (low " + number(q.low[c]) +
+                                   " + 255 × step " + number(q.step[c]) + "), beyond float32");
+  }
+}
+
+// A zlib stream (RFC 1950) of `count` bytes, as far as its size and its
+// 2-byte header tell, before anything is inflated. `whose`: for the message.
+void check_deflated(std::span<const std::uint8_t> deflated, std::uint64_t count, const std::string& whose) {
+  const std::uint64_t bound = deflate_bound(count);
+  if (deflated.size() < 7)
+    fail(Kind::inflate, whose + " are " + std::to_string(deflated.size()) +
+                            " bytes, too few for a zlib stream (header, data, Adler-32)");
+  if (deflated.size() > bound)
+    fail(Kind::inflate, whose + " are " + std::to_string(deflated.size()) + " bytes, more than deflating " +
+                            std::to_string(count) + " codes can give (" + std::to_string(bound) + ")");
+  const unsigned cmf = deflated[0], flg = deflated[1];
+  if ((cmf & 0x0F) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0 || (flg & 0x20) != 0) {
+    std::ostringstream header;
+    header << std::hex << "0x" << cmf << " 0x" << flg;
+    fail(Kind::inflate, whose + " do not start as a zlib stream (deflate, no dictionary): their header is " +
+                            header.str());
+  }
+}
+
+void check_input_shape(int channels, int height, int width, const std::string& whose) {
+  if (channels != 1 && channels != 3)
+    fail(Kind::image_size, whose + " has " + std::to_string(channels) + " channels; a share link holds 1 or 3");
+  if (height < 1 || width < 1 || height > 65535 || width > 65535)
+    fail(Kind::image_size, whose + " is " + std::to_string(height) + " × " + std::to_string(width) +
+                               " pixels; a share link holds sides of 1 to 65535");
+  const ModelInput shape{channels, height, width, {}};
+  if (value_count(shape) > share_link_value_limit) fail(Kind::image_size, whose + " " + too_many_values(shape));
+}
+
+constexpr std::size_t v2_image_header_size = 1 + 2 + 2 + 1;  // channels, height, width, scheme
+constexpr std::size_t deflated_size_size = 4;
+
+SharedViewV2 parse_record_v2(std::span<const std::uint8_t> record, const LoadedModel* loaded_model) {
+  const std::size_t size = record.size();
+  if (size < head_size + checksum_size)
+    fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
+                              " bytes, fewer than any link has; copy the whole link");
+  auto stored_checksum = [&] {
+    RecordReader tail(record.subspan(size - checksum_size));
+    return tail.u32();
+  };
+  const bool intact = crc32(record.first(size - checksum_size)) == stored_checksum();
+  auto damaged = [&](Kind kind, const std::string& message) {
+    if (intact) fail(kind, message);
+    fail(Kind::checksum, "the share link is damaged (its checksum does not match): it was altered or mistyped");
+  };
+
+  RecordReader r(record);
+  const unsigned version = r.u8();
+  if (version != unsigned(share_link_v2_version))
+    damaged(Kind::version, "the share link's record has version " + std::to_string(version) +
+                               ", but its text says version 2 (#v2=)");
+  SharedViewV2 view;
+  const auto fingerprint = r.take(16);
+  std::copy(fingerprint.begin(), fingerprint.end(), view.model.fingerprint.begin());
+  const std::size_t name_size = r.u8();
+  if (name_size > share_link_name_limit)
+    damaged(Kind::model, "the model's name in the link is " + std::to_string(name_size) + " bytes long, more than " +
+                             std::to_string(share_link_name_limit));
+  if (size < head_size + name_size + v2_image_header_size + checksum_size)
+    fail(Kind::truncated, "the share link is cut short: its record ends inside its header (" + std::to_string(size) +
+                              " bytes); copy the whole link");
+  const auto name = r.take(name_size);
+  view.model.name.assign(name.begin(), name.end());
+
+  QuantisedInput& image = view.image;
+  image.channels = int(r.u8());
+  image.height = int(r.u16());
+  image.width = int(r.u16());
+  const unsigned scheme = r.u8();
+  if (image.channels != 1 && image.channels != 3)
+    damaged(Kind::image_size, "the link's image has " + std::to_string(image.channels) + " channels; a link holds 1 or 3");
+  if (image.height == 0 || image.width == 0)
+    damaged(Kind::image_size, "the link's image is " + std::to_string(image.height) + " × " + std::to_string(image.width) +
+                                  " pixels");
+  const ModelInput shape{image.channels, image.height, image.width, {}};
+  const std::uint64_t count = value_count(shape);
+  if (count > share_link_value_limit) damaged(Kind::image_size, "the link's image " + too_many_values(shape));
+  if (scheme != unsigned(share_link_scheme_affine))
+    damaged(Kind::quantisation, "the link's quantisation scheme is " + std::to_string(scheme) +
+                                    ", which version 2 does not define (1: per channel affine from uint8)");
+  const std::uint64_t before_codes = head_size + name_size + v2_image_header_size + 8 * std::uint64_t(image.channels) +
+                                     settings_size + selection_size + deflated_size_size;
+  if (size < before_codes + checksum_size)
+    fail(Kind::truncated, "the share link is cut short: its record ends before its pixels (" + std::to_string(size) +
+                              " bytes); copy the whole link");
+  for (int c = 0; c < image.channels; ++c) {
+    image.low.push_back(r.f32());
+    image.step.push_back(r.f32());
+  }
+  const auto settings_and_selection = r.take(settings_size + selection_size);
+  const std::uint64_t deflated_size = r.u32();
+  const std::uint64_t declared = before_codes + deflated_size + checksum_size;
+  if (size < declared)
+    fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
+                              " bytes, but its header declares " + std::to_string(declared) + "; copy the whole link");
+  if (size > declared)
+    fail(Kind::checksum, "the share link is damaged: it has " + std::to_string(size - declared) +
+                             " bytes more than its header declares (" + std::to_string(declared) + ")");
+  if (!intact) {
+    std::ostringstream message;
+    message << "the share link is damaged: its checksum does not match (stored 0x" << std::hex << stored_checksum()
+            << ", computed 0x" << crc32(record.first(size - checksum_size)) << "); it was altered or mistyped";
+    fail(Kind::checksum, message.str());
+  }
+  const auto deflated = r.take(std::size_t(deflated_size));
+
+  if (!loaded_model) return view;
+  const LoadedModel& loaded = *loaded_model;
+  check_for_model(view.model, image.channels, image.height, image.width, loaded);
+  check_quantisation(image, "the link's quantisation");
+  SharedView rest;
+  RecordReader tail(settings_and_selection);
+  read_settings_and_selection(tail, rest, loaded);
+  view.settings = rest.settings;
+  view.selection = rest.selection;
+  check_deflated(deflated, count, "the link's deflated pixels");
+  view.deflated.assign(deflated.begin(), deflated.end());
+  return view;
+}
+
+}  // namespace
+
+QuantisedInput quantise_input(const ModelInput& image) {
+  check_image_shape(image);
+  check_pixels(image, "the image");
+  QuantisedInput q{image.channels, image.height, image.width, {}, {}, {}};
+  const std::size_t plane = std::size_t(image.height) * std::size_t(image.width);
+  q.codes.resize(image.pixels.size());
+  for (std::size_t c = 0; c < std::size_t(image.channels); ++c) {
+    const auto values = std::span(image.pixels).subspan(c * plane, plane);
+    const auto [least, greatest] = std::minmax_element(values.begin(), values.end());
+    const float low = *least;
+    const float step = float((double(*greatest) - double(low)) / 255.0);
+    q.low.push_back(low);
+    q.step.push_back(step);
+    for (std::size_t i = 0; i < plane; ++i) {
+      const double at = step > 0 ? (double(values[i]) - double(low)) / double(step) : 0.0;
+      q.codes[c * plane + i] = std::uint8_t(std::clamp<long>(std::lround(at), 0, 255));
+    }
+  }
+  check_quantisation(q, "the image's quantisation");
+  return q;
+}
+
+ModelInput dequantise_input(const QuantisedInput& q) {
+  check_input_shape(q.channels, q.height, q.width, "the quantised image");
+  check_quantisation(q, "the quantisation");
+  const ModelInput shape{q.channels, q.height, q.width, {}};
+  const std::uint64_t count = value_count(shape);
+  if (q.codes.size() != count)
+    fail(Kind::inflate, "the quantised image has " + std::to_string(q.codes.size()) + " codes, not C × H × W = " +
+                            std::to_string(count));
+  ModelInput out{q.channels, q.height, q.width, std::vector<float>(std::size_t(count))};
+  const std::size_t plane = std::size_t(q.height) * std::size_t(q.width);
+  for (std::size_t i = 0; i < out.pixels.size(); ++i)
+    out.pixels[i] = dequantised_value(q.low[i / plane], q.step[i / plane], q.codes[i]);
+  return out;
+}
+
+std::vector<std::uint8_t> share_link_v2_record(const SharedViewV2& view) {
+  const QuantisedInput& image = view.image;
+  check_input_shape(image.channels, image.height, image.width, "the image");
+  check_quantisation(image, "the image's quantisation");
+  const ModelInput shape{image.channels, image.height, image.width, {}};
+  check_deflated(view.deflated, value_count(shape), "the deflated pixels");
+  check_settings(view.settings);
+  check_selection_shape(view.selection, view.settings.maxdim);
+
+  RecordWriter w;
+  w.u8(share_link_v2_version);
+  write_model(w, view.model);
+  w.u8(unsigned(image.channels));
+  w.u16(unsigned(image.height));
+  w.u16(unsigned(image.width));
+  w.u8(share_link_scheme_affine);
+  for (std::size_t c = 0; c < image.low.size(); ++c) {
+    w.f32(image.low[c]);
+    w.f32(image.step[c]);
+  }
+  write_settings_and_selection(w, view.settings, view.selection);
+  w.u32(std::uint32_t(view.deflated.size()));
+  w.raw(view.deflated);
+  w.u32(crc32(w.bytes));
+  return std::move(w.bytes);
+}
+
+std::string encode_share_link_v2(const SharedViewV2& view) {
+  std::string link = "#";
+  link += prefix_v2;
+  link += base64url(share_link_v2_record(view));
+  return link;
+}
+
+SharedViewV2 read_share_link_v2_record(std::span<const std::uint8_t> record, const LoadedModel& loaded) {
+  return parse_record_v2(record, &loaded);
+}
+
+SharedViewV2 decode_share_link_v2(std::string_view fragment, const LoadedModel& loaded) {
+  const Base64urlDecoded decoded = record_of_link(fragment, prefix_v2, share_link_v2_version);
+  SharedViewV2 view = parse_record_v2(decoded.bytes, &loaded);
+  check_link_ends(decoded);
+  return view;
+}
+
+ModelInput inflated_share_link_input(const SharedViewV2& view, std::span<const std::uint8_t> codes) {
+  const ModelInput shape{view.image.channels, view.image.height, view.image.width, {}};
+  const std::uint64_t count = value_count(shape);
+  if (codes.size() != count)
+    fail(Kind::inflate, "the link's pixels inflate to " + std::to_string(codes.size()) + " bytes, not C × H × W = " +
+                            std::to_string(count) + "; the link was altered");
+  QuantisedInput q = view.image;
+  q.codes.assign(codes.begin(), codes.end());
+  return dequantise_input(q);
 }
 
 }  // namespace vitopo

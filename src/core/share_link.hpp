@@ -126,6 +126,8 @@ class ShareLinkError : public std::runtime_error {
     model,       // made with another model
     image_size,  // the image's C × H × W is not the model's input
     pixels,      // a non-finite pixel, or an unknown pixel encoding
+    quantisation,  // version 2: an unknown scheme, or a low or step that is not finite
+    inflate,     // version 2: the deflated codes are not a zlib stream, or do not inflate to C × H × W bytes
     metric,      // an unknown metric code
     settings,    // flags, modulus, threshold, long bar length, or a metric seed-compatible mode refuses
     layer,
@@ -163,6 +165,101 @@ ModelIdentity share_link_model(std::string_view fragment);
 // Checks a selection against an analysis: the head was analysed, the bar is
 // in its diagram, ε is finite and non-negative. Throws ShareLinkError.
 void check_selection(const SharedSelection& selection, const Analysis& analysis);
+
+// ---- Share links, version 2: large inputs, quantised and deflated ----
+//
+// For a model whose input has more than share_link_v1_value_limit values
+// (C × H × W; a 3 × 224 × 224 model has 150 528), a float32 link would be
+// hundreds of kilobytes. Such a model's input is quantised to 8 bits per value
+// BEFORE it goes to the model (quantise_input, then dequantise_input), so the
+// input analysed is exactly the one a link holds, and a link is "#v2=" and the
+// base64url of a record whose codes are deflated (zlib format, RFC 1950: the
+// browser's CompressionStream("deflate")). The core writes and reads the
+// record; the page deflates and inflates (web/share_link_v2.mjs).
+//
+// The record, version 2 (little-endian):
+//   size   field
+//   1      format version, 2
+//   16     the model's fingerprint, as in version 1
+//   1, n   n and the model's name, as in version 1
+//   1      channels C (1 or 3)
+//   2, 2   height H, width W
+//   1      quantisation scheme: 1, per channel affine from uint8
+//   8·C    per channel c: low_c, step_c (float32 each); code q of channel c
+//          stands for float32(low_c + step_c · q), computed in float64
+//          (step_c · q is exact there) and rounded once to float32
+//   20     the settings, as in version 1 (metric code, flags, maxdim, modulus,
+//          threshold, long bar length)
+//   17     the selection, as in version 1 (layer, head, ε, bar dimension, bar index)
+//   4      D, the size of the deflated codes
+//   D      the C × H × W codes, one byte each in the order of the model's
+//          `pixels` input, deflated as a zlib stream
+//   4      CRC-32 of every byte before it
+// The codes are inflated by the page once the record is checked, into a
+// buffer of exactly C × H × W bytes: a stream that inflates to more or fewer
+// is refused (kind inflate).
+
+// Inputs of at most this many values use version 1 links (so the default
+// model's links and numbers do not change), larger ones version 2: 12 288 is
+// 3 × 64 × 64, whose float32 link could reach 64 K characters.
+inline constexpr std::uint64_t share_link_v1_value_limit = 12288;
+inline constexpr int share_link_v2_version = 2;
+inline constexpr int share_link_scheme_affine = 1;
+
+// Which version the links of a model with this input use (1 or 2).
+int share_link_version_for(int channels, int height, int width);
+
+// The version a link's text names ("#v1=…" 1, "#v2=…" 2). Throws
+// ShareLinkError prefix (not a share link) or version (a version this code
+// does not read).
+int share_link_version_of(std::string_view fragment);
+
+// A model input quantised to 8 bits a value: value i of channel c is
+// float32(low[c] + step[c] · codes[i]) (see the record above).
+struct QuantisedInput {
+  int channels = 0, height = 0, width = 0;
+  std::vector<float> low, step;     // one per channel
+  std::vector<std::uint8_t> codes;  // C × H × W
+};
+
+// Per channel, low is the channel's least value and step (its greatest −
+// least) / 255, and each value becomes its nearest code. Throws ShareLinkError
+// (image_size, pixels) for an image no link holds or a non-finite value.
+QuantisedInput quantise_input(const ModelInput& image);
+// The model input the codes stand for. Throws ShareLinkError: quantisation
+// (a low or step that is not finite, a negative step, a top value that is
+// not finite), inflate (not C × H × W codes).
+ModelInput dequantise_input(const QuantisedInput& input);
+float dequantised_value(float low, float step, std::uint8_t code);
+
+// Everything a version 2 link carries; `image.codes` travel as `deflated`.
+struct SharedViewV2 {
+  ModelIdentity model;
+  QuantisedInput image;               // shape, low and step (codes unused by the record)
+  std::vector<std::uint8_t> deflated;  // the codes as a zlib stream
+  AnalysisSettings settings;
+  SharedSelection selection;
+};
+
+// "#v2=…" for `view`. Throws ShareLinkError with decoding's message for a
+// view no link could reopen (bad shape, quantisation, settings, selection, or
+// a deflated block that is not a zlib stream or is larger than any deflate of
+// C × H × W bytes).
+std::string encode_share_link_v2(const SharedViewV2& view);
+// Reads a "#v2=…" link made for `loaded`, as decode_share_link reads version
+// 1, with the quantisation checked after the image's size (kind
+// quantisation) and the deflated block's header and size (kind inflate). The
+// codes are not inflated here: see inflated_share_link_input().
+SharedViewV2 decode_share_link_v2(std::string_view fragment, const LoadedModel& loaded);
+// The model input of a decoded view, once its codes are inflated: checks
+// there are C × H × W of them (kind inflate) and dequantises them.
+ModelInput inflated_share_link_input(const SharedViewV2& view, std::span<const std::uint8_t> codes);
+// The largest zlib stream that deflating `count` bytes gives (zlib's
+// compressBound), for the size check.
+std::uint64_t deflate_bound(std::uint64_t count);
+
+std::vector<std::uint8_t> share_link_v2_record(const SharedViewV2& view);
+SharedViewV2 read_share_link_v2_record(std::span<const std::uint8_t> record, const LoadedModel& loaded);
 
 // The wire format underneath, for tests and tools (its text is base64url.hpp's,
 // its checksum crc32.hpp's).

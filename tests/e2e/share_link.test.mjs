@@ -153,8 +153,8 @@ test('a tampered or truncated link says so, and the page keeps working', async (
     // Not a link at all, and a version this page does not read.
     await page.evaluate(() => { location.hash = '#hello'; });
     await page.waitForFunction(() => document.getElementById('error').textContent.startsWith('Not a vitopo share link'), null, { timeout: TIMEOUT });
-    await page.evaluate((text) => { location.hash = text; }, `#v2=${body}`);
-    await page.waitForFunction(() => /version 2; this page reads version 1/.test(document.getElementById('error').textContent), null, { timeout: TIMEOUT });
+    await page.evaluate((text) => { location.hash = text; }, `#v3=${body}`);
+    await page.waitForFunction(() => /version 3; this page reads version 1 and version 2 links/.test(document.getElementById('error').textContent), null, { timeout: TIMEOUT });
 
     // A crafted link whose checksum is right but whose bar does not exist:
     // refused after the analysis, before anything is replaced.

@@ -156,16 +156,47 @@ def onnx_corpus(out):
     write(f"{out}/shell-metadata-cut.onnx", m.SerializeToString())
 
 
+def share_link_v2_record(channels, height, width, codes, low, step, name=b"seed", bar=(255, 0)):
+    """A share link record of version 2 (docs/contracts.md), without its CRC-32:
+    the codes deflated by zlib."""
+    import struct
+    import zlib
+    deflated = zlib.compress(bytes(codes), 9)
+    out = bytes([2]) + bytes(range(16)) + bytes([len(name)]) + name
+    out += struct.pack("<BHHB", channels, height, width, 1)
+    for c in range(channels):
+        out += struct.pack("<ff", low[c], step[c])
+    out += struct.pack("<BBBBdd", 3, 0, 1, 2, float("inf"), 0.0)  # hellinger, maxdim 1, modulus 2
+    out += struct.pack("<HHdBI", 1, 1, 0.125, bar[0], bar[1])
+    out += struct.pack("<I", len(deflated)) + deflated
+    return out
+
+
+def share_link_v2_corpus(out):
+    """Records without their CRC (the harness seals them), and whole links for the
+    harness's 3 x 224 x 224 model."""
+    import base64
+    import zlib
+    small = [(x * 37 + 11) % 256 for x in range(3 * 4 * 5)]
+    write(f"{out}/rgb-4x5.record", share_link_v2_record(3, 4, 5, small, [-2.1, -2.0, -1.8], [0.017, 0.0175, 0.0174], bar=(1, 0)))
+    write(f"{out}/gray-2x3-constant.record", share_link_v2_record(1, 2, 3, [0] * 6, [0.5], [0.0]))
+    codes = [(x // 7 + y // 5 + c * 40) % 256 for c in range(3) for y in range(224) for x in range(224)]
+    record = share_link_v2_record(3, 224, 224, codes, [-2.1, -2.0, -1.8], [0.017, 0.0175, 0.0174])
+    record += zlib.crc32(record).to_bytes(4, "little")
+    write(f"{out}/rgb-224.txt", b"#v2=" + base64.urlsafe_b64encode(record).rstrip(b"="))
+
+
 def main():
     cli, seed_writer, examples = sys.argv[1:4]
     out = sys.argv[4] if len(sys.argv) > 4 else f"{here}/corpus"
-    harnesses = ["npy", "share_link", "onnx_model", "ripser_input", "preprocess", "analysis_json"]
+    harnesses = ["npy", "share_link", "share_link_v2", "onnx_model", "ripser_input", "preprocess", "analysis_json"]
     for h in harnesses:  # regression-* files are fuzzers' findings, kept so every campaign replays them
         os.makedirs(f"{out}/{h}", exist_ok=True)
         for f in os.listdir(f"{out}/{h}"):
             if not f.startswith("regression-"):
                 os.remove(f"{out}/{h}/{f}")
     npy_corpus(f"{out}/npy")
+    share_link_v2_corpus(f"{out}/share_link_v2")
     onnx_corpus(f"{out}/onnx_model")
     ripser_corpus(f"{out}/ripser_input", examples)
     with tempfile.TemporaryDirectory() as work:

@@ -130,6 +130,39 @@ vitopo::JobProgress report_progress() {
 
 }  // namespace
 
+namespace {
+
+// Share links, version 2 (share_link.hpp): the quantisation as JSON
+// {"low": [...], "step": [...]}, one number a channel (float32 values, which
+// JSON numbers hold exactly).
+json quantisation_json(const vitopo::QuantisedInput& q) { return {{"low", q.low}, {"step", q.step}}; }
+
+vitopo::QuantisedInput quantised_of(const json& q, int channels, int height, int width) {
+  vitopo::QuantisedInput out{channels, height, width, {}, {}, {}};
+  if (!q.is_object() || !q.contains("low") || !q.contains("step") || !q.at("low").is_array() || !q.at("step").is_array())
+    throw std::invalid_argument("the quantisation must be {low: [...], step: [...]}");
+  for (const json& x : q.at("low")) out.low.push_back(x.get<float>());
+  for (const json& x : q.at("step")) out.step.push_back(x.get<float>());
+  return out;
+}
+
+// A v2 link read for `loaded`: as vitopo_core_open_share_link's reply, with
+// "version": 2 and "quantisation"; the binary result is the deflated codes,
+// which the page inflates (web/share_link_v2.mjs).
+const char* open_share_link_v2(const std::string& link, const vitopo::LoadedModel& loaded) {
+  const vitopo::SharedViewV2 view = vitopo::decode_share_link_v2(link, loaded);
+  keep(view.deflated);
+  const vitopo::QuantisedInput& image = view.image;
+  return reply::ok({{"version", 2},
+                    {"image", {{"channels", image.channels}, {"height", image.height}, {"width", image.width}}},
+                    {"quantisation", quantisation_json(image)},
+                    {"settings", vitopo::to_json(view.settings)},
+                    {"selection", selection_json(view.selection)},
+                    {"model", {{"fingerprint", vitopo::fingerprint_hex(view.model)}, {"name", view.model.name}}}});
+}
+
+}  // namespace
+
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void* vitopo_core_alloc(std::size_t bytes) { return std::malloc(bytes); }
@@ -235,6 +268,61 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_check_selection(const std::uint8_t*
   });
 }
 
+// {"ok": true, "version": 1 | 2}: which share links a model with this input makes.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_share_link_version(int channels, int height, int width) {
+  return reply::guarded([&] { return reply::ok({{"version", vitopo::share_link_version_for(channels, height, width)}}); });
+}
+
+// A model input (C×H×W floats) quantised for version 2 links:
+// {"ok": true, "low": [...], "step": [...]}; the codes (C×H×W bytes) are the binary result.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_quantise_input(const float* pixels, int channels, int height, int width) {
+  return reply::guarded([&] {
+    if (!pixels || channels <= 0 || height <= 0 || width <= 0) throw std::invalid_argument("there is no model input to quantise");
+    const std::uint64_t count = std::uint64_t(channels) * std::uint64_t(height) * std::uint64_t(width);
+    if (count > vitopo::share_link_value_limit) throw std::invalid_argument("the model input is too large to quantise");
+    const vitopo::QuantisedInput q =
+        vitopo::quantise_input({channels, height, width, std::vector<float>(pixels, pixels + count)});
+    keep(q.codes);
+    return reply::ok(quantisation_json(q));
+  });
+}
+
+// The model input that codes (C×H×W bytes) and a quantisation ({"low",
+// "step"}) stand for: {"ok": true}, the floats the binary result.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_dequantise_input(const std::uint8_t* codes, int size, int channels, int height,
+                                                               int width, const char* quantisation) {
+  return reply::guarded([&] {
+    vitopo::QuantisedInput q = quantised_of(json::parse(text_or_empty(quantisation)), channels, height, width);
+    if (size < 0 || (size > 0 && !codes)) throw std::invalid_argument("there are no codes to dequantise");
+    q.codes.assign(codes, codes + size);
+    keep(vitopo::dequantise_input(q).pixels);
+    return reply::ok();
+  });
+}
+
+// {"ok": true, "link": "#v2=..."}: the version 2 link of an entry whose
+// model input was quantised: its model ({"fingerprint", "name"}), the input's
+// shape and quantisation, its deflated codes, the settings of its analysis
+// record and a selection in it.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_share_link_v2(const char* model_text, int channels, int height, int width,
+                                                            const char* quantisation, const std::uint8_t* deflated,
+                                                            int deflated_size, const std::uint8_t* analysis,
+                                                            int analysis_size, const char* selection) {
+  return reply::guarded([&] {
+    const json model = json::parse(text_or_empty(model_text));
+    const vitopo::Analysis shown = analysis_of(analysis, analysis_size);
+    if (!deflated || deflated_size <= 0) throw std::invalid_argument("there are no deflated pixels to share");
+    vitopo::SharedViewV2 view;
+    view.model = vitopo::model_identity(model.at("fingerprint").get<std::string>(), model.value("name", std::string()));
+    view.image = quantised_of(json::parse(text_or_empty(quantisation)), channels, height, width);
+    view.deflated.assign(deflated, deflated + deflated_size);
+    view.settings = shown.settings;
+    view.selection = selection_of(json::parse(text_or_empty(selection)));
+    vitopo::check_selection(view.selection, shown);
+    return reply::ok({{"link", vitopo::encode_share_link_v2(view)}});
+  });
+}
+
 // {"ok": true, "link": "#v1=..."}: the link of an entry: its model
 // ({"fingerprint", "name"}), its model input (C×H×W floats), the settings of
 // its analysis record and a selection in it.
@@ -275,6 +363,7 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_open_share_link(const char* link_te
     const std::string link = text_or_empty(link_text);
     vitopo::SharedView view;
     try {
+      if (vitopo::share_link_version_of(link) == vitopo::share_link_v2_version) return open_share_link_v2(link, loaded);
       view = vitopo::decode_share_link(link, loaded);
     } catch (const vitopo::ShareLinkError& e) {
       if (e.kind() != vitopo::ShareLinkError::Kind::model) throw;
