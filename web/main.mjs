@@ -12,6 +12,7 @@ import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
 import { attachImageInputs, buildGallery } from './image_input.mjs';
 import { Gallery } from './gallery.mjs';
 import { Pipeline } from './pipeline.mjs';
+import { modelReader } from './model_fetch.mjs';
 import { installPageApi } from './page_api.mjs';
 import { ShareLinks, linkInUrl } from './share_link.mjs';
 import { StatusArea } from './status.mjs';
@@ -175,9 +176,8 @@ async function boot() {
     if (link) quiet(links.open(link));
   });
 
-  const response = await fetch(DEFAULT_MODEL);
-  if (!response.ok) throw new Error(`Could not load the default model ${DEFAULT_MODEL}: HTTP ${response.status}`);
-  await pipeline.loadModel(new Uint8Array(await response.arrayBuffer()), DEFAULT_MODEL.split('/').pop());
+  // Streamed with byte progress, and kept in the browser's model cache (model_fetch.mjs).
+  await pipeline.loadModel(modelReader(DEFAULT_MODEL, DEFAULT_MODEL.split('/').pop()), DEFAULT_MODEL.split('/').pop());
   // A bad link leaves the page on the first sample, with the link's message shown.
   let linkError = null;
   const link = linkInUrl();
