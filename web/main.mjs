@@ -20,6 +20,7 @@ import { attachExportMenu } from './export.mjs';
 
 const DEFAULT_MODEL = 'models/vitopo-fmnist.onnx';
 const SAMPLES = 'samples/samples.json';
+const PHOTOS = 'samples/photos.json';
 
 const status = new StatusArea(document);
 let resolveReady, rejectReady;
@@ -128,10 +129,18 @@ async function boot() {
 
   const allSamples = await buildGallery(document.getElementById('gallery'), SAMPLES,
     (url, sample) => quiet(pipeline.loadImage(url, { sampleLabel: sample.label ?? -1 })));
-  const gallery = new Gallery(document.getElementById('gallery'), allSamples.input, allSamples.buttons);
+  // RGB photos, for the RGB models that take photos (gallery.mjs); the page works without them.
+  const photos = await buildGallery(document.getElementById('gallery'), PHOTOS,
+    (url, sample) => quiet(pipeline.loadImage(url, { sampleLabel: sample.label ?? -1 }))).catch((e) => {
+    console.error(e);
+    return null;
+  });
+  for (const button of photos?.buttons ?? []) button.classList.add('photo');
+  const lists = photos ? [allSamples, photos] : [allSamples];
+  const gallery = new Gallery(document.getElementById('gallery'), lists.map((l) => ({ input: l.input, buttons: l.buttons })));
   let samples = [];  // the samples the current model is offered (the views' list too)
   offerSamplesTo = (spec) => {
-    samples = gallery.showFor(spec) ? allSamples : [];
+    samples = gallery.showFor(spec) ? lists[gallery.offered] : [];
     views.setSamples(samples.map((s) => ({ name: s.name ?? s.file, label: s.label ?? -1 })));
   };
 
