@@ -317,7 +317,7 @@ def huggingface_preprocessing(folder, config):
     if resample not in (2, 3):
         print(f"convert.py: preprocessor_config.json asks for PIL resample {resample}; vitopo resizes with "
               "bicubic, the nearest of its filters", file=sys.stderr)
-    config["interpolation"] = "bilinear" if resample == 2 else "bicubic
+    config["interpolation"] = "bilinear" if resample == 2 else "bicubic"
 
 
 def source_labels(args, hf, classes):
