@@ -67,10 +67,6 @@ export class StatusArea {
       this.cancel.hidden = true;
       return;
     }
-    this.progress.hidden = false;
-    this.cancel.hidden = false;
-    this.progress.max = Math.max(1, total);
-    if (total > 0) this.progress.value = done; else this.progress.removeAttribute('value');
-    this.message.textContent = total > 0 ? `${stage}: ${done} / ${total} ${unit}` : `${stage}…`;
+    this.workingOn(total > 0 ? `${stage}: ${done} / ${total} ${unit}` : `${stage}…`, done, total);
   }
 }
