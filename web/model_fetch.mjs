@@ -39,6 +39,9 @@ export async function readBody(response, name, { budget = MODEL_BUDGET, progress
   }
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
+  // With a known size the bytes go straight into one buffer (one copy of the
+  // model in memory, not two); otherwise chunks are joined at the end.
+  const whole = total > 0 ? new Uint8Array(total) : null;
   const chunks = [];
   let done = 0;
   progress(0, total);
@@ -46,16 +49,19 @@ export async function readBody(response, name, { budget = MODEL_BUDGET, progress
     for (;;) {
       const { value, done: end } = await reader.read();
       if (end) break;
-      done += value.byteLength;
-      if (done > budget) throw new ModelTooLarge(name, done, budget, { known: false });
+      if (done + value.byteLength > budget) throw new ModelTooLarge(name, done + value.byteLength, budget, { known: false });
       if (cancelled()) throw new InputError(`Loading ${name} was cancelled.`);
-      chunks.push(value);
+      if (whole && done + value.byteLength <= total) whole.set(value, done);
+      else chunks.push(value);
+      done += value.byteLength;
       progress(done, Math.max(total, done));
     }
   } catch (e) {
     reader.cancel().catch(() => {});
     throw e;
   }
+  if (whole && chunks.length === 0) return done === total ? whole : whole.subarray(0, done);
+  if (whole) chunks.unshift(whole.subarray(0, done - chunks.reduce((n, c) => n + c.byteLength, 0)));
   if (chunks.length === 1) return chunks[0];
   const bytes = new Uint8Array(done);
   let at = 0;
