@@ -217,8 +217,9 @@ def from_torchvision(sd, heads, source):
     config = {"layers": layers, "heads": heads, "eps": 1e-6, "prefix": 1, "classifiers": 1,
               "mean": IMAGENET_MEAN, "std": IMAGENET_STD,
               # torchvision's ImageClassification preset for these weights: resize the
-              # shorter side to 256 (bilinear), centre-crop to the model's size.
-              "resize": 256}
+              # shorter side to 256 (242 for vit_l_16, set by the caller), bilinear,
+              # centre-crop to the model's size.
+              "resize": 256, "interpolation": "bilinear"}
     return w, config
 
 
@@ -242,7 +243,9 @@ def from_timm(sd, heads, source):
                 w[f"blocks.{i}.{ours}.{kind}"] = t(f"{p}{theirs}.{kind}")
     config = {"layers": layers, "heads": heads, "eps": 1e-6, "prefix": prefix.shape[1], "classifiers": classifiers,
               "mean": IMAGENET_MEAN if distilled else [0.5] * 3, "std": IMAGENET_STD if distilled else [0.5] * 3,
-              "resize": 256 if distilled else None}
+              # timm's eval transform: bicubic, the shorter side to floor(224 / crop_pct),
+              # crop_pct 0.9 for its ViTs (248); 256 (crop_pct 0.875) for DeiT.
+              "resize": 256 if distilled else 248, "interpolation": "bicubic"}
     return w, config
 
 
@@ -295,6 +298,7 @@ def huggingface_preprocessing(folder, config):
         config.setdefault("mean", [0.5] * 3)
         config.setdefault("std", [0.5] * 3)
         config.setdefault("resize", None)
+        config.setdefault("interpolation", "bilinear")  # ViTImageProcessor's default
         return
     with open(path) as f:
         pre = json.load(f)
@@ -308,6 +312,12 @@ def huggingface_preprocessing(folder, config):
     config["resize"] = int(shortest or (size.get("height") if isinstance(size, dict) else size) or 0) or None
     if not pre.get("do_center_crop", False):
         config["resize"] = None  # resized straight to the model's size
+    # PIL's resampling codes, as the processor records them: 2 bilinear, 3 bicubic.
+    resample = pre.get("resample", 2)
+    if resample not in (2, 3):
+        print(f"convert.py: preprocessor_config.json asks for PIL resample {resample}; vitopo resizes with "
+              "bicubic, the nearest of its filters", file=sys.stderr)
+    config["interpolation"] = "bilinear" if resample == 2 else "bicubic"
 
 
 def source_labels(args, hf, classes):
@@ -356,6 +366,8 @@ def load_source(args):
             if not args.arch and not args.heads:
                 raise ConvertError(f"{source}: a torchvision ViT; name it with --arch vit_b_16, vit_b_32 or vit_l_16")
             w, config = from_torchvision(sd, args.heads or TORCHVISION_ARCHS[args.arch], source)
+            if args.arch == "vit_l_16":
+                config["resize"] = 242  # ViT_L_16_Weights.IMAGENET1K_V1's preset
             kind = f"torchvision {args.arch or 'VisionTransformer'}"
         elif "patch_embed.proj.weight" in sd:
             dim = sd["patch_embed.proj.weight"].shape[0]
@@ -425,9 +437,11 @@ def metadata(config, labels, name, kind, source):
             "mean": config["mean"],
             "std": config["std"],
             # How the source was evaluated: the shorter side resized to `resize`, then a
-            # centre crop to the input size; null: resized straight to the input size.
+            # centre crop to the input size; null: resized straight to the input size;
+            # with PIL's `interpolation` filter. The page does the same (docs/contracts.md).
             "resize": config.get("resize"),
             "crop": image,
+            "interpolation": config.get("interpolation", "bilinear"),
         },
         "labels": labels,
         "source": {"kind": kind, "name": source},

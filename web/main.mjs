@@ -12,6 +12,7 @@ import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
 import { attachImageInputs, buildGallery } from './image_input.mjs';
 import { Gallery } from './gallery.mjs';
 import { Pipeline } from './pipeline.mjs';
+import { modelReader } from './model_fetch.mjs';
 import { installPageApi } from './page_api.mjs';
 import { ShareLinks, linkInUrl } from './share_link.mjs';
 import { StatusArea } from './status.mjs';
@@ -19,6 +20,7 @@ import { attachExportMenu } from './export.mjs';
 
 const DEFAULT_MODEL = 'models/vitopo-fmnist.onnx';
 const SAMPLES = 'samples/samples.json';
+const PHOTOS = 'samples/photos.json';
 
 const status = new StatusArea(document);
 let resolveReady, rejectReady;
@@ -127,10 +129,18 @@ async function boot() {
 
   const allSamples = await buildGallery(document.getElementById('gallery'), SAMPLES,
     (url, sample) => quiet(pipeline.loadImage(url, { sampleLabel: sample.label ?? -1 })));
-  const gallery = new Gallery(document.getElementById('gallery'), allSamples.input, allSamples.buttons);
+  // RGB photos, for the RGB models that take photos (gallery.mjs); the page works without them.
+  const photos = await buildGallery(document.getElementById('gallery'), PHOTOS,
+    (url, sample) => quiet(pipeline.loadImage(url, { sampleLabel: sample.label ?? -1 }))).catch((e) => {
+    console.error(e);
+    return null;
+  });
+  for (const button of photos?.buttons ?? []) button.classList.add('photo');
+  const lists = photos ? [allSamples, photos] : [allSamples];
+  const gallery = new Gallery(document.getElementById('gallery'), lists.map((l) => ({ input: l.input, buttons: l.buttons })));
   let samples = [];  // the samples the current model is offered (the views' list too)
   offerSamplesTo = (spec) => {
-    samples = gallery.showFor(spec) ? allSamples : [];
+    samples = gallery.showFor(spec) ? lists[gallery.offered] : [];
     views.setSamples(samples.map((s) => ({ name: s.name ?? s.file, label: s.label ?? -1 })));
   };
 
@@ -175,9 +185,8 @@ async function boot() {
     if (link) quiet(links.open(link));
   });
 
-  const response = await fetch(DEFAULT_MODEL);
-  if (!response.ok) throw new Error(`Could not load the default model ${DEFAULT_MODEL}: HTTP ${response.status}`);
-  await pipeline.loadModel(new Uint8Array(await response.arrayBuffer()), DEFAULT_MODEL.split('/').pop());
+  // Streamed with byte progress, and kept in the browser's model cache (model_fetch.mjs).
+  await pipeline.loadModel(modelReader(DEFAULT_MODEL, DEFAULT_MODEL.split('/').pop()), DEFAULT_MODEL.split('/').pop());
   // A bad link leaves the page on the first sample, with the link's message shown.
   let linkError = null;
   const link = linkInUrl();

@@ -53,7 +53,7 @@
 //   vitopo.lastSeries()                the last series' result, or null
 //   vitopo.seriesLink()                a link that reopens the image of the last perturbation series
 //                                      and recomputes it (a frame series is refused with a message)
-import { fetchBlob } from './image_input.mjs';
+import { modelReader } from './model_fetch.mjs';
 import { Exporter } from './export.mjs';
 import { ARRANGEMENTS } from './app_bridge.mjs';
 
@@ -121,8 +121,10 @@ export function installPageApi(pipeline, ready, links, comparisons, { notices, s
       }
     },
     loadModel: async (source) => {
-      const blob = typeof source === 'string' || source instanceof URL ? await fetchBlob(String(source)) : source;
-      const spec = await pipeline.loadModel(new Uint8Array(await blob.arrayBuffer()), blob.name || 'the model');
+      // Streamed with byte progress, through the model cache, refused over the budget (model_fetch.mjs).
+      const name = source instanceof Blob ? source.name || 'the model'
+        : decodeURIComponent(new URL(String(source), location.href).pathname.split('/').pop() || 'the model');
+      const spec = await pipeline.loadModel(modelReader(source, name), name);
       await links.afterModelLoaded().catch(() => {});  // a failure is shown in the page
       return spec;
     },

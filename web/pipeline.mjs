@@ -11,6 +11,7 @@ import { shareLinkError } from './share_link.mjs';
 import { quantiseForLinks, readShareLink } from './share_link_v2.mjs';
 import { Workspace } from './workspace.mjs';
 import { sha256Hex } from './export.mjs';
+import { megabytes } from './model_fetch.mjs';
 
 export class Pipeline {
   constructor({ core, analysis, views, status, onModel = () => {} }) {
@@ -101,6 +102,14 @@ export class Pipeline {
   #progress(stage, done = 0, total = 0) {
     this.status.working(stage, done, total);
     this.views.setProgress(true, done, total, stage);
+  }
+
+  // "loading NAME: 123 of 348 MB", or "loading NAME: 123 MB" without a total.
+  #progressBytes(stage, done, total) {
+    const text = total > 0 ? `${stage}: ${megabytes(done)} of ${megabytes(total)} MB` : `${stage}: ${megabytes(done)} MB`;
+    this.status.workingOn(text, done, total);
+    // The views count in whole kB (their counters are 32-bit).
+    this.views.setProgress(true, Math.round(done / 1e3), Math.round(total / 1e3), `${stage}, kB`);
   }
 
   #idle() {
@@ -197,8 +206,19 @@ export class Pipeline {
   // Loads the model at `bytes` (e.g. the default model at boot, or a user's ONNX
   // file). With an image already analysed, it is run through the new model
   // before anything is swapped.
+  // `bytes` may also be a reader of them (web/model_fetch.mjs's modelReader),
+  // which reports its byte progress here and can be cancelled.
   loadModel(bytes, name) {
     return this.#request(async (generation) => {
+      if (typeof bytes === 'function') {
+        const stage = `loading ${name}`;
+        this.#progress(stage);
+        bytes = await bytes({
+          progress: (done, total) => generation === this.generation && this.#progressBytes(stage, done, total),
+          cancelled: () => generation !== this.generation,
+        });
+        this.#superseded(generation);
+      }
       this.#progress(`checking ${name}`);
       const model = await this.#session(bytes, name);
       this.#superseded(generation);

@@ -78,7 +78,18 @@ const server = http.createServer((req, res) => {
   fs.stat(file, (err, stat) => {
     if (err || !stat.isFile()) return reply(res, 404, `not found: ${pathname}\n`);
     const type = types[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    res.writeHead(200, { ...isolation, 'Content-Type': type, 'Content-Length': stat.size });
+    // Validators, so a client that keeps a copy (the page's model cache) can
+    // ask whether it changed and be answered 304 without the body.
+    const validators = { ETag: `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`,
+      'Last-Modified': stat.mtime.toUTCString() };
+    const match = req.headers['if-none-match'];
+    const since = Date.parse(req.headers['if-modified-since'] ?? '');
+    if (match !== undefined ? match.split(',').some((t) => t.trim() === validators.ETag)
+      : since >= Math.floor(stat.mtimeMs / 1000) * 1000) {
+      res.writeHead(304, { ...isolation, ...validators });
+      return res.end();
+    }
+    res.writeHead(200, { ...isolation, ...validators, 'Content-Type': type, 'Content-Length': stat.size });
     if (req.method === 'HEAD') return res.end();
     fs.createReadStream(file).pipe(res);
   });

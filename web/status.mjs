@@ -51,6 +51,15 @@ export class StatusArea {
     this.#closeProblems();
   }
 
+  // The bar at done/total (a download's bytes; total 0 when unknown) and `text` as it is.
+  workingOn(text, done, total) {
+    this.progress.hidden = false;
+    this.cancel.hidden = false;
+    this.progress.max = Math.max(1, total);
+    if (total > 0) this.progress.value = done; else this.progress.removeAttribute('value');
+    this.message.textContent = text;
+  }
+
   // done/total `unit`s (heads, pairs); `stage` names what runs. null hides the bar.
   working(stage, done = 0, total = 0, unit = 'heads') {
     if (stage === null) {
@@ -58,10 +67,6 @@ export class StatusArea {
       this.cancel.hidden = true;
       return;
     }
-    this.progress.hidden = false;
-    this.cancel.hidden = false;
-    this.progress.max = Math.max(1, total);
-    if (total > 0) this.progress.value = done; else this.progress.removeAttribute('value');
-    this.message.textContent = total > 0 ? `${stage}: ${done} / ${total} ${unit}` : `${stage}…`;
+    this.workingOn(total > 0 ? `${stage}: ${done} / ${total} ${unit}` : `${stage}…`, done, total);
   }
 }

@@ -14,7 +14,23 @@ Background background_of(const std::string& name) {
   throw std::invalid_argument("unknown background \"" + name + "\" (dark, light or none)");
 }
 
+Interpolation interpolation_of(const std::string& name) {
+  if (name == "area") return Interpolation::area;
+  if (name == "bilinear") return Interpolation::bilinear;
+  if (name == "bicubic") return Interpolation::bicubic;
+  throw std::invalid_argument("unknown interpolation \"" + name + "\" (area, bilinear or bicubic)");
+}
+
 }  // namespace
+
+const char* interpolation_name(Interpolation i) {
+  switch (i) {
+    case Interpolation::area: return "area";
+    case Interpolation::bilinear: return "bilinear";
+    case Interpolation::bicubic: return "bicubic";
+  }
+  return "area";
+}
 
 const char* background_name(Background b) {
   switch (b) {
@@ -33,7 +49,8 @@ nlohmann::json to_json(const ModelSpec& spec) {
           {"test_accuracy", spec.test_accuracy ? nlohmann::json(*spec.test_accuracy) : nlohmann::json(nullptr)},
           {"input", {{"channels", in.channels}, {"height", in.height}, {"width", in.width},
                      {"background", background_name(in.background)}, {"mean", in.mean}, {"std", in.std},
-                     {"content_threshold", in.content_threshold}}},
+                     {"content_threshold", in.content_threshold}, {"resize", in.resize},
+                     {"interpolation", interpolation_name(in.interpolation)}}},
           {"patch", spec.patch},
           {"grid", {spec.grid_rows, spec.grid_cols}},
           {"cls", spec.cls},
@@ -55,6 +72,9 @@ ModelSpec model_spec_from_json(const nlohmann::json& spec) {
     out.input.mean = in.value("mean", std::vector<float>{});
     out.input.std = in.value("std", std::vector<float>{});
     out.input.content_threshold = in.value("content_threshold", out.input.content_threshold);
+    // Older specs: no resize, area averaging.
+    out.input.resize = in.contains("resize") && !in.at("resize").is_null() ? in.at("resize").get<int>() : 0;
+    out.input.interpolation = interpolation_of(in.value("interpolation", std::string("area")));
     out.id = spec.value("id", std::string());
     out.name = spec.value("name", std::string());
     out.dataset = spec.value("dataset", std::string());

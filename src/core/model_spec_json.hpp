@@ -14,5 +14,6 @@ nlohmann::json to_json(const ModelSpec& spec);
 ModelSpec model_spec_from_json(const nlohmann::json& spec);
 
 const char* background_name(Background background);
+const char* interpolation_name(Interpolation interpolation);
 
 }  // namespace vitopo

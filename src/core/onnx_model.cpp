@@ -158,6 +158,53 @@ std::optional<int> positive_integer(const nlohmann::json& obj, const std::string
   return static_cast<int>(*n);
 }
 
+// preprocessing.resize, .crop and .interpolation (added to the first contract;
+// without them an image is resampled whole by area averaging, as before).
+// They apply to background "none" only, the natural-image path.
+void check_resize_and_crop(const nlohmann::json& p, std::optional<int> height, std::optional<int> width,
+                           ModelSpec& spec, Problems& problems) {
+  const bool natural = p.value("background", nlohmann::json()) == "none";
+  const auto given = [&](const char* key) { return p.contains(key) && !p[key].is_null(); };
+  const auto interpolation = p.value("interpolation", nlohmann::json("area"));
+  if (interpolation == "area") spec.input.interpolation = Interpolation::area;
+  else if (interpolation == "bilinear") spec.input.interpolation = Interpolation::bilinear;
+  else if (interpolation == "bicubic") spec.input.interpolation = Interpolation::bicubic;
+  else
+    problems.push_back(meta + ": \"preprocessing.interpolation\" must be \"area\", \"bilinear\" or \"bicubic\", not " +
+                       excerpt(interpolation));
+  if (!natural) {
+    for (const char* key : {"resize", "crop"})
+      if (given(key))
+        problems.push_back(meta + ": \"preprocessing." + key + "\" is for background \"none\" only (a photo resized " +
+                           "and centre-cropped); this model's background is " + excerpt(p.value("background", nlohmann::json())));
+    if (p.contains("interpolation") && interpolation != "area")
+      problems.push_back(meta + ": \"preprocessing.interpolation\" " + excerpt(interpolation) +
+                         " is for background \"none\" only; a cropped item is fitted by area averaging");
+    return;
+  }
+  if (!height || !width) return;  // reported already
+  const int largest = std::max(*height, *width);
+  if (given("resize")) {
+    const auto r = positive(p["resize"]);
+    if (!r || *r < static_cast<std::uint64_t>(largest) || *r > static_cast<std::uint64_t>(max_model_input_side))
+      problems.push_back(meta + ": \"preprocessing.resize\" (the shorter side's size before the centre crop) must be " +
+                         "an integer from " + std::to_string(largest) + " (the input's larger side) to " +
+                         std::to_string(max_model_input_side) + ", or null, not " + excerpt(p["resize"]));
+    else
+      spec.input.resize = static_cast<int>(*r);
+  }
+  if (given("crop")) {
+    const auto& c = p["crop"];
+    const bool square = positive(c) && *height == *width && positive(c) == static_cast<std::uint64_t>(*height);
+    const bool pair = c.is_array() && c.size() == 2 && positive(c[0]) == static_cast<std::uint64_t>(*height) &&
+                      positive(c[1]) == static_cast<std::uint64_t>(*width);
+    if (!square && !pair)
+      problems.push_back(meta + ": \"preprocessing.crop\" must be the input's size, " +
+                         (*height == *width ? std::to_string(*height) + " or " : std::string()) + "[" +
+                         std::to_string(*height) + ", " + std::to_string(*width) + "], not " + excerpt(c));
+  }
+}
+
 void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems) {
   if (!m.is_object()) {
     problems.push_back(meta + " must be a JSON object, not " + std::string(m.type_name()));
@@ -289,6 +336,7 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
       problems.push_back(meta + ": \"preprocessing.normalization\" must be \"inside\" (the graph normalises "
                                 "[0, 1] pixels) or \"outside\", not " + excerpt(normalization));
     }
+    check_resize_and_crop(p, height, width, spec, problems);
   }
 
   // labels

@@ -70,7 +70,119 @@ std::vector<std::vector<Tap>> area_taps(int begin, int length, int target) {
   return taps;
 }
 
+// The convolution filters of PIL's resampling (Image.resize), which
+// torchvision's antialiased resize and Hugging Face's processors share.
+double bilinear_filter(double x) {
+  x = std::abs(x);
+  return x < 1 ? 1 - x : 0;
+}
+double bicubic_filter(double x) {  // Keys' cubic convolution, a = -0.5
+  constexpr double a = -0.5;
+  x = std::abs(x);
+  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+  return 0;
+}
+
+// Taps of `count` target pixels, starting at target pixel `first`, of a side of
+// `length` source pixels resampled to `resized` pixels. Area: target cell i
+// covers [i*s, (i+1)*s) with s = length/resized. Bilinear, bicubic: the filter
+// centred on (i + 0.5)*s, widened by s when shrinking, and normalised to sum 1.
+std::vector<std::vector<Tap>> resample_taps(Interpolation kind, int length, std::int64_t resized, std::int64_t first,
+                                            int count) {
+  std::vector<std::vector<Tap>> taps(count);
+  const double s = static_cast<double>(length) / static_cast<double>(resized);
+  if (kind == Interpolation::area) {
+    for (int i = 0; i < count; ++i) {
+      const double lo = static_cast<double>(first + i) * s, hi = static_cast<double>(first + i + 1) * s;
+      for (int p = static_cast<int>(std::floor(lo)); p < length && p < hi; ++p) {
+        const double overlap = std::min<double>(hi, p + 1) - std::max<double>(lo, p);
+        if (overlap > 1e-12) taps[i].push_back({p, static_cast<float>(overlap / s)});
+      }
+    }
+    return taps;
+  }
+  double (*filter)(double) = kind == Interpolation::bilinear ? bilinear_filter : bicubic_filter;
+  const double support = (kind == Interpolation::bilinear ? 1.0 : 2.0) * std::max(s, 1.0);
+  const double inverse = 1.0 / std::max(s, 1.0);
+  std::vector<double> w;
+  for (int i = 0; i < count; ++i) {
+    const double centre = (static_cast<double>(first + i) + 0.5) * s;
+    const int lo = std::max(static_cast<int>(centre - support + 0.5), 0);
+    const int hi = std::min(static_cast<int>(centre + support + 0.5), length);
+    w.clear();
+    double total = 0;
+    for (int p = lo; p < hi; ++p) {
+      w.push_back(filter((p - centre + 0.5) * inverse));
+      total += w.back();
+    }
+    for (int p = lo; p < hi; ++p)
+      if (w[p - lo] != 0) taps[i].push_back({p, static_cast<float>(w[p - lo] / total)});
+  }
+  return taps;
+}
+
+// Bilinear and bicubic resampling in PIL's order: each source row a tap
+// reaches is resampled horizontally, clamped to [0, 1] (PIL keeps that pass in
+// 8 bits, so an overshoot of the cubic is cut there), then the rows are combined
+// vertically and clamped again. The horizontal rows live in a ring of as many
+// rows as one output row's taps span (taps move down monotonically), checked
+// against a budget before it is allocated.
+template <class Value>
+void filter_resample(const Value& value, const std::vector<std::vector<Tap>>& rows,
+                     const std::vector<std::vector<Tap>>& cols, const ImageInputSpec& spec, bool normalise,
+                     std::vector<float>& pixels) {
+  std::int64_t span = 1;
+  for (const auto& taps : rows)
+    if (!taps.empty()) span = std::max<std::int64_t>(span, taps.back().source - taps.front().source + 1);
+  if (span * spec.width > max_input_pixels)
+    throw ImageError(ImageError::Kind::too_large,
+                     "the image is too tall to resample for the model: " + std::to_string(span) +
+                         " source rows per input row at " + std::to_string(spec.width) + " columns is over " +
+                         std::to_string(max_input_pixels) + " values");
+  const std::size_t ring_rows = static_cast<std::size_t>(span), plane = static_cast<std::size_t>(spec.height) * spec.width;
+  std::vector<float> ring(ring_rows * spec.width);
+  for (int c = 0; c < spec.channels; ++c) {
+    const int channel = spec.channels == 1 ? -1 : c;
+    int next = 0;  // the next source row to resample horizontally
+    for (int i = 0; i < spec.height; ++i) {
+      if (rows[i].empty()) continue;
+      for (int y = std::max(next, rows[i].front().source); y <= rows[i].back().source; ++y) {
+        float* r = ring.data() + (static_cast<std::size_t>(y) % ring_rows) * spec.width;
+        for (int j = 0; j < spec.width; ++j) {
+          float v = 0;
+          for (const Tap& t : cols[j]) v += t.weight * value(t.source, y, channel);
+          r[j] = std::clamp(v, 0.f, 1.f);
+        }
+      }
+      next = std::max(next, rows[i].back().source + 1);
+      float* dst = pixels.data() + c * plane + static_cast<std::size_t>(i) * spec.width;
+      for (int j = 0; j < spec.width; ++j) dst[j] = 0;
+      for (const Tap& t : rows[i]) {
+        const float* r = ring.data() + (static_cast<std::size_t>(t.source) % ring_rows) * spec.width;
+        for (int j = 0; j < spec.width; ++j) dst[j] += t.weight * r[j];
+      }
+      for (int j = 0; j < spec.width; ++j) {
+        const float v = std::clamp(dst[j], 0.f, 1.f);
+        dst[j] = normalise ? (v - spec.mean[c]) / spec.std[c] : v;
+      }
+    }
+  }
+}
+
 }  // namespace
+
+int centre_crop_offset(std::int64_t resized, int crop) {
+  const std::int64_t d = resized - crop;  // round(d / 2), a tie to the even neighbour
+  const std::int64_t half = d / 2;
+  return static_cast<int>(d % 2 == 0 ? half : half % 2 == 0 ? half : half + 1);
+}
+
+ResizedSize shorter_side_resized(int width, int height, int resize) {
+  const std::int64_t shorter = std::min(width, height), longer = std::max(width, height);
+  const std::int64_t resized_longer = static_cast<std::int64_t>(resize) * longer / shorter;
+  return width <= height ? ResizedSize{resize, resized_longer} : ResizedSize{resized_longer, resize};
+}
 
 ModelImage preprocess_image(std::span<const std::uint8_t> rgba, int width, int height,
                             const ImageInputSpec& spec) {
@@ -106,6 +218,14 @@ ModelImage preprocess_image(std::span<const std::uint8_t> rgba, int width, int h
                     spec.std.size() != static_cast<std::size_t>(spec.channels)))
     throw ImageError(Kind::unsupported, "normalisation needs one mean and one std per channel (" +
                                             std::to_string(spec.channels) + ")");
+
+  if (spec.resize < 0 || spec.resize > max_input_side ||
+      (spec.resize > 0 && spec.resize < std::max(spec.width, spec.height)))
+    throw ImageError(Kind::unsupported, "the model's resize of the shorter side to " + std::to_string(spec.resize) +
+                                            " pixels cannot give its " + size_text(spec.width, spec.height) +
+                                            " centre crop (it must be from " +
+                                            std::to_string(std::max(spec.width, spec.height)) + " to " +
+                                            std::to_string(max_input_side) + ")");
 
   ModelImage out;
   out.channels = spec.channels;
@@ -145,11 +265,28 @@ ModelImage preprocess_image(std::span<const std::uint8_t> rgba, int width, int h
   out.pixels.assign(static_cast<std::size_t>(spec.channels) * out_plane, 0.f);
 
   if (spec.background == Background::none) {
-    // The whole image, resampled to the input size, no inversion and no crop.
-    out.content = {0, 0, width, height};
+    // The whole image, resampled to the input size, no inversion; with
+    // `resize`, the shorter side resized and the centre cut out.
+    ResizedSize resized{spec.width, spec.height};
+    int left = 0, top = 0;
+    if (spec.resize > 0) {
+      resized = shorter_side_resized(width, height, spec.resize);
+      left = centre_crop_offset(resized.width, spec.width);
+      top = centre_crop_offset(resized.height, spec.height);
+    }
+    // The crop in source pixels (rounded outwards), for the caller's display.
+    const double sx = static_cast<double>(width) / resized.width, sy = static_cast<double>(height) / resized.height;
+    const int cx = static_cast<int>(std::floor(left * sx)), cy = static_cast<int>(std::floor(top * sy));
+    out.content = {cx, cy, std::min(width, static_cast<int>(std::ceil((left + spec.width) * sx))) - cx,
+                   std::min(height, static_cast<int>(std::ceil((top + spec.height) * sy))) - cy};
     out.placed = {0, 0, spec.width, spec.height};
     out.background_level = 0.f;
-    const auto rows = area_taps(0, height, spec.height), cols = area_taps(0, width, spec.width);
+    const auto rows = resample_taps(spec.interpolation, height, resized.height, top, spec.height);
+    const auto cols = resample_taps(spec.interpolation, width, resized.width, left, spec.width);
+    if (spec.interpolation != Interpolation::area) {
+      filter_resample(value, rows, cols, spec, normalise, out.pixels);
+      return out;
+    }
     std::vector<float> row(width);
     for (int c = 0; c < spec.channels; ++c)
       for (int i = 0; i < spec.height; ++i) {

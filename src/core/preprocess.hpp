@@ -34,6 +34,14 @@ namespace vitopo {
 //          (for models trained on uncropped natural images).
 enum class Background { dark, light, none };
 
+// How the whole image is resampled when the background is `none`:
+//   area:     area averaging (the first contract's only way);
+//   bilinear, bicubic: the convolution filters of PIL's Image.resize and of
+//             torchvision's resize with antialias (a triangle, and Keys' cubic
+//             with a = -0.5, widened by the scale when shrinking), as
+//             Hugging Face's image processors and torchvision's presets use them.
+enum class Interpolation { area, bilinear, bicubic };
+
 // The model's image input, as its metadata describes it (see onnx_model.hpp).
 struct ImageInputSpec {
   int channels = 1;  // 1 (grayscale) or 3 (RGB)
@@ -46,6 +54,13 @@ struct ImageInputSpec {
   std::vector<float> std;
   // Ink (distance from the background, in [0, 1]) a pixel needs to count as content.
   float content_threshold = 0.1f;
+  // Background `none` only. resize > 0: the shorter side is resized to `resize`
+  // pixels (the longer to floor(resize * longer / shorter)), then the centre
+  // height x width is cut out, as torchvision's Resize(resize) + CenterCrop and
+  // Hugging Face's processors with do_center_crop do; resize >= max(height,
+  // width). 0: the whole image is resampled to height x width.
+  int resize = 0;
+  Interpolation interpolation = Interpolation::area;
 };
 
 // Limits checked before anything is allocated: a 16384-pixel side and 50 megapixels
@@ -56,6 +71,18 @@ inline constexpr std::int64_t max_image_pixels = 50'000'000;
 // on a side and 4 megapixels, 48 MiB of float32 for 3 channels.
 inline constexpr int max_input_side = 4096;
 inline constexpr std::int64_t max_input_pixels = 4'194'304;
+
+// Where the centre crop starts on a side of `resized` pixels, cutting `crop`:
+// round((resized - crop) / 2), halves to even, as torchvision's center_crop.
+int centre_crop_offset(std::int64_t resized, int crop);
+
+// The resized size (width, height) of a width x height image whose shorter
+// side becomes `resize`: the longer side is floor(resize * longer / shorter),
+// computed in 64-bit arithmetic (it is never allocated: only the crop is made).
+struct ResizedSize {
+  std::int64_t width = 0, height = 0;
+};
+ResizedSize shorter_side_resized(int width, int height, int resize);
 
 // A rectangle in source-image pixels.
 struct PixelBox {

@@ -51,3 +51,31 @@ test('serve.mjs: MIME types, COOP/COEP/CORP, 404 and no way out of the site', as
     server.stop();
   }
 });
+
+test('serve.mjs: ETag and Last-Modified, and 304 without a body for a copy that is still current', async () => {
+  const server = await serve();
+  const ask = (headers) => new Promise((resolve, reject) => {
+    http.get(new URL('/models/vitopo-fmnist.onnx', server.url), { headers }, (res) => {
+      let bytes = 0;
+      res.on('data', (d) => { bytes += d.length; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes }));
+    }).on('error', reject);
+  });
+  try {
+    const first = await ask({});
+    assert.equal(first.status, 200);
+    assert.match(first.headers.etag, /^"[0-9a-f]+-[0-9a-f]+"$/);
+    assert.ok(first.bytes > 0 && first.bytes === Number(first.headers['content-length']));
+    const same = await ask({ 'If-None-Match': first.headers.etag });
+    assert.deepEqual([same.status, same.bytes], [304, 0]);
+    assert.equal(same.headers['cross-origin-embedder-policy'], 'require-corp');
+    const other = await ask({ 'If-None-Match': '"0-0"' });
+    assert.deepEqual([other.status, other.bytes], [200, first.bytes], 'another version is sent whole');
+    const since = await ask({ 'If-Modified-Since': first.headers['last-modified'] });
+    assert.equal(since.status, 304);
+    const before = await ask({ 'If-Modified-Since': new Date(Date.parse(first.headers['last-modified']) - 60000).toUTCString() });
+    assert.equal(before.status, 200);
+  } finally {
+    server.stop();
+  }
+});

@@ -115,7 +115,7 @@ test('a lesson link reopens at its step with exactly its panels hidden; the gall
   try {
     const made = await page.evaluate(() => {
       const v = window.vitopo;
-      return { link: v.lessonLink({ step: 6, hide: ['barcode', 'diagram'] }), titles: [...document.querySelectorAll('#gallery .sample')].map((b) => b.title),
+      return { link: v.lessonLink({ step: 6, hide: ['barcode', 'diagram'] }), titles: [...document.querySelectorAll('#gallery .sample:not([hidden])')].map((b) => b.title),
         name: v.workspace().find((e) => e.current).name };
     });
     assert.match(made.link, /#v1=[A-Za-z0-9_-]+&lesson=6&hide=barcode,diagram&name=/);

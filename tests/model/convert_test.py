@@ -124,8 +124,12 @@ def validated_spec(model):
     return json.loads(result.stdout) if result.returncode == 0 else None
 
 
-def compare(tag, model, want_logits, want_attention, prefix_tokens, labels):
+def compare(tag, model, want_logits, want_attention, prefix_tokens, labels, resize=None):
     spec = validated_spec(model)
+    if spec and resize:
+        # The source's evaluation preprocessing, as the page reads it: (shorter side, filter); 0 = straight.
+        got = (spec["input"]["resize"], spec["input"]["interpolation"], spec["input"]["background"])
+        check(got == (*resize, "none"), f"{tag}: preprocessing {got}, want {(*resize, 'none')}")
     if spec:
         tokens = prefix_tokens + grid * grid
         check(spec["tokens"] == tokens and spec["prefix_tokens"] == prefix_tokens and spec["cls"] is True,
@@ -159,7 +163,8 @@ torch.save(sd, tv_path)
 arch = ["--heads", str(C["num_heads"])] if size == "small" else ["--arch", "vit_b_16"]
 if convert(tv_path, os.path.join(work, "torchvision.onnx"), *arch):
     compare("torchvision", os.path.join(work, "torchvision.onnx"), want_logits, want_attention, 1,
-            labels if C["num_classes"] != 1000 else validated_spec(os.path.join(work, "torchvision.onnx"))["labels"])
+            labels if C["num_classes"] != 1000 else validated_spec(os.path.join(work, "torchvision.onnx"))["labels"],
+            resize=(256, "bilinear"))
 
 
 # 2. Hugging Face folder from the same weights
@@ -211,8 +216,13 @@ for weights_file in ("model.safetensors", "pytorch_model.bin"):
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(hf_config, f)
+    # google/vit-base-patch16-224's kind (straight to the size, bilinear), then
+    # facebook/deit's kind (the shorter side to 8/7 of the size, a centre crop, bicubic).
+    shortest = C["image_size"] * 8 // 7
+    deit_like = {**preprocessor, "size": {"shortest_edge": shortest}, "do_center_crop": True,
+                 "crop_size": {"height": C["image_size"], "width": C["image_size"]}, "resample": 3}
     with open(os.path.join(folder, "preprocessor_config.json"), "w") as f:
-        json.dump(preprocessor, f)
+        json.dump(preprocessor if weights_file == "model.safetensors" else deit_like, f)
     w = huggingface_weights()
     if weights_file == "model.safetensors":
         write_safetensors(os.path.join(folder, weights_file), w)
@@ -220,7 +230,8 @@ for weights_file in ("model.safetensors", "pytorch_model.bin"):
         torch.save({k: v.clone() for k, v in w.items()}, os.path.join(folder, weights_file))
     out = folder + ".onnx"
     if convert(folder, out):
-        compare(f"huggingface {weights_file}", out, want_logits, want_attention, 1, hf_labels)
+        compare(f"huggingface {weights_file}", out, want_logits, want_attention, 1, hf_labels,
+                resize=(0, "bilinear") if weights_file == "model.safetensors" else (shortest, "bicubic"))
     if size != "small":
         break
 
@@ -252,7 +263,7 @@ if size == "small":
     out = os.path.join(work, "deit.onnx")
     if convert(deit_path, out, "--heads", str(C["num_heads"]), "--mean", *map(str, IMAGENET_MEAN),
                "--std", *map(str, IMAGENET_STD)):
-        compare("timm DeiT", out, deit_logits, deit_attention, 2, labels)
+        compare("timm DeiT", out, deit_logits, deit_attention, 2, labels, resize=(256, "bicubic"))
         # Patch mapping: change patch (r, c) of image 0 only; in layer 0 the keys of
         # the other tokens stay, so for every query but that token, the ratios of its
         # attention to all other tokens stay, and only the patch's own column moves.

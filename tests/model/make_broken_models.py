@@ -164,6 +164,16 @@ def main():
     edited("prefix_tokens_bad", lambda meta: meta.update(prefix_tokens="two"))
     edited("prefix_tokens_over_limit", lambda meta: meta.update(prefix_tokens=65))
 
+    # preprocessing.resize, .crop, .interpolation (background "none" only).
+    def photo(**keys):
+        return lambda meta: meta["preprocessing"].update(background="none", **keys)
+    edited("photo_resize_crop", photo(resize=32, crop=28, interpolation="bicubic"))
+    edited("photo_straight", photo(resize=None, crop=[28, 28], interpolation="bilinear"))
+    edited("photo_resize_small", photo(resize=20))
+    edited("photo_crop_other", photo(resize=32, crop=24))
+    edited("photo_interpolation_bad", photo(interpolation="lanczos"))
+    edited("resize_on_dark", lambda meta: meta["preprocessing"].update(resize=32, interpolation="bilinear"))
+
     def text_variant(name, text):
         set_metadata(variant(name), text)
 

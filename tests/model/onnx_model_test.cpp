@@ -146,6 +146,34 @@ TEST_CASE("prefix_tokens: the tokens before the patches, 1 by default with CLS")
                  "patches), not 65"});
 }
 
+TEST_CASE("preprocessing.resize, crop and interpolation: a photo's shorter side resized and its centre cut out") {
+  const ModelCheck plain = check_model(read_bytes(VITOPO_DEFAULT_MODEL));
+  CHECK(plain.spec.input.resize == 0);  // without the keys: as before, area averaging
+  CHECK(plain.spec.input.interpolation == vitopo::Interpolation::area);
+  const ModelCheck photo = check_variant("photo_resize_crop");
+  CHECK(photo.problems == Problems{});
+  CHECK(photo.spec.input.background == vitopo::Background::none);
+  CHECK(photo.spec.input.resize == 32);
+  CHECK(photo.spec.input.interpolation == vitopo::Interpolation::bicubic);
+  const ModelCheck straight = check_variant("photo_straight");
+  CHECK(straight.problems == Problems{});
+  CHECK(straight.spec.input.resize == 0);
+  CHECK(straight.spec.input.interpolation == vitopo::Interpolation::bilinear);
+  CHECK(check_variant("photo_resize_small").problems ==
+        Problems{"metadata 'vitopo': \"preprocessing.resize\" (the shorter side's size before the centre crop) must be an "
+                 "integer from 28 (the input's larger side) to 4096, or null, not 20"});
+  CHECK(check_variant("photo_crop_other").problems ==
+        Problems{"metadata 'vitopo': \"preprocessing.crop\" must be the input's size, 28 or [28, 28], not 24"});
+  CHECK(check_variant("photo_interpolation_bad").problems ==
+        Problems{"metadata 'vitopo': \"preprocessing.interpolation\" must be \"area\", \"bilinear\" or \"bicubic\", not "
+                 "\"lanczos\""});
+  CHECK(check_variant("resize_on_dark").problems ==
+        Problems{"metadata 'vitopo': \"preprocessing.resize\" is for background \"none\" only (a photo resized and "
+                 "centre-cropped); this model's background is \"dark\"",
+                 "metadata 'vitopo': \"preprocessing.interpolation\" \"bilinear\" is for background \"none\" only; a "
+                 "cropped item is fitted by area averaging"});
+}
+
 TEST_CASE("patches map to tokens after the prefix tokens") {
   vitopo::ModelSpec spec;
   spec.grid_rows = 14, spec.grid_cols = 14, spec.cls = true;

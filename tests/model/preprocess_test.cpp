@@ -372,3 +372,89 @@ TEST_CASE("an RGB channel whose background sits at an extreme has no ink, never 
         }
   }
 }
+
+// Photos (background "none"): the shorter side resized, the centre cropped.
+TEST_CASE("the centre crop's offset rounds a half to even, as torchvision's center_crop") {
+  CHECK(vitopo::centre_crop_offset(256, 224) == 16);
+  CHECK(vitopo::centre_crop_offset(225, 224) == 0);  // 0.5 -> 0
+  CHECK(vitopo::centre_crop_offset(227, 224) == 2);  // 1.5 -> 2 (Hugging Face floors it to 1)
+  CHECK(vitopo::centre_crop_offset(229, 224) == 2);  // 2.5 -> 2
+  CHECK(vitopo::centre_crop_offset(231, 224) == 4);  // 3.5 -> 4
+  CHECK(vitopo::centre_crop_offset(224, 224) == 0);
+}
+
+TEST_CASE("the shorter side becomes resize, the longer floor(resize * longer / shorter), in 64 bits") {
+  const auto landscape = vitopo::shorter_side_resized(640, 480, 256);
+  CHECK(landscape.width == 341);
+  CHECK(landscape.height == 256);
+  const auto portrait = vitopo::shorter_side_resized(181, 257, 256);
+  CHECK(portrait.width == 256);
+  CHECK(portrait.height == 363);  // 256 * 257 / 181 = 363.5
+  const auto thin = vitopo::shorter_side_resized(1, 16384, 4096);
+  CHECK(thin.width == 4096);
+  CHECK(thin.height == std::int64_t{4096} * 16384);
+}
+
+TEST_CASE("at scale 1 a bilinear or bicubic resize copies pixels, so the crop is the source's centre exactly") {
+  // Every pixel's colour encodes where it is; the shorter side is already `resize`.
+  Canvas c(10, 7, black);
+  for (int y = 0; y < 7; ++y)
+    for (int x = 0; x < 10; ++x) c.set(x, y, {std::uint8_t(20 * x), std::uint8_t(30 * y), 99, 255});
+  for (auto kind : {vitopo::Interpolation::bilinear, vitopo::Interpolation::bicubic}) {
+    ImageInputSpec spec;
+    spec.channels = 3, spec.width = 4, spec.height = 5, spec.background = Background::none;
+    spec.resize = 7, spec.interpolation = kind;
+    const ModelImage m = c.preprocess(spec);
+    // The crop starts at column round((10 - 4) / 2) = 3 and row round((7 - 5) / 2) = 1.
+    for (int i = 0; i < 5; ++i)
+      for (int j = 0; j < 4; ++j) {
+        CHECK(m.pixels[static_cast<std::size_t>(i) * 4 + j] == 20.f * (3 + j) / 255.f);
+        CHECK(m.pixels[20 + static_cast<std::size_t>(i) * 4 + j] == 30.f * (1 + i) / 255.f);
+        CHECK(m.pixels[40 + static_cast<std::size_t>(i) * 4 + j] == 99.f / 255.f);
+      }
+    CHECK(m.content.x == 3);
+    CHECK(m.content.y == 1);
+    CHECK(m.content.width == 4);
+    CHECK(m.content.height == 5);
+  }
+}
+
+TEST_CASE("a uniform photo stays uniform through every filter, shrunk or enlarged") {
+  for (int side : {3, 50, 700})
+    for (auto kind : {vitopo::Interpolation::area, vitopo::Interpolation::bilinear, vitopo::Interpolation::bicubic}) {
+      Canvas c(side * 3 / 2, side, {51, 102, 204, 255});
+      ImageInputSpec spec;
+      spec.channels = 3, spec.width = spec.height = 24, spec.background = Background::none;
+      spec.resize = 28, spec.interpolation = kind;
+      const ModelImage m = c.preprocess(spec);
+      for (int ch = 0; ch < 3; ++ch)
+        CHECK(m.pixels[ch * 576 + 300] == doctest::Approx((ch == 0 ? 51 : ch == 1 ? 102 : 204) / 255.f).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("a thin image resized by its shorter side allocates only the crop, never the resized image") {
+  // 1 x 16384: its resize to 224 would be 224 x 3 670 016 pixels (2.4 GB of RGB floats).
+  Canvas c(1, 16384, {200, 100, 50, 255});
+  ImageInputSpec spec;
+  spec.channels = 3, spec.width = spec.height = 224, spec.background = Background::none;
+  spec.resize = 224, spec.interpolation = vitopo::Interpolation::bicubic;
+  largest_allocation::reset();
+  const ModelImage m = c.preprocess(spec);
+  CHECK(largest_allocation::bytes <= std::size_t{3} * 224 * 224 * sizeof(float));
+  CHECK(m.pixels[0] == doctest::Approx(200.f / 255.f).epsilon(1e-6));
+}
+
+TEST_CASE("a resize that cannot give the crop is refused with the range it must be in") {
+  Canvas c(40, 30, white);
+  ImageInputSpec spec;
+  spec.channels = 3, spec.width = 24, spec.height = 32, spec.background = Background::none;
+  spec.resize = 30;
+  try {
+    c.preprocess(spec);
+    FAIL("no error");
+  } catch (const ImageError& e) {
+    CHECK(std::string(e.what()) == "the model's resize of the shorter side to 30 pixels cannot give its 24x32 centre "
+                                   "crop (it must be from 32 to 4096)");
+    CHECK(e.kind() == ImageError::Kind::unsupported);
+  }
+}

@@ -1,0 +1,97 @@
+// The models the page has loaded, kept in the browser's Cache Storage so that
+// a reload does not fetch them again.
+//
+// Two kinds of entry, in one cache of their own:
+//   - the index: for each model URL, {sha256, size, etag, lastModified} (the
+//     server's validators, so a reload can ask whether the file changed);
+//   - the bytes, under a key made from their SHA-256 alone, so one file at two
+//     URLs is stored once.
+// Bytes read back are used only when their SHA-256 is the one the key names:
+// a corrupted or truncated entry is dropped, and the caller fetches again.
+// Where Cache Storage or crypto.subtle is missing (a page on a non-secure
+// origin), ModelCache.open() gives null and the page simply fetches.
+
+const CACHE = 'vitopo-models-1';
+const KEYS = 'vitopo-model-cache/';  // a path the site never serves: keys only
+
+export async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class ModelCache {
+  // The page's model cache, or null where the browser offers none.
+  static async open() {
+    if (!globalThis.caches || !globalThis.crypto?.subtle || !globalThis.isSecureContext) return null;
+    try {
+      return new ModelCache(await caches.open(CACHE));
+    } catch {
+      return null;  // e.g. storage disabled for this profile
+    }
+  }
+
+  constructor(cache) {
+    this.cache = cache;
+    this.base = new URL(`/${KEYS}`, location.href).href;
+  }
+
+  #indexKey(url) {
+    return `${this.base}index?url=${encodeURIComponent(url)}`;
+  }
+
+  #bytesKey(sha256) {
+    return `${this.base}sha256/${sha256}`;
+  }
+
+  // The index entry of `url`, or null.
+  async lookup(url) {
+    try {
+      const response = await this.cache.match(this.#indexKey(url));
+      if (!response) return null;
+      const entry = await response.json();
+      return typeof entry?.sha256 === 'string' && /^[0-9a-f]{64}$/.test(entry.sha256) ? entry : null;
+    } catch {
+      return null;
+    }
+  }
+
+  // The bytes an index entry names, checked against its SHA-256; null when
+  // they are missing or do not match (the broken entries are dropped).
+  async bytes(entry) {
+    try {
+      const response = await this.cache.match(this.#bytesKey(entry.sha256));
+      if (response) {
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        if (bytes.byteLength === entry.size && (await sha256Hex(bytes)) === entry.sha256) return bytes;
+      }
+      await this.cache.delete(this.#bytesKey(entry.sha256));
+      await this.forget(entry.url);
+    } catch {
+      // an unreadable entry is the same as none
+    }
+    return null;
+  }
+
+  // Keeps `bytes`, fetched from `url` with the server's validators.
+  // Returns the index entry. A full disk (QuotaExceededError) only means no cache.
+  async store(url, bytes, { etag = null, lastModified = null, sha256 = null } = {}) {
+    const entry = { url, sha256: sha256 ?? (await sha256Hex(bytes)), size: bytes.byteLength, etag, lastModified };
+    try {
+      // The bytes the URL named before, when they changed: not kept for nothing.
+      const before = await this.lookup(url);
+      if (before && before.sha256 !== entry.sha256) await this.cache.delete(this.#bytesKey(before.sha256));
+      const key = this.#bytesKey(entry.sha256);
+      if (!(await this.cache.match(key))) {
+        await this.cache.put(key, new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream' } }));
+      }
+      await this.cache.put(this.#indexKey(url), new Response(JSON.stringify(entry), { headers: { 'Content-Type': 'application/json' } }));
+    } catch {
+      // the model still loads; the next load fetches it again
+    }
+    return entry;
+  }
+
+  async forget(url) {
+    if (url) await this.cache.delete(this.#indexKey(url));
+  }
+}
