@@ -146,6 +146,7 @@ struct Views {
   SeriesView series{"Series"};
 
   bool wants_force_layout() const { return skeleton.wants_force_layout(); }
+  bool wants_triangles() const { return skeleton.wants_triangles(); }
 };
 
 Views& views() {
@@ -293,7 +294,7 @@ void frame() {
   const HeadDetails& head =
       current_head.update(entry, state.model.grid_rows, state.model.grid_cols, state.model.cls,
                           {state.selection.layer, state.selection.head, state.scale.epsilon, state.selection.bar,
-                           views().wants_force_layout()});
+                           views().wants_force_layout(), views().wants_triangles()});
   settle_scale(state, head, io.DeltaTime, settled_head);
 
   Intents intents;
