@@ -213,7 +213,7 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
   const float y = top + tabs_h, h = body_h - tabs_h;
   switch (in.state.arrangement) {
     case Arrangement::Head: {
-      const float skeleton_h = std::round(h * 0.56f), plots_h = h - settings_h, diagram_h = std::round(plots_h * 0.5f);
+      const float skeleton_h = std::round(h * 0.56f), plots_h = h - settings_h, diagram_h = std::round(plots_h * 0.55f);
       place("skeleton", v.skeleton, ImVec2(x2, y), ImVec2(col2, skeleton_h));
       place("barcode", v.barcode, ImVec2(x2, y + skeleton_h), ImVec2(col2, h - skeleton_h));
       place("diagram", v.diagram, ImVec2(x3, y), ImVec2(col3, diagram_h));

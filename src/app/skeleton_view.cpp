@@ -164,6 +164,12 @@ void SkeletonView::show(const ViewInput& in, Intents& out) {
   const ImVec2 canvas_min = origin, canvas_max(origin.x + avail.x, origin.y + avail.y - footer);
   ImDrawList* list = ImGui::GetWindowDrawList();
   list->AddRectFilled(canvas_min, canvas_max, colours::plot, 4);
+  // The legend has a band of its own at the top: the tokens are fitted below it.
+  const vitopo::Bar* selected = head.bar(state.selection.bar);
+  const bool cycle_shown = selected && state.selection.bar.dim == 1 && !head.cycle.empty();
+  const int legend_rows = (show_triangles_ ? 1 : 0) + (cycle_shown ? 3 : 0);
+  const float legend_h = legend_rows > 0 ? float(legend_rows) * (ImGui::GetTextLineHeight() + 2) + 6 : 0.0f;
+  const ImVec2 plot_min(canvas_min.x, std::min(canvas_min.y + legend_h, canvas_max.y - 40));
   // The force layout pushes isolated tokens far out; framing them would
   // shrink the connected part to a dot. Frame the tokens that have edges and
   // pin the others to the border.
@@ -181,13 +187,13 @@ void SkeletonView::show(const ViewInput& in, Intents& out) {
   }
   const double span_x = std::max(high.x() - low.x(), 1e-12), span_y = std::max(high.y() - low.y(), 1e-12);
   const float margin = 18;
-  const float scale = float(std::min((canvas_max.x - canvas_min.x - 2 * margin) / span_x, (canvas_max.y - canvas_min.y - 2 * margin) / span_y));
-  const ImVec2 centre((canvas_min.x + canvas_max.x) * 0.5f, (canvas_min.y + canvas_max.y) * 0.5f);
+  const float scale = float(std::min((canvas_max.x - plot_min.x - 2 * margin) / span_x, (canvas_max.y - plot_min.y - 2 * margin) / span_y));
+  const ImVec2 centre((plot_min.x + canvas_max.x) * 0.5f, (plot_min.y + canvas_max.y) * 0.5f);
   auto at = [&](int p) {
     const ImVec2 q(centre.x + float(layout(p, 0) - (low.x() + high.x()) * 0.5) * scale,
                    centre.y + float(layout(p, 1) - (low.y() + high.y()) * 0.5) * scale);
     return ImVec2(std::clamp(q.x, canvas_min.x + margin * 0.5f, canvas_max.x - margin * 0.5f),
-                  std::clamp(q.y, canvas_min.y + margin * 0.5f, canvas_max.y - margin * 0.5f));
+                  std::clamp(q.y, plot_min.y + margin * 0.5f, canvas_max.y - margin * 0.5f));
   };
 
   ImGui::PushClipRect(canvas_min, canvas_max, true);
@@ -245,8 +251,6 @@ void SkeletonView::show(const ViewInput& in, Intents& out) {
   }
   const int shown_point = head.point_of_token(state.selection.hovered_token);
   if (shown_point >= 0) list->AddCircle(at(shown_point), node + 2.5f, IM_COL32(255, 255, 255, 240), 0, 2);
-  const vitopo::Bar* selected = head.bar(state.selection.bar);
-  const bool cycle_shown = selected && state.selection.bar.dim == 1 && !head.cycle.empty();
   draw_legend(list, ImVec2(canvas_min.x + 6, canvas_min.y + 6), show_triangles_,
               cycle_shown ? std::optional(cycle_state_at(*selected, state.scale.epsilon)) : std::nullopt);
   if (show_triangles_ && triangles.over_budget) {

@@ -72,7 +72,7 @@ async function check(page, where) {
     assert.ok(order.includes(c.key), `${where}: Tab never reaches the ${c.tag} ${c.id || c.text || names[c.key]} (${order.join(' ')})`);
   const canvas = controls.find((c) => c.id === 'canvas');
   assert.ok(canvas, `${where}: the canvas is a control`);
-  assert.notEqual(order[order.indexOf(canvas.key) + 1], canvas.key, `${where}: Tab stays in the canvas`);
+  assert.notEqual(order[order.indexOf(canvas.key) + 1], canvas.key, `${where}: Tab stays in the canvas (${order.join(" ")}; canvas ${canvas.key})`);
   return { controls, names };
 }
 
