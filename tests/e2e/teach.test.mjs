@@ -198,3 +198,46 @@ test('a lesson link reopens at its step with exactly its panels hidden; the gall
     await close();
   }
 });
+
+test('the skeleton draws the selected loop by ε: dashed before its birth, pink while alive, grey once filled in', async () => {
+  const { page, close } = await openPage();
+  try {
+    const bar = await page.evaluate(() => {
+      const v = window.vitopo;
+      const { layer, head } = v.selection();
+      const h = v.analysis().heads.find((x) => x.layer === layer && x.head === head);
+      const bars = h.diagrams[1].map(([b, d], index) => ({ b, d, index })).filter((x) => x.d !== null && x.b > 0);
+      bars.sort((p, q) => (q.d - q.b) - (p.d - p.b));
+      return bars[0];
+    });
+    assert.ok(bar, 'the first head has a finite H1 bar');
+    // Pixels of the alive cycle's pink (colours::highlight) in the skeleton panel.
+    const pink = async (epsilon, name) => {
+      await page.evaluate(({ index, e }) => window.vitopo.select({ bar: { dim: 1, index }, epsilon: e }), { index: bar.index, e: epsilon });
+      await frames(page);
+      const p = await page.evaluate(() => {
+        const c = document.getElementById('canvas').getBoundingClientRect();
+        const q = window.vitopo.panels().find((x) => x.id === 'skeleton');
+        return { x: c.left + q.x, y: c.top + q.y, width: q.width, height: q.height };
+      });
+      const shot = await page.screenshot({ clip: p });
+      fs.writeFileSync(path.join(dir, `cycle-${name}.png`), shot);
+      const png = decodePng(shot);
+      let n = 0;
+      for (let k = 0; k < png.width * png.height; k++) {
+        const [r, g, b] = [0, 1, 2].map((j) => png.pixels[k * png.channels + j]);
+        if (Math.abs(r - 255) <= 30 && Math.abs(g - 92) <= 30 && Math.abs(b - 138) <= 30) n++;
+      }
+      return n;
+    };
+    const before = await pink(bar.b * 0.5, 'not-born');
+    const alive = await pink((bar.b + bar.d) / 2, 'alive');
+    const dead = await pink(bar.d + (bar.d - bar.b) * 0.1, 'dead');
+    // The legend's own pink swatch stays in all three.
+    assert.ok(alive >= 120, `the alive loop is drawn in pink: ${alive} pixels`);
+    assert.ok(alive > 2 * before && alive > 2 * dead, `pink pixels: before its birth ${before}, alive ${alive}, dead ${dead}`);
+    console.log(`pink pixels: before its birth ${before}, alive ${alive}, dead ${dead}`);
+  } finally {
+    await close();
+  }
+});
