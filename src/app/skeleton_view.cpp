@@ -135,15 +135,15 @@ void SkeletonView::show(const ViewInput& in, Intents& out) {
   ImGui::SameLine();
   bool loop = state.scale.loop;
   if (ImGui::Checkbox("loop", &loop)) out.raise({.kind = IntentKind::SetPlayback, .flag = loop, .play_seconds = state.scale.play_seconds});
-  ImGui::SameLine();
+  same_line_if_fits(check_width("Triangles"));
   ImGui::Checkbox("Triangles", &show_triangles_);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("fill the triangles at ε: three tokens whose three distances are all <= ε.\nA loop dies when triangles fill it in.");
   if (const vitopo::Bar* bar = head.bar(state.selection.bar)) {
-    ImGui::SameLine();
+    same_line_if_fits(small_button_width("ε to its birth"));
     if (ImGui::SmallButton("ε to its birth")) set_epsilon(bar->birth);
     if (std::isfinite(bar->death)) {
-      ImGui::SameLine();
+      same_line_if_fits(small_button_width("ε to its death"));
       if (ImGui::SmallButton("ε to its death")) set_epsilon(bar->death);
     }
   }
@@ -282,8 +282,14 @@ void SkeletonView::show(const ViewInput& in, Intents& out) {
   ImGui::TextDisabled("%zu edges · %zu components (%d with edges) · %d tokens", skeleton.edges.size(), skeleton.components.size(),
                       nontrivial, head.points);
   if (show_triangles_ && head.triangles_epsilon >= 0) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("· %llu triangles", static_cast<unsigned long long>(triangles.count));
+    char count[48];
+    std::snprintf(count, sizeof count, "· %llu triangles", static_cast<unsigned long long>(triangles.count));
+    // On the same line when it fits; the canvas keeps its height either way.
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(count).x <=
+        ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", count);
+    }
   }
   ImGui::End();
 }
