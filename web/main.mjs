@@ -69,9 +69,15 @@ function pollIntents(pipeline, actions) {
 
 // The keyboard: ← and → move through an open tour's steps; on the views, once
 // the canvas has focus (a click gives it), ← and → move ε and Space plays
-// (the app's own keys, src/app/main.cpp).
+// (the app's own keys, src/app/main.cpp); Tab and Shift+Tab leave it.
 function installKeys({ tour, canvas }) {
   canvas.addEventListener('pointerdown', () => canvas.focus());
+  // Tab leaves the canvas as it leaves any control: SDL would take it for the
+  // app (and keep the keyboard in the canvas), so it never reaches SDL's
+  // listener on the canvas, and the browser moves the focus.
+  window.addEventListener('keydown', (e) => {
+    if (e.key === 'Tab' && !e.ctrlKey && !e.altKey && !e.metaKey && document.activeElement === canvas) e.stopImmediatePropagation();
+  }, true);
   window.addEventListener('keydown', (e) => {
     if (document.activeElement !== canvas && tour.keydown(e)) return;
     if (document.activeElement === canvas && tour.open && e.key === 'Escape') tour.close();

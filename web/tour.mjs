@@ -48,7 +48,7 @@ export const STEPS = [
     text: 'Tokens joined to each other form a component. As ε grows, components merge, and each merge ends an H0 bar. The number of H0 bars alive at ε is β0, the number of components: here about half of the merges have happened.',
     select: (head) => ({ epsilon: medianH0(head) }) },
   { id: 'loop', title: 'A loop is born and filled in (H1)', panel: 'skeleton', arrange: 'head',
-    text: 'Sometimes the edges close a ring before anything fills its inside: a loop, an H1 class. Its bar starts at the ε where the ring closes and ends when triangles fill it in. The selected loop is drawn on the image and in the skeleton.',
+    text: 'Sometimes the edges close a ring before anything fills its inside: a loop, an H1 class. Its bar starts at the ε where the ring closes and ends when triangles fill it in. In the skeleton the shaded triangles are those at ε, and the loop turns from pink (alive) to grey once they cover it.',
     try: { text: 'Now you try: drag ε past the end of the selected bar, and watch the loop fill in.', done: (s, start, bar) => bar && s.epsilon >= bar.d },
     select: (head) => {
       const bar = longestH1(head);

@@ -29,7 +29,7 @@ void DistanceMatrixView::show(const ViewInput& in, Intents& out) {
   ImGui::TextDisabled("%s · %d × %d", head.settings.seed_compatible ? "√ JS distance (seed-compatible)"
                                                                      : vitopo::metric_info(head.settings.metric).label,
                       head.points, head.points);
-  ImGui::SameLine();
+  same_line_if_fits(check_width("mark d ≤ ε"));
   ImGui::Checkbox("mark d ≤ ε", &mark_epsilon_);
 
   const ImVec2 origin = ImGui::GetCursorScreenPos();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -99,29 +100,67 @@ void ImageView::show(const ViewInput& in, Intents& out) {
   ImGui::Checkbox("grid", &show_grid_);
   const bool show_skeleton = show_skeleton_, show_grid = show_grid_;
 
-  // The image, as large as fits, with room for the prediction line below.
+  // What the model saw, as large as fits, labelled, with the image as loaded
+  // beside it; room for the prediction line below.
   const float footer = ImGui::GetFrameHeightWithSpacing() + 8;
+  const float label_h = ImGui::GetTextLineHeightWithSpacing();
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  avail.y -= footer;
+  avail.y -= footer + label_h;
+  const ImVec2 cursor = ImGui::GetCursorScreenPos();
+  const float gap = 10;
+  const bool beside = !original_image.empty();
+  // The original's share of the model image's width: equal when the panel is
+  // twice as wide as high, down to 40 % in a tall panel.
+  const float share = beside ? std::clamp(avail.x / std::max(avail.y, 1.0f) - 1.0f, 0.4f, 1.0f) : 0.0f;
+  const ImVec2 box(beside ? (avail.x - gap) / (1 + share) : avail.x, std::max(avail.y, 10.0f));
   const float aspect = float(image.width) / float(image.height);
-  float w = avail.x, h = avail.x / aspect;
-  if (h > avail.y) {
-    h = std::max(avail.y, 10.0f);
+  float w = box.x, h = box.x / aspect;
+  if (h > box.y) {
+    h = box.y;
     w = h * aspect;
   }
-  const ImVec2 cursor = ImGui::GetCursorScreenPos();
-  const ImVec2 min(cursor.x + (avail.x - w) * 0.5f, cursor.y);
+  const float left = beside ? cursor.x + (avail.x - w - gap - share * w) * 0.5f : cursor.x + (avail.x - w) * 0.5f;
+  const ImVec2 min(std::max(cursor.x, left), cursor.y + label_h);
   const ImVec2 max(min.x + w, min.y + h);
   ImDrawList* list = ImGui::GetWindowDrawList();
+  // The labels, each over its image, in the longest form that fits.
+  const auto label = [&](ImVec2 at, float width, std::initializer_list<std::string> forms) {
+    const std::string* chosen = std::data(forms) + forms.size() - 1;  // the shortest, clipped if it must be
+    for (const std::string& f : forms)
+      if (ImGui::CalcTextSize(f.c_str()).x <= width) {
+        chosen = &f;
+        break;
+      }
+    list->PushClipRect(at, ImVec2(at.x + width, at.y + label_h), true);
+    list->AddText(at, colours::text_dim, chosen->c_str());
+    list->PopClipRect();
+  };
+  const std::string channels = image.channels == 1 ? std::to_string(image.width) + " x " + std::to_string(image.height) + " grayscale"
+                                                   : std::to_string(image.channels) + " x " + std::to_string(image.height) + " x " +
+                                                         std::to_string(image.width);
+  label(ImVec2(min.x, cursor.y), w, {"What the model saw: " + channels, "Model saw " + channels, "Model input"});
   list->AddRectFilled(min, max, colours::plot);
   list->AddImage(model_image.id(), min, max);
+  if (beside) {
+    // The original keeps its own aspect inside a box of the model image's height.
+    const float box_w = share * w, oa = float(original_image.width()) / float(original_image.height());
+    float ow = box_w, oh = box_w / oa;
+    if (oh > h) oh = h, ow = h * oa;
+    const ImVec2 omin(max.x + gap, min.y), omax(omin.x + ow, omin.y + oh);
+    label(ImVec2(omin.x, cursor.y), std::max(box_w, ow), {"Original", "Orig."});
+    list->AddImage(original_image.id(), omin, omax);
+    ImGui::SetCursorScreenPos(omin);
+    ImGui::InvisibleButton("original", ImVec2(std::max(ow, 1.0f), std::max(oh, 1.0f)));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the image as loaded (%d x %d), before the model's resizing", image.original_width, image.original_height);
+  }
 
   const int rows = model.grid_rows, cols = model.grid_cols;
   const float cell_w = w / float(cols), cell_h = h / float(rows);
   auto centre = [&](int row, int col) { return ImVec2(min.x + (col + 0.5f) * cell_w, min.y + (row + 0.5f) * cell_h); };
 
   // Hover: the patch under the mouse becomes the hovered token.
-  ImGui::InvisibleButton("image", ImVec2(avail.x, h));
+  ImGui::SetCursorScreenPos(min);
+  ImGui::InvisibleButton("image", ImVec2(std::max(w, 1.0f), std::max(h, 1.0f)));
   const bool hovered = ImGui::IsItemHovered();
   if (hovered) {
     const ImVec2 m = ImGui::GetIO().MousePos;
@@ -228,16 +267,7 @@ void ImageView::show(const ViewInput& in, Intents& out) {
     ImGui::EndTooltip();
   }
 
-  // The upload as the user gave it, small, beside the prediction: the grid
-  // belongs to the model-resolution image above, not to this one.
   ImGui::SetCursorScreenPos(ImVec2(cursor.x, max.y + 6));
-  if (!original_image.empty()) {
-    const float thumb_h = ImGui::GetFrameHeight();
-    const float thumb_w = std::min(thumb_h * float(original_image.width()) / float(original_image.height()), thumb_h * 2.5f);
-    ImGui::Image(original_image.id(), ImVec2(thumb_w, thumb_h));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the image as loaded (%d × %d)", image.original_width, image.original_height);
-    ImGui::SameLine();
-  }
   ImGui::BeginGroup();
   show_prediction(state, entry);
   ImGui::EndGroup();

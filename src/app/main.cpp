@@ -146,6 +146,7 @@ struct Views {
   SeriesView series{"Series"};
 
   bool wants_force_layout() const { return skeleton.wants_force_layout(); }
+  bool wants_triangles() const { return skeleton.wants_triangles(); }
 };
 
 Views& views() {
@@ -162,9 +163,11 @@ std::uint64_t settled_head = 0;
 // rest: one head (below), the distance map and its matching, through the
 // layers, or two images.
 //   image      | tabs                  |
-//   layer×head | skeleton  | diagram
-//   settings   | barcode   | distance matrix
+//              | skeleton  | diagram
+//   layer×head | barcode   | distance matrix
+//              |           | settings
 //   status
+// (beside a comparison, the settings go under the layer × head grid).
 void arrange_and_show(const ViewInput& in, Intents& out) {
   Views& v = views();
   forget_placed_panels();
@@ -181,7 +184,9 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
   const float body_h = std::max(200.0f, bottom - top);
   const float gap = 0;
 
-  const float col1 = std::round(size.x * 0.27f), col2 = std::round(size.x * 0.38f);
+  // The image's column is a third of the width: at 1280 × 720 the model's
+  // input is drawn about 290 px wide with the original beside it.
+  const float col1 = std::round(size.x * 0.33f), col2 = std::round(size.x * 0.37f);
   const float col3 = size.x - col1 - col2;
   const float x2 = col1 + gap, x3 = col1 + col2 + gap;
 
@@ -191,11 +196,16 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
   // The layer × head grid grows with the number of layers; the image takes the rest.
   const int layers = in.entry ? in.entry->analysis.layers : 0;
   const float grid_want = float(std::max(layers, 4)) * 22.0f + 3 * ImGui::GetFrameHeightWithSpacing();
-  const float grid_h = std::round(std::clamp(grid_want, (body_h - settings_h) * 0.28f, (body_h - settings_h) * 0.5f));
-  const float image_h = body_h - settings_h - grid_h;
+  // One head: the settings go under the diagram and the distance matrix, and
+  // the image has the column above the grid. The comparisons fill both other
+  // columns, and the settings stay under the grid.
+  const bool head_arrangement = in.state.arrangement == Arrangement::Head;
+  const float left_settings_h = head_arrangement ? 0 : settings_h;
+  const float grid_h = std::round(std::clamp(grid_want, (body_h - left_settings_h) * 0.25f, (body_h - left_settings_h) * 0.45f));
+  const float image_h = body_h - left_settings_h - grid_h;
   place("image", v.image, ImVec2(0, top), ImVec2(col1, image_h));
   place("head-grid", v.head_grid, ImVec2(0, top + image_h), ImVec2(col1, grid_h));
-  place("settings", v.settings, ImVec2(0, top + image_h + grid_h), ImVec2(col1, settings_h));
+  if (!head_arrangement) place("settings", v.settings, ImVec2(0, top + image_h + grid_h), ImVec2(col1, settings_h));
 
   // Beside them, under the arrangement's tabs: one head, or a comparison.
   const float tabs_h = ImGui::GetFrameHeight() + 10;
@@ -203,11 +213,12 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
   const float y = top + tabs_h, h = body_h - tabs_h;
   switch (in.state.arrangement) {
     case Arrangement::Head: {
-      const float skeleton_h = std::round(h * 0.56f), diagram_h = std::round(h * 0.5f);
+      const float skeleton_h = std::round(h * 0.56f), plots_h = h - settings_h, diagram_h = std::round(plots_h * 0.55f);
       place("skeleton", v.skeleton, ImVec2(x2, y), ImVec2(col2, skeleton_h));
       place("barcode", v.barcode, ImVec2(x2, y + skeleton_h), ImVec2(col2, h - skeleton_h));
       place("diagram", v.diagram, ImVec2(x3, y), ImVec2(col3, diagram_h));
-      place("distance-matrix", v.distance_matrix, ImVec2(x3, y + diagram_h), ImVec2(col3, h - diagram_h));
+      place("distance-matrix", v.distance_matrix, ImVec2(x3, y + diagram_h), ImVec2(col3, plots_h - diagram_h));
+      place("settings", v.settings, ImVec2(x3, y + plots_h), ImVec2(col3, settings_h));
       break;
     }
     case Arrangement::Compare:
@@ -293,7 +304,7 @@ void frame() {
   const HeadDetails& head =
       current_head.update(entry, state.model.grid_rows, state.model.grid_cols, state.model.cls,
                           {state.selection.layer, state.selection.head, state.scale.epsilon, state.selection.bar,
-                           views().wants_force_layout()});
+                           views().wants_force_layout(), views().wants_triangles()});
   settle_scale(state, head, io.DeltaTime, settled_head);
 
   Intents intents;

@@ -35,6 +35,9 @@ inline constexpr ImU32 accent = IM_COL32(94, 160, 255, 255);
 inline constexpr ImU32 epsilon = IM_COL32(255, 214, 102, 255);   // the scale ε, everywhere
 inline constexpr ImU32 highlight = IM_COL32(255, 92, 138, 255);  // the selected bar and its cycle
 inline constexpr ImU32 error = IM_COL32(255, 107, 107, 255);
+inline constexpr ImU32 text = IM_COL32(230, 233, 238, 255);
+inline constexpr ImU32 triangle = IM_COL32(140, 200, 255, 26);         // one filled 2-simplex, translucent
+inline constexpr ImU32 triangle_swatch = IM_COL32(140, 200, 255, 110);  // the same in a legend
 }  // namespace colours
 
 // The dark theme of the whole page.

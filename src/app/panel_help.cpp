@@ -10,7 +10,8 @@ constexpr std::pair<std::string_view, std::string_view> helps[] = {
     {"image",
      "The image as the model saw it, cut into patches: each patch is a token. Lines join tokens whose\n"
      "attention rows are closer than ε (the 1-skeleton). Hover a patch to see where it looks: its\n"
-     "attention row, a probability distribution over all tokens, drawn as a heatmap."},
+     "attention row, a probability distribution over all tokens, drawn as a heatmap. Beside it, the\n"
+     "original as loaded: the model only sees the reduced version (28 x 28 grayscale for the default model)."},
     {"head-grid",
      "One cell per head of every layer, coloured by a summary of its topology (for example its number of\n"
      "H1 bars: loops). Click a cell to look at that head everywhere else."},
@@ -20,7 +21,9 @@ constexpr std::pair<std::string_view, std::string_view> helps[] = {
     {"skeleton",
      "The tokens as points, two joined when their distance is at most ε. Groups of joined points are\n"
      "components (H0); a ring of edges around a hole is a loop (H1). Play sweeps ε from 0 upwards:\n"
-     "components merge, loops appear and are filled in."},
+     "components merge, loops appear and are filled in. With Triangles on, each triple of tokens all\n"
+     "within ε is shaded: a loop dies when they cover it. A selected loop is dashed before its birth, pink while\n"
+     "alive and grey once filled in."},
     {"barcode",
      "Every component and loop as a bar from its birth (the ε where it appears) to its death (where it\n"
      "merges or is filled in). Long bars are robust features, short ones noise. β0 and β1 count the\n"

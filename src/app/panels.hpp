@@ -39,6 +39,27 @@ inline std::pair<int, int> patch_of_token(const vitopo::ModelSpec& model, int to
   return model.patch_of_token(token);
 }
 
+// SameLine() when an item `width` wide still fits after the last one;
+// otherwise the item starts the next line, at `indent` (window-relative x)
+// when given, so that a narrow panel wraps its controls instead of cutting them off.
+inline void same_line_if_fits(float width, float indent = -1) {
+  const float end = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+  if (end <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+    ImGui::SameLine();
+  else if (indent >= 0)
+    ImGui::SetCursorPosX(indent);
+}
+
+// The width of a checkbox or radio button with `label`.
+inline float check_width(const char* label) {
+  return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+}
+
+// The width of a small button with `label`.
+inline float small_button_width(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
 // A line of dim text centred in the window's content region, for empty states.
 inline void centred_note(const char* text) {
   const ImVec2 region = ImGui::GetContentRegionAvail();

@@ -1,5 +1,6 @@
 #include "plot_axes.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -23,6 +24,9 @@ void format_tick(char* out, std::size_t n, double v, double step) {
 }  // namespace
 
 void PlotAxes::draw_x_ticks(ImDrawList* list, int target_count) const {
+  // No more ticks than their labels have room for (a small panel, a large UI scale).
+  const float room = ImGui::CalcTextSize("0.000").x + 10;
+  target_count = std::clamp(int((max.x - min.x) / room), 1, std::max(target_count, 1));
   const double step = tick_step(x1 - x0, target_count);
   char label[32];
   for (double v = std::ceil(x0 / step) * step; v <= x1 + step * 1e-9; v += step) {
@@ -35,6 +39,7 @@ void PlotAxes::draw_x_ticks(ImDrawList* list, int target_count) const {
 }
 
 void PlotAxes::draw_y_ticks(ImDrawList* list, int target_count) const {
+  target_count = std::clamp(int((max.y - min.y) / (ImGui::GetTextLineHeight() * 1.6f)), 1, std::max(target_count, 1));
   const double step = tick_step(y1 - y0, target_count);
   char label[32];
   for (double v = std::ceil(y0 / step) * step; v <= y1 + step * 1e-9; v += step) {

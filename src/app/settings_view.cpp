@@ -69,7 +69,7 @@ void SettingsView::show(const ViewInput& in, Intents& out) {
   label("Tokens");
   if (ImGui::Checkbox("columns (keys)", &s.columns)) commit = true;
   help("Token i's distribution is column i of A (who attends to i) instead of row i (what i attends to).");
-  ImGui::SameLine();
+  same_line_if_fits(check_width("drop CLS"), label_w + ImGui::GetStyle().WindowPadding.x);
   if (ImGui::Checkbox("drop CLS", &s.drop_cls)) commit = true;
   help("Remove the CLS token as a point and as a coordinate, then renormalise.");
 
@@ -83,7 +83,7 @@ void SettingsView::show(const ViewInput& in, Intents& out) {
 
   label("Homology");
   if (ImGui::RadioButton("H0, H1", s.maxdim == 1)) s.maxdim = 1, commit = true;
-  ImGui::SameLine();
+  same_line_if_fits(check_width("up to H2"), label_w + ImGui::GetStyle().WindowPadding.x);
   if (ImGui::RadioButton("up to H2", s.maxdim == 2)) s.maxdim = 2, commit = true;
   if (s.maxdim >= 2) {
     const int tokens = in.entry ? in.entry->attention.tokens : in.state.model.tokens;

@@ -26,6 +26,8 @@ class View {
   virtual void show(const ViewInput& in, Intents& out) = 0;
   // Whether this view draws the force layout this frame (the costly one).
   virtual bool wants_force_layout() const { return false; }
+  // Whether this view draws the triangles at ε this frame.
+  virtual bool wants_triangles() const { return false; }
   const std::string& title() const { return title_; }
 
  private:

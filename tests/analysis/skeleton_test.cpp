@@ -5,6 +5,7 @@
 
 #include "core/layout.hpp"
 #include "core/skeleton.hpp"
+#include "core/triangles.hpp"
 
 using namespace vitopo;
 
@@ -98,4 +99,27 @@ TEST_CASE("the force layout is deterministic and keeps skeleton neighbours close
   CHECK(near < far);
   CHECK(force_layout(five_points(), 2, mds_layout(five_points())) == a);  // the app passes its cached MDS start
   CHECK_THROWS_AS(force_layout(five_points(), 2, Layout::Zero(4, 2)), std::invalid_argument);
+}
+
+TEST_CASE("triangles at ε: the 2-simplices, d <= ε on all three sides, counted before they are listed") {
+  // five_points(): {1, 2} at 1, {3, 4} at 2, 1–3 and 2–4 at 5, 1–4 and 2–3 at 6, CLS at 9.
+  const Eigen::MatrixXd D = five_points();
+  CHECK(triangles_at(D, 4.9).count == 0);  // only two edges
+  const Triangles five = triangles_at(D, 5);  // edges 12, 34, 13, 24: a square, no triangle
+  CHECK(five.count == 0);
+  const Triangles six = triangles_at(D, 6);  // all of 1..4: C(4, 3) = 4 triangles
+  CHECK(six.count == 4);
+  CHECK(six.list == std::vector<std::array<int, 3>>{{1, 2, 3}, {1, 2, 4}, {1, 3, 4}, {2, 3, 4}});
+  const Triangles all = triangles_at(D, 9);
+  CHECK(all.count == 10);  // C(5, 3)
+  const Triangles over = triangles_at(D, 9, 9);
+  CHECK(over.over_budget);
+  CHECK(over.count == 10);
+  CHECK(over.list.empty());
+  // 197 tokens all within ε (a ViT-B/16 head, CLS with 14 × 14 patches): C(197, 3), over the default budget.
+  const Triangles many = triangles_at(Eigen::MatrixXd::Zero(197, 197), 0);
+  CHECK(many.count == 197ull * 196 * 195 / 6);
+  CHECK(many.over_budget);
+  CHECK(many.list.empty());
+  CHECK_THROWS_AS(triangles_at(Eigen::MatrixXd::Zero(3, 4), 1), std::invalid_argument);
 }

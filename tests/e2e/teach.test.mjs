@@ -1,13 +1,14 @@
 // The teaching layer in a real browser: the guided tour's steps set the state
 // they say and highlight a visible panel (screenshots kept, each different
-// from the last); the out-of-distribution notice comes for a photo-like image
+// from the last, with the highlight's frame on the panel and neither the
+// panel nor the card blank); the out-of-distribution notice comes for a photo-like image
 // and for no sample; a lesson link reopens at its step with exactly its
 // panels hidden; the gallery names classes; the presentation scale applies.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { artifacts, launch, openFresh, openPage, samples } from './harness.mjs';
+import { artifacts, decodePng, launch, openFresh, openPage, samples } from './harness.mjs';
 
 const dir = path.join(artifacts, 'teach');
 fs.mkdirSync(dir, { recursive: true });
@@ -54,6 +55,46 @@ test('every tour step sets its state and shows its panel', async () => {
       fs.writeFileSync(path.join(dir, `tour-${i + 1}-${step.id}.png`), shot);
       assert.ok(!last || !shot.equals(last), `${step.id}: the screenshot differs from the last step's`);
       last = shot;
+      // The pixel check: the highlight's gold frame is drawn on the step's
+      // panel, the panel inside it shows something (not one flat colour),
+      // and so does the tour card.
+      const where = await page.evaluate((id) => {
+        const c = document.getElementById('canvas').getBoundingClientRect();
+        const p = window.vitopo.panels().find((q) => q.id === id);
+        const card = document.getElementById('tour-card').getBoundingClientRect();
+        return { x: c.left + p.x, y: c.top + p.y, width: p.width, height: p.height,
+          card: { x: card.left, y: card.top, width: card.width, height: card.height } };
+      }, step.panel);
+      const png = decodePng(shot);
+      const at = (x, y) => {
+        const k = (Math.round(y) * png.width + Math.round(x)) * png.channels;
+        return [png.pixels[k], png.pixels[k + 1], png.pixels[k + 2]];
+      };
+      const gold = [255, 214, 102];
+      const frame = [[where.x + 1, where.y + where.height / 2], [where.x + where.width / 2, where.y + 1]]
+        .filter(([x, y]) => x >= 0 && y >= 0 && x < png.width && y < png.height && !(x >= where.card.x && x < where.card.x + where.card.width && y >= where.card.y && y < where.card.y + where.card.height));
+      assert.ok(frame.length > 0 && frame.every(([x, y]) => at(x, y).every((v, k) => Math.abs(v - gold[k]) <= 40)),
+        `${step.id}: the highlight's gold frame is on the ${step.panel} panel (${frame.map(([x, y]) => at(x, y).join(',')).join(' ')})`);
+      const variety = (box) => {
+        const colours = new Set();
+        let sum = 0;
+        let sum2 = 0;
+        let n = 0;
+        for (let y = Math.max(0, box.y + 6); y < Math.min(png.height, box.y + box.height - 6); y += 2)
+          for (let x = Math.max(0, box.x + 6); x < Math.min(png.width, box.x + box.width - 6); x += 2) {
+            const [r, g, b] = at(x, y);
+            colours.add((r << 16) | (g << 8) | b);
+            const l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+            sum += l;
+            sum2 += l * l;
+            n++;
+          }
+        return { colours: colours.size, spread: Math.sqrt(Math.max(0, sum2 / n - (sum / n) ** 2)) };
+      };
+      for (const [name, box] of [[step.panel, where], ['tour card', where.card]]) {
+        const v = variety(box);
+        assert.ok(v.colours >= 20 && v.spread >= 8, `${step.id}: the ${name} looks blank (${v.colours} colours, spread ${v.spread.toFixed(1)})`);
+      }
     }
     // The highlight sits on the step's panel.
     const box = await page.evaluate(() => {
@@ -154,6 +195,49 @@ test('a lesson link reopens at its step with exactly its panels hidden; the gall
     fs.writeFileSync(path.join(dir, 'scale-2.png'), await page.screenshot());
   } finally {
     await browser.close();
+    await close();
+  }
+});
+
+test('the skeleton draws the selected loop by ε: dashed before its birth, pink while alive, grey once filled in', async () => {
+  const { page, close } = await openPage();
+  try {
+    const bar = await page.evaluate(() => {
+      const v = window.vitopo;
+      const { layer, head } = v.selection();
+      const h = v.analysis().heads.find((x) => x.layer === layer && x.head === head);
+      const bars = h.diagrams[1].map(([b, d], index) => ({ b, d, index })).filter((x) => x.d !== null && x.b > 0);
+      bars.sort((p, q) => (q.d - q.b) - (p.d - p.b));
+      return bars[0];
+    });
+    assert.ok(bar, 'the first head has a finite H1 bar');
+    // Pixels of the alive cycle's pink (colours::highlight) in the skeleton panel.
+    const pink = async (epsilon, name) => {
+      await page.evaluate(({ index, e }) => window.vitopo.select({ bar: { dim: 1, index }, epsilon: e }), { index: bar.index, e: epsilon });
+      await frames(page);
+      const p = await page.evaluate(() => {
+        const c = document.getElementById('canvas').getBoundingClientRect();
+        const q = window.vitopo.panels().find((x) => x.id === 'skeleton');
+        return { x: c.left + q.x, y: c.top + q.y, width: q.width, height: q.height };
+      });
+      const shot = await page.screenshot({ clip: p });
+      fs.writeFileSync(path.join(dir, `cycle-${name}.png`), shot);
+      const png = decodePng(shot);
+      let n = 0;
+      for (let k = 0; k < png.width * png.height; k++) {
+        const [r, g, b] = [0, 1, 2].map((j) => png.pixels[k * png.channels + j]);
+        if (Math.abs(r - 255) <= 30 && Math.abs(g - 92) <= 30 && Math.abs(b - 138) <= 30) n++;
+      }
+      return n;
+    };
+    const before = await pink(bar.b * 0.5, 'not-born');
+    const alive = await pink((bar.b + bar.d) / 2, 'alive');
+    const dead = await pink(bar.d + (bar.d - bar.b) * 0.1, 'dead');
+    // The legend's own pink swatch stays in all three.
+    assert.ok(alive >= 120, `the alive loop is drawn in pink: ${alive} pixels`);
+    assert.ok(alive > 2 * before && alive > 2 * dead, `pink pixels: before its birth ${before}, alive ${alive}, dead ${dead}`);
+    console.log(`pink pixels: before its birth ${before}, alive ${alive}, dead ${dead}`);
+  } finally {
     await close();
   }
 });

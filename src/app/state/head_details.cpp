@@ -125,6 +125,10 @@ const HeadDetails& HeadFocus::update(std::shared_ptr<const WorkspaceEntry> entry
       d.force = vitopo::force_layout(d.distances, want.epsilon, d.mds);
       d.force_epsilon = want.epsilon;
     }
+    if (want.triangles && d.triangles_epsilon != want.epsilon) {
+      d.triangles = vitopo::triangles_at(d.distances, want.epsilon);
+      d.triangles_epsilon = want.epsilon;
+    }
   } catch (const std::exception& e) {
     d.error = e.what();
   }

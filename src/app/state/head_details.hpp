@@ -20,6 +20,7 @@
 #include "core/layout.hpp"
 #include "core/persistence.hpp"
 #include "core/skeleton.hpp"
+#include "core/triangles.hpp"
 
 namespace vitopo::app {
 
@@ -50,6 +51,9 @@ struct HeadDetails {
   double force_epsilon = -1;
   vitopo::Layout force;        // at force_epsilon (only when asked for)
 
+  double triangles_epsilon = -1;
+  vitopo::Triangles triangles;  // the 2-simplices at triangles_epsilon (only when asked for)
+
   BarSelection cycle_bar;
   std::vector<vitopo::Edge> cycle;  // representative cycle of cycle_bar (finite H1 bars only)
   std::string cycle_error;
@@ -75,6 +79,7 @@ class HeadFocus {
     double epsilon = 0;
     BarSelection bar;
     bool force_layout = false;  // the costly one: only when a view shows it
+    bool triangles = false;     // the filled triangles, when a view shows them
   };
   // Brings the details up to date with `entry` (may be null: nothing shown)
   // and returns them. Grid geometry comes from the model: rows, cols, CLS.
