@@ -44,9 +44,15 @@ async function loadNoise(page, { size, patch = 0, patches = [], name }) {
     const analysis = await window.vitopo.loadImage(new File([blob], name, { type: 'image/png' }));
     const a = window.vitopo.attention();
     const input = window.vitopo.input();
-    return { analysis, shape: a.shape, attention: Array.from(a.data), input: Array.from(input.data), dims: input.dims,
+    const bytes = new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength);
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return { analysis, shape: a.shape, attention: btoa(text), input: Array.from(input.data), dims: input.dims,
       error: document.getElementById('error').textContent };
-  }, { size, patch, patches, name });
+  }, { size, patch, patches, name }).then((got) => {
+    const raw = Buffer.from(got.attention, 'base64');
+    return { ...got, attention: new Float32Array(new Uint8Array(raw).buffer) };
+  });
 }
 
 // The token whose layer-0 query changed from `a` to `b` ([L, H, T, T]): its
@@ -85,7 +91,7 @@ test('converted models in the page', async (t) => {
       assert.deepEqual(got.shape, [12, 12, 197, 197]);
       assert.deepEqual(got.analysis.shape, { layers: 12, heads: 12, tokens: 197 });
       const npy = path.join(dir, 'vit.attention.npy');
-      fs.writeFileSync(npy, npyFloat32(got.shape, Float32Array.from(got.attention)));
+      fs.writeFileSync(npy, npyFloat32(got.shape, got.attention));
       execFileSync(nativeCli, ['analyze', npy, '--out', path.join(dir, 'vit.native.json')], { stdio: 'pipe' });
       const native = JSON.parse(fs.readFileSync(path.join(dir, 'vit.native.json'), 'utf8'));
       assert.deepEqual(native.shape, got.analysis.shape);
