@@ -21,7 +21,7 @@ export class AnalysisClient {
     this.url = url;
     this.name = name;
     this.worker = null;
-    this.pending = null;   // {id, resolve, reject, onProgress}
+    this.pending = null;   // {id, resolve, reject, onProgress, onHeads}
     this.nextId = 1;
     this.restarts = 0;     // workers replaced after a failure
     this.threads = null;   // how many threads the last analysis ran on
@@ -34,6 +34,8 @@ export class AnalysisClient {
       if (!job || data.id !== job.id) return;
       if (data.type === 'progress') {
         job.onProgress?.(data.done, data.total);
+      } else if (data.type === 'heads') {
+        job.onHeads?.(data.bytes, data.count);
       } else if (data.type === 'result') {
         this.pending = null;
         this.threads = data.threads;
@@ -73,10 +75,12 @@ export class AnalysisClient {
   // Analyses every head. Resolves to {bytes: Uint8Array (the core's analysis
   // record), settings, heads, threads}; rejects with Cancelled when cancel()
   // is called or another analysis starts, and with Error(message) for bad
-  // settings, a bad tensor or a failed worker.
-  analyse(attention, settings, onProgress) {
+  // settings, a bad tensor or a failed worker. `onHeads(bytes, heads)`, when given,
+  // gets the analysis as it streams (CoreModule.analyse), until it resolves.
+  analyse(attention, settings, onProgress, onHeads) {
     // The tensor is copied, not transferred: the page keeps its own for attention().
-    return this.#run({ type: 'analyse', shape: attention.shape, data: attention.data, settings }, onProgress);
+    return this.#run({ type: 'analyse', shape: attention.shape, data: attention.data, settings, stream: !!onHeads },
+      onProgress, onHeads);
   }
 
   // A comparison of analysis records (core.mjs compare): resolves to
@@ -95,12 +99,12 @@ export class AnalysisClient {
     return this.#run({ type: 'match', a, b, request });
   }
 
-  #run(message, onProgress) {
+  #run(message, onProgress, onHeads) {
     this.cancel();
     this.worker ??= this.#start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending = { id, resolve, reject, onProgress };
+      this.pending = { id, resolve, reject, onProgress, onHeads };
       this.worker.postMessage({ ...message, id });
     });
   }

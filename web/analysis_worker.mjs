@@ -1,7 +1,8 @@
 // The analysis worker: runs the core's analysis of every head, and the
 // comparisons of analysed heads, off the UI thread, in its own instance of
-// the core module, and posts progress as heads (or pairs) finish. The result is the core's binary analysis record, transferred, not
-// copied. It is terminated to cancel, and replaced when it fails.
+// the core module, and posts progress as heads (or pairs) finish, and the
+// finished heads themselves when asked to stream. The result is the core's
+// binary analysis record, transferred, not copied. It is terminated to cancel, and replaced when it fails.
 import { CoreModule } from './core.mjs';
 
 // Heads are analysed on as many threads as the machine has cores, up to 8
@@ -14,7 +15,10 @@ const core = import(threads > 1 ? './vitopo_core_threaded.mjs' : './vitopo_core.
 // What the worker does, by message type: each returns [result, transfer].
 const jobs = {
   analyse(module, data, progress) {
-    const { bytes, settings, heads } = module.analyse(data.shape, data.data, data.settings, progress);
+    // With `stream`, each batch of finished heads is posted as it comes (a 'heads' message).
+    const stream = data.stream
+      ? (record, count) => self.postMessage({ type: 'heads', id: data.id, bytes: record, count }, [record.buffer]) : null;
+    const { bytes, settings, heads } = module.analyse(data.shape, data.data, data.settings, progress, stream);
     return [{ bytes, settings, heads }, [bytes.buffer]];
   },
   compare: (module, data, progress) => [{ comparison: module.compare(data.a, data.b, data.request, progress) }, []],

@@ -17,6 +17,22 @@ export function hasWebGL2() {
   }
 }
 
+// An entry's data as the bridge takes it (vitopo_bridge_add_entry's arguments
+// after the id): name, model, sample label, model input, image as loaded,
+// attention, analysis record, prediction.
+function entryArguments(heap, entry) {
+  const [, c, h, w] = entry.input.dims;
+  const display = entry.image?.display;
+  const hasDisplay = !!display && display.width > 0 && display.height > 0;
+  const rgba = hasDisplay ? heap.array(new Uint8Array(display.rgba.buffer, display.rgba.byteOffset, display.rgba.byteLength)) : 0;
+  const [L, H, T] = entry.attention.shape;
+  const probabilities = Float32Array.from(entry.prediction.probabilities);
+  return [heap.string(entry.name ?? ''), heap.string(entry.model.fingerprint ?? ''), entry.sampleLabel ?? -1,
+    heap.array(entry.input.pixels), c, h, w, rgba, hasDisplay ? display.width : 0, hasDisplay ? display.height : 0,
+    heap.array(entry.attention.data), L, H, T, heap.array(entry.analysisBytes), entry.analysisBytes.byteLength,
+    heap.array(probabilities), probabilities.length, entry.prediction.index];
+}
+
 export class AppBridge {
   static async load(canvas) {
     const { default: createVitopoApp } = await import('./vitopo_app.mjs');
@@ -48,20 +64,38 @@ export class AppBridge {
   // A workspace entry (web/workspace.mjs), complete; it becomes current, or
   // image B with `asB`.
   addEntry(entry, { asB = false } = {}) {
-    this.#call((heap, m) => {
-      const [, c, h, w] = entry.input.dims;
-      const display = entry.image?.display;
-      const hasDisplay = !!display && display.width > 0 && display.height > 0;
-      const rgba = hasDisplay ? heap.array(new Uint8Array(display.rgba.buffer, display.rgba.byteOffset, display.rgba.byteLength)) : 0;
-      const [L, H, T] = entry.attention.shape;
-      const probabilities = Float32Array.from(entry.prediction.probabilities);
-      unwrap(heap.readString(m._vitopo_bridge_add_entry(entry.id, heap.string(entry.name ?? ''), heap.string(entry.model.fingerprint ?? ''),
-        entry.sampleLabel ?? -1, heap.array(entry.input.pixels), c, h, w,
-        rgba, hasDisplay ? display.width : 0, hasDisplay ? display.height : 0,
-        heap.array(entry.attention.data), L, H, T,
-        heap.array(entry.analysisBytes), entry.analysisBytes.byteLength,
-        heap.array(probabilities), probabilities.length, entry.prediction.index, asB ? 1 : 0)));
-    });
+    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_add_entry(entry.id, ...entryArguments(heap, entry), asB ? 1 : 0))));
+  }
+
+  // The analysis of a new image as it streams in (web/partial_results.mjs):
+  // `entry` is a workspace entry without id whose analysisBytes is the
+  // worker's first record (no heads); addPartialHeads() gives the next
+  // records; addEntry() of the whole analysis replaces it, dropPartial()
+  // shows the current entry again.
+  beginPartial(entry) {
+    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_begin_partial(...entryArguments(heap, entry)))));
+  }
+
+  addPartialHeads(bytes) {
+    this.#call((heap, m) => unwrap(heap.readString(m._vitopo_bridge_add_partial_heads(heap.array(bytes), bytes.byteLength))));
+  }
+
+  dropPartial() {
+    return this.module._vitopo_bridge_drop_partial() === 1;
+  }
+
+  // {shown, heads, total, drawnHeads, firstDrawnAt}: the streaming analysis
+  // the views show, and what their frames drew of the last one.
+  partial() {
+    const { shown, heads, total, drawnHeads, firstDrawnAt } = unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_partial())));
+    return { shown, heads, total, drawnHeads, firstDrawnAt };
+  }
+
+  // Where the views put each token on the image (src/app/patch_bridge.cpp):
+  // {tokens: [[row, col] | null], points: [[row, col] | null], firstToken}.
+  patches() {
+    const { tokens, points, firstToken } = unwrap(this.#call((heap, m) => heap.readString(m._vitopo_bridge_patches())));
+    return { tokens, points, firstToken };
   }
 
   // The panels drawn in the last frame: [{id, title, x, y, width, height}]
@@ -197,6 +231,11 @@ export class NoViews {
     this.imageB = this.current;
     this.addEntry(b);
   }
+  beginPartial() {}
+  addPartialHeads() {}
+  dropPartial() { return false; }
+  partial() { return null; }
+  patches() { return null; }
   setComparison() {}
   setComparisonProgress() {}
   setSeries() {}

@@ -69,15 +69,22 @@ export class CoreModule {
 
   // Analyses every head of an attention tensor [L, H, T, T] (Float32Array).
   // Returns {bytes: Uint8Array (the core's analysis record), settings, heads};
-  // throws the core's message.
-  analyse(shape, data, settings, onProgress) {
+  // throws the core's message. `onHeads(bytes, heads)`, when given, gets the
+  // analysis as it streams: a record with no heads first, then records of
+  // the heads that finished, in (layer, head) order, with their number.
+  analyse(shape, data, settings, onProgress, onHeads) {
     if (shape.length !== 4) throw new Error(`the attention tensor must have shape [L, H, T, T], not [${shape}]`);
-    return this.#withProgress(onProgress, (heap, m) => {
-      const p = heap.array(data);
-      const s = heap.string(JSON.stringify(settings ?? {}));
-      const reply = unwrap(heap.readString(m._vitopo_core_analyse(p, shape[0], shape[1], shape[2], s, this.threads)));
-      return { bytes: this.#result(heap), settings: reply.settings, heads: reply.heads };
-    });
+    this.module.onHeads = onHeads ?? null;
+    try {
+      return this.#withProgress(onProgress, (heap, m) => {
+        const p = heap.array(data);
+        const s = heap.string(JSON.stringify(settings ?? {}));
+        const reply = unwrap(heap.readString(m._vitopo_core_analyse(p, shape[0], shape[1], shape[2], s, this.threads)));
+        return { bytes: this.#result(heap), settings: reply.settings, heads: reply.heads };
+      });
+    } finally {
+      this.module.onHeads = null;
+    }
   }
 
   // The analysis JSON text (vitopo.analysis/1) of an analysis record.

@@ -53,6 +53,14 @@
 //   vitopo.lastSeries()                the last series' result, or null
 //   vitopo.seriesLink()                a link that reopens the image of the last perturbation series
 //                                      and recomputes it (a frame series is refused with a message)
+// and the heads as they finish:
+//   vitopo.partial()                   the last analysis streamed to the views: {state: 'streaming' |
+//                                      'done' | 'dropped', heads, total, shown, drawnHeads, times:
+//                                      {model, firstHead, firstDrawn, done}} (performance.now() ms), or null
+//   vitopo.patches()                   where the views put each token on the image: {tokens: [[row, col]
+//                                      | null] (the image view's), points: [[row, col] | null] (the
+//                                      skeleton's, point p is token firstToken + p), firstToken}, or
+//                                      null without the views
 import { modelReader } from './model_fetch.mjs';
 import { Exporter } from './export.mjs';
 import { ARRANGEMENTS } from './app_bridge.mjs';
@@ -148,6 +156,8 @@ export function installPageApi(pipeline, ready, links, comparisons, { notices, s
     distanceMatrix: (layer, head) => shown(() => exporter.distanceMatrix(layer, head)),
     cycle: (layer, head, bar) => shown(() => exporter.cycle(layer, head, bar)),
   });
+  // The heads as they finish (web/partial_results.mjs), and where the views put the tokens.
+  Object.assign(api, { partial: () => pipeline.partial.describe(), patches: () => pipeline.views.patches() });
   window.vitopo = Object.freeze(api);
   // The tour is made from the API it drives, then attached.
   return { api, attachTour: (t) => { tour = t; } };

@@ -4,6 +4,8 @@
 // model or bad settings leave the previous analysis, model and settings
 // exactly as they were. Only a complete, successful run is committed, as a
 // new workspace entry; the worker's analysis record reaches the views once.
+// Meanwhile the views show the new image's heads as they finish
+// (web/partial_results.mjs), dropped unless the run is committed.
 import { decodeImage, fetchBlob, InputError } from './image_input.mjs';
 import { ModelSession, predict } from './model_session.mjs';
 import { Cancelled } from './analysis_client.mjs';
@@ -12,6 +14,7 @@ import { quantiseForLinks, readShareLink } from './share_link_v2.mjs';
 import { Workspace } from './workspace.mjs';
 import { sha256Hex } from './export.mjs';
 import { megabytes } from './model_fetch.mjs';
+import { PartialResults } from './partial_results.mjs';
 
 export class Pipeline {
   constructor({ core, analysis, views, status, onModel = () => {} }) {
@@ -27,6 +30,7 @@ export class Pipeline {
     this.running = 0;          // the generation of the request in flight, 0 when idle
     this.modelRuns = Promise.resolve();
     this.onCurrentChanged = null;  // (entry) after a new current image: the page's notices
+    this.partial = new PartialResults(views);  // the new image's heads, shown as they finish
   }
 
   // Validates ONNX bytes against the contract and makes a session. Throws the
@@ -62,7 +66,8 @@ export class Pipeline {
   // returns the candidate result without committing it.
   // An image from a share link carries its model input: it goes to the model
   // as it is, without preprocessing.
-  async #analyse(generation, model, image, settings, meta) {
+  // With `stream`, the views show the heads as they finish.
+  async #analyse(generation, model, image, settings, meta, { stream = false } = {}) {
     let input;
     if (image.modelInput) {
       input = image.modelInput;
@@ -85,16 +90,23 @@ export class Pipeline {
     this.#progress('running the model');
     const { logits, attention } = await this.#runModel(model, input.pixels, input.dims);
     this.#superseded(generation);
-    const result = await this.#analyseAttention(generation, attention, settings);
-    return { ...meta, image, input, logits, attention, prediction: predict(logits, model.spec.labels), ...result };
+    const prediction = predict(logits, model.spec.labels);
+    // The views know the grid of the model they show: a new model's heads wait for the commit.
+    const onHeads = stream && model === this.model ? this.#stream(generation, model, { ...meta, image, input, attention, prediction }) : null;
+    const result = await this.#analyseAttention(generation, attention, settings, onHeads);
+    return { ...meta, image, input, logits, attention, prediction, ...result };
   }
 
-  async #analyseAttention(generation, attention, settings) {
+  #stream(generation, model, entry) {
+    return this.partial.stream({ ...entry, model: { fingerprint: model.fingerprint } }, () => generation === this.generation);
+  }
+
+  async #analyseAttention(generation, attention, settings, onHeads = null) {
     this.#superseded(generation);
     this.#progress('analysing heads', 0, attention.shape[0] * attention.shape[1]);
     const started = performance.now();
     const { bytes, settings: used, heads } = await this.analysis.analyse(attention, settings,
-      (done, total) => generation === this.generation && this.#progress('analysing heads', done, total));
+      (done, total) => generation === this.generation && this.#progress('analysing heads', done, total), onHeads);
     this.#superseded(generation);
     return { analysisBytes: bytes, settings: used, heads, seconds: (performance.now() - started) / 1000 };
   }
@@ -154,6 +166,7 @@ export class Pipeline {
     const evicted = this.workspace.add(entry, { asB });
     try {
       this.views.addEntry(entry, { asB });
+      if (!asB) this.partial.committed();
     } catch (e) {
       this.workspace.undoAdd(entry, replaced ? [...evicted, replaced] : evicted, previous, previousB);
       throw new Error(`The views could not take the analysis of ${result.name}: ${e.message ?? e}`);
@@ -186,6 +199,7 @@ export class Pipeline {
   async #request(body) {
     const generation = ++this.generation;
     this.running = generation;
+    this.partial.drop();  // an older request's heads are stale
     try {
       return await body(generation);
     } catch (e) {
@@ -198,6 +212,7 @@ export class Pipeline {
     } finally {
       if (generation === this.generation) {
         this.running = 0;
+        this.partial.drop();  // a stream its request did not commit
         this.#idle();
       }
     }
@@ -254,7 +269,8 @@ export class Pipeline {
       const image = await decodeImage(blob, name || blob.name || 'pasted image');
       this.#superseded(generation);
       const model = this.model;
-      const result = await this.#analyse(generation, model, image, this.settings, { name: image.name, sampleLabel });
+      const result = await this.#analyse(generation, model, image, this.settings, { name: image.name, sampleLabel },
+        { stream: true });
       return this.analysisOf(this.#commit(model, result));
     });
   }
@@ -269,7 +285,9 @@ export class Pipeline {
         this.settings = settings;
         return null;
       }
-      const result = { ...current, ...(await this.#analyseAttention(generation, current.attention, settings)) };
+      const onHeads = this.#stream(generation, this.model, { name: current.name, sampleLabel: current.sampleLabel,
+        image: current.image, input: current.input, attention: current.attention, prediction: current.prediction });
+      const result = { ...current, ...(await this.#analyseAttention(generation, current.attention, settings, onHeads)) };
       const b = this.imageB;
       const entry = this.#commit(this.model, result, { replaces: current.id });
       if (b) await this.#reanalyseB(generation, this.model, b, settings);
@@ -343,7 +361,7 @@ export class Pipeline {
       }
       const settings = this.core.checkSettings(shared.settings);
       const image = { name, modelInput: { pixels: shared.pixels, dims: shared.dims, quantised: shared.quantised ?? null }, display: null };
-      const result = await this.#analyse(generation, model, image, settings, { name, sampleLabel: -1 });
+      const result = await this.#analyse(generation, model, image, settings, { name, sampleLabel: -1 }, { stream: true });
       try {
         this.core.checkSelection(result.analysisBytes, shared.selection);
       } catch (e) {
@@ -425,6 +443,7 @@ export class Pipeline {
     this.running = 0;
     ++this.generation;
     this.analysis.cancel();
+    this.partial.drop();
     this.#idle();
     this.status.info('Cancelled: the previous analysis is still shown.');
     this.views.setStatus('Cancelled: the previous analysis is still shown.', '');

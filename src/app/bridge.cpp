@@ -92,11 +92,61 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_set_model(const char* spec_json) 
   });
 }
 
+}  // extern "C"
+
+namespace {
+
+// An entry from the bridge's arguments (vitopo_bridge_add_entry's); throws
+// std::invalid_argument for anything missing or inconsistent.
+std::shared_ptr<app::WorkspaceEntry> entry_of(int id, const char* name, const char* model, int sample_label,
+                                              const float* pixels, int channels, int height, int width,
+                                              const std::uint8_t* rgba, int original_width, int original_height,
+                                              const float* attention, int layers, int heads, int tokens,
+                                              const std::uint8_t* analysis, int analysis_size,
+                                              const float* probabilities, int classes, int label) {
+  auto entry = std::make_shared<app::WorkspaceEntry>();
+  entry->id = id;
+  entry->name = text_or_empty(name);
+  entry->model = text_or_empty(model);
+  entry->sample_label = sample_label;
+  if (!pixels || (channels != 1 && channels != 3)) throw std::invalid_argument("the model input must be 1 or 3 channels");
+  const std::size_t pixel_count = count_of(channels, height, width, "the model input");
+  entry->input.channels = channels, entry->input.height = height, entry->input.width = width;
+  entry->input.pixels.assign(pixels, pixels + pixel_count);
+  if (rgba && original_width > 0 && original_height > 0) {
+    entry->input.original_width = original_width, entry->input.original_height = original_height;
+    entry->input.original_rgba.assign(rgba, rgba + count_of(original_width, original_height, 4, "the image"));
+  }
+  if (!attention) throw std::invalid_argument("the entry has no attention");
+  const std::size_t values = count_of(layers, heads, tokens, "the attention");
+  if (values > SIZE_MAX / 16 / std::size_t(tokens)) throw std::invalid_argument("the attention is too large for this tab's memory");
+  const std::size_t entries = values * std::size_t(tokens);
+  entry->attention.layers = layers, entry->attention.heads = heads, entry->attention.tokens = tokens;
+  entry->attention.data.assign(attention, attention + entries);
+  if (!analysis || analysis_size <= 0) throw std::invalid_argument("the entry has no analysis");
+  entry->analysis = vitopo::decode_analysis(std::span(analysis, std::size_t(analysis_size)));
+  if (entry->analysis.layers != layers || entry->analysis.heads != heads || entry->analysis.tokens != tokens)
+    throw std::invalid_argument("the analysis is of another attention tensor than the entry's");
+  if (probabilities && classes > 0) {
+    entry->prediction.probabilities.assign(probabilities, probabilities + classes);
+    if (label >= 0 && label < classes) {
+      entry->prediction.label = label;
+      entry->prediction.probability = probabilities[label];
+    }
+  }
+  return entry;
+}
+
+}  // namespace
+
+extern "C" {
+
 // Adds a complete workspace entry and makes it current:
 //   the model input (C×H×W floats) and the image as loaded (RGBA, may be absent);
 //   the attention [L, H, T, T] (float32);
 //   the worker's analysis as encode_analysis() wrote it;
 //   the prediction's probabilities and the page's argmax `label`.
+// A current entry replaces the analysis that streamed in, if any.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_add_entry(int id, const char* name, const char* model,
                                                          int sample_label, const float* pixels, int channels,
                                                          int height, int width, const std::uint8_t* rgba,
@@ -106,42 +156,17 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_add_entry(int id, const char* nam
                                                          const float* probabilities, int classes, int label,
                                                          int as_b) {
   return reply::guarded([&] {
-    auto entry = std::make_shared<app::WorkspaceEntry>();
-    entry->id = id;
-    entry->name = text_or_empty(name);
-    entry->model = text_or_empty(model);
-    entry->sample_label = sample_label;
-    if (!pixels || (channels != 1 && channels != 3)) throw std::invalid_argument("the model input must be 1 or 3 channels");
-    const std::size_t pixel_count = count_of(channels, height, width, "the model input");
-    entry->input.channels = channels, entry->input.height = height, entry->input.width = width;
-    entry->input.pixels.assign(pixels, pixels + pixel_count);
-    if (rgba && original_width > 0 && original_height > 0) {
-      entry->input.original_width = original_width, entry->input.original_height = original_height;
-      entry->input.original_rgba.assign(rgba, rgba + count_of(original_width, original_height, 4, "the image"));
-    }
-    if (!attention) throw std::invalid_argument("the entry has no attention");
-    const std::size_t values = count_of(layers, heads, tokens, "the attention");
-    if (values > SIZE_MAX / 16 / std::size_t(tokens)) throw std::invalid_argument("the attention is too large for this tab's memory");
-    const std::size_t entries = values * std::size_t(tokens);
-    entry->attention.layers = layers, entry->attention.heads = heads, entry->attention.tokens = tokens;
-    entry->attention.data.assign(attention, attention + entries);
-    if (!analysis || analysis_size <= 0) throw std::invalid_argument("the entry has no analysis");
-    entry->analysis = vitopo::decode_analysis(std::span(analysis, std::size_t(analysis_size)));
-    if (entry->analysis.layers != layers || entry->analysis.heads != heads || entry->analysis.tokens != tokens)
-      throw std::invalid_argument("the analysis is of another attention tensor than the entry's");
-    if (probabilities && classes > 0) {
-      entry->prediction.probabilities.assign(probabilities, probabilities + classes);
-      if (label >= 0 && label < classes) {
-        entry->prediction.label = label;
-        entry->prediction.probability = probabilities[label];
-      }
-    }
+    auto entry = entry_of(id, name, model, sample_label, pixels, channels, height, width, rgba, original_width,
+                          original_height, attention, layers, heads, tokens, analysis, analysis_size, probabilities,
+                          classes, label);
     app::AppState& state = app::app_state();
     state.workspace.add(std::move(entry), as_b != 0);
-    if (as_b)
+    if (as_b) {
       ++state.workspace_revision;
-    else
+    } else {
+      state.partial.entry = nullptr;
       app::on_current_entry_changed(state);
+    }
     return reply::ok();
   });
 }
@@ -336,6 +361,55 @@ EMSCRIPTEN_KEEPALIVE double vitopo_bridge_set_ui_scale(double scale) {
   state.ui_scale = std::isfinite(scale) ? float(std::clamp(scale, 1.0, 2.0)) : 1.0f;
   ++state.workspace_revision;
   return state.ui_scale;
+}
+
+// --- The analysis streaming in (app_state.hpp's PartialAnalysis) ----------
+
+// Shows the analysis of a new image as it streams in, instead of the current
+// entry: the arguments of vitopo_bridge_add_entry (without id and as_b), the
+// analysis being the worker's first record, without heads.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_begin_partial(const char* name, const char* model, int sample_label,
+                                                             const float* pixels, int channels, int height, int width,
+                                                             const std::uint8_t* rgba, int original_width,
+                                                             int original_height, const float* attention, int layers,
+                                                             int heads, int tokens, const std::uint8_t* analysis,
+                                                             int analysis_size, const float* probabilities, int classes,
+                                                             int label) {
+  return reply::guarded([&] {
+    app::begin_partial(app::app_state(),
+                       entry_of(0, name, model, sample_label, pixels, channels, height, width, rgba, original_width,
+                                original_height, attention, layers, heads, tokens, analysis, analysis_size,
+                                probabilities, classes, label));
+    return reply::ok();
+  });
+}
+
+// The next heads of the streaming analysis: a worker's record of them.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_add_partial_heads(const std::uint8_t* analysis, int analysis_size) {
+  return reply::guarded([&] {
+    if (!analysis || analysis_size <= 0) throw std::invalid_argument("no heads were given");
+    app::add_partial_heads(app::app_state(), vitopo::decode_analysis(std::span(analysis, std::size_t(analysis_size))));
+    return reply::ok();
+  });
+}
+
+// Stops showing the streaming analysis; 1 if there was one.
+EMSCRIPTEN_KEEPALIVE int vitopo_bridge_drop_partial() { return app::drop_partial(app::app_state()) ? 1 : 0; }
+
+// {"ok": true, "shown": bool, "heads": n, "total": L·H, "drawnHeads": n,
+// "firstDrawnAt": ms | null}: the streaming analysis the views show (heads
+// and total 0 when none), and of the last stream, the heads the last frame
+// showing it drew and when a frame first drew one (performance.now()).
+EMSCRIPTEN_KEEPALIVE const char* vitopo_bridge_partial() {
+  return reply::guarded([&] {
+    const app::PartialAnalysis& p = app::app_state().partial;
+    const vitopo::Analysis* a = p.entry ? &p.entry->analysis : nullptr;
+    return reply::ok({{"shown", a != nullptr},
+                      {"heads", a ? a->results.size() : 0},
+                      {"total", a ? std::uint64_t(a->layers) * std::uint64_t(a->heads) : 0},
+                      {"drawnHeads", p.drawn_heads},
+                      {"firstDrawnAt", p.first_drawn_ms > 0 ? json(p.first_drawn_ms) : json(nullptr)}});
+  });
 }
 
 }  // extern "C"

@@ -39,6 +39,13 @@ std::string DistanceChoice::label() const { return kind == 0 ? "bottleneck" : ki
 
 const ComparisonResult* request_comparison(const AppState& state, Intents& out, const std::string& slot,
                                            const nlohmann::json& request) {
+  // The entry streaming in is not the page's yet: nothing to compare it with.
+  static const ComparisonResult waiting = [] {
+    ComparisonResult r;
+    r.error = "The comparisons wait for the whole analysis.";
+    return r;
+  }();
+  if (state.partial.entry) return &waiting;
   const std::string key = request.dump();
   const ComparisonResult* result = state.comparison(slot);
   if (result && result->key == key) return result;

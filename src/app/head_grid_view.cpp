@@ -41,7 +41,7 @@ bool value_of(const vitopo::HeadAnalysis* head, const SummaryChoice& c, double& 
 void HeadGridView::show(const ViewInput& in, Intents& out) {
   ImGui::Begin(title().c_str(), nullptr, panel_flags);
   const AppState& state = in.state;
-  if (!in.entry || in.entry->analysis.results.empty()) {
+  if (!in.entry || (in.entry->analysis.results.empty() && !in.entry->partial)) {
     centred_note("the summary of every head appears here after the analysis");
     ImGui::End();
     return;
@@ -70,6 +70,11 @@ void HeadGridView::show(const ViewInput& in, Intents& out) {
   if (low <= high) {
     ImGui::SameLine();
     ImGui::TextDisabled("%.3g … %.3g", low, high);
+  }
+  const bool streaming = in.entry->partial;  // heads not analysed yet are hatched
+  if (streaming) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%d / %d heads", int(analysis.results.size()), layers * heads);
   }
 
   // Cells as large as fit, square, with the layer labels on the left and the
@@ -114,9 +119,15 @@ void HeadGridView::show(const ViewInput& in, Intents& out) {
       const ImVec2 a(grid_min.x + h * cell_w + gap * 0.5f, grid_min.y + l * cell_h + gap * 0.5f);
       const ImVec2 b(a.x + cell_w - gap, a.y + cell_h - gap);
       double v;
-      const bool known = value_of(analysis.find(l, h), c, v);
+      const vitopo::HeadAnalysis* result = analysis.find(l, h);
+      const bool known = value_of(result, c, v);
       const float t = known && high > low ? float((v - low) / (high - low)) : 0.5f;
-      list->AddRectFilled(a, b, known ? colormap_u32(t) : IM_COL32(40, 44, 52, 255), 3);
+      if (!result && streaming) {
+        list->AddRect(a, b, IM_COL32(70, 76, 88, 255), 3);
+        list->AddLine(ImVec2(a.x + 2, b.y - 2), ImVec2(b.x - 2, a.y + 2), IM_COL32(70, 76, 88, 255));
+      } else {
+        list->AddRectFilled(a, b, known ? colormap_u32(t) : IM_COL32(40, 44, 52, 255), 3);
+      }
       if (known && cell_h > ImGui::GetTextLineHeight() + 4) {
         std::snprintf(text, sizeof text, (choice == 0 || choice == 6) ? "%.0f" : "%.2f", v);
         const ImVec2 size = ImGui::CalcTextSize(text);
@@ -135,7 +146,7 @@ void HeadGridView::show(const ViewInput& in, Intents& out) {
     ImGui::Text("layer %d, head %d", hover_l, hover_h);
     double v;
     if (value_of(analysis.find(hover_l, hover_h), c, v)) ImGui::Text("%s: %.4g", c.label, v);
-    else ImGui::TextDisabled("not analysed yet");
+    else ImGui::TextDisabled(streaming ? "being analysed" : "not analysed yet");
     ImGui::TextDisabled("click to select");
     ImGui::EndTooltip();
   }

@@ -299,8 +299,8 @@ void frame() {
   ImGui::NewFrame();
   render::begin_frame();
 
-  // The current entry's selected head, worked out before any view draws it.
-  const std::shared_ptr<const WorkspaceEntry> entry = state.workspace.current_shared();
+  // The current entry's selected head (or the streaming analysis'), worked out before any view draws it.
+  const std::shared_ptr<const WorkspaceEntry> entry = state.shown_entry();
   const HeadDetails& head =
       current_head.update(entry, state.model.grid_rows, state.model.grid_cols, state.model.cls,
                           {state.selection.layer, state.selection.head, state.scale.epsilon, state.selection.bar,
@@ -333,6 +333,7 @@ void frame() {
   glClearColor(clear.x, clear.y, clear.z, 1);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  note_frame_drawn(state, entry.get(), emscripten_get_now());
 }
 
 }  // namespace

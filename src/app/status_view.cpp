@@ -40,7 +40,7 @@ void StatusView::show(const ViewInput& in, Intents& out) {
     ImGui::TextDisabled("%s", state.status.message.c_str());
   }
   // Right: where the views are looking, and what only the page can do.
-  ImGui::BeginDisabled(!in.entry);
+  ImGui::BeginDisabled(!in.entry || in.entry->partial);  // an analysis streaming in is not exported yet
   const float buttons_w = ImGui::CalcTextSize("Export JSON").x + ImGui::CalcTextSize("Copy link").x +
                           4 * ImGui::GetStyle().FramePadding.x + ImGui::GetStyle().ItemSpacing.x;
   float right = ImGui::GetWindowContentRegionMax().x - buttons_w;

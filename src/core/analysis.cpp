@@ -1,5 +1,7 @@
 #include "core/analysis.hpp"
 
+#include <atomic>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -78,7 +80,7 @@ HeadAnalysis analyze_head(const AttentionTensor& attention, int layer, int head,
 }
 
 Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& settings, HeadSelection selection,
-                 unsigned threads, const AnalysisProgress& progress) {
+                 unsigned threads, const AnalysisProgress& progress, const HeadsFinished& finished) {
   auto check = [](int index, int count, const char* what) {
     if (index < -1 || index >= count)
       throw std::out_of_range(std::string("no ") + what + " " + std::to_string(index) + ": the tensor has " +
@@ -102,10 +104,27 @@ Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& setti
   analysis.tokens = attention.tokens();
   analysis.results.resize(jobs.size());
 
+  // A head is done once its slot is written; the calling thread hands out
+  // the done prefix before each report (release/acquire: the slot is seen whole).
+  const auto done = std::make_unique<std::atomic<bool>[]>(jobs.size());
   const auto job = [&](std::size_t k) {
     analysis.results[k] = analyze_head(attention, jobs[k].first, jobs[k].second, settings);
+    done[k].store(true, std::memory_order_release);
   };
-  if (!run_jobs(jobs.size(), threads, job, progress)) throw AnalysisCancelled();
+  std::size_t given = 0;
+  const auto give = [&] {
+    std::size_t end = given;
+    while (end < jobs.size() && done[end].load(std::memory_order_acquire)) ++end;
+    if (end == given) return;
+    finished(std::span<const HeadAnalysis>(analysis.results.data() + given, end - given));
+    given = end;
+  };
+  const AnalysisProgress report = !finished ? progress : AnalysisProgress([&](std::size_t n, std::size_t total) {
+    give();
+    return !progress || progress(n, total);
+  });
+  if (!run_jobs(jobs.size(), threads, job, report)) throw AnalysisCancelled();
+  if (finished) give();
   return analysis;
 }
 

@@ -7,6 +7,7 @@
 #include <Eigen/Dense>
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -69,6 +70,13 @@ struct Analysis {
 // (it takes its share) and once at the end, so `done` may skip values.
 using AnalysisProgress = JobProgress;
 
+// Called on the thread that called analyze(), just before each progress
+// report, with the heads finished since the last call that follow the ones
+// already given: the results stream out in order, a prefix of the final
+// `results` at a time (a head finished early waits for the ones before it).
+// Every head has been given once analyze() returns.
+using HeadsFinished = std::function<void(std::span<const HeadAnalysis> heads)>;
+
 struct AnalysisCancelled : std::runtime_error {
   AnalysisCancelled() : std::runtime_error("analysis cancelled") {}
 };
@@ -94,8 +102,9 @@ HeadAnalysis analyze_head(const AttentionTensor& attention, int layer, int head,
 // The result does not depend on the number of threads. Throws
 // std::out_of_range for a selection outside the tensor, AnalysisCancelled when
 // `progress` returns false, and whatever a head raises (DistributionError,
-// PersistenceError).
+// PersistenceError). `finished`, when given, streams the results as they come.
 Analysis analyze(const AttentionTensor& attention, const AnalysisSettings& settings,
-                 HeadSelection selection = {}, unsigned threads = 1, const AnalysisProgress& progress = {});
+                 HeadSelection selection = {}, unsigned threads = 1, const AnalysisProgress& progress = {},
+                 const HeadsFinished& finished = {});
 
 }  // namespace vitopo

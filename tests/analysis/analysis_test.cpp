@@ -101,6 +101,48 @@ TEST_CASE("with several threads, progress comes on the calling thread, rises to 
 }
 #endif
 
+namespace {
+
+// Streamed heads: on the calling thread, in order, each once, before the
+// progress that counts them, and equal to the final results.
+void check_stream(unsigned threads) {
+  const AttentionTensor attention = local_attention();
+  const Analysis whole = analyze(attention, {}, {}, 1);
+  const std::thread::id caller = std::this_thread::get_id();
+  std::vector<HeadAnalysis> streamed;
+  std::size_t batches = 0;
+  const Analysis result = analyze(
+      attention, {}, {}, threads,
+      [&](std::size_t done, std::size_t) {
+        CHECK(streamed.size() <= done);
+        return true;
+      },
+      [&](std::span<const HeadAnalysis> heads) {
+        CHECK(std::this_thread::get_id() == caller);
+        REQUIRE(!heads.empty());
+        ++batches;
+        streamed.insert(streamed.end(), heads.begin(), heads.end());
+      });
+  REQUIRE(streamed.size() == whole.results.size());
+  if (threads == 1) CHECK(batches == whole.results.size());  // one head at a time
+  Analysis again = whole;
+  again.results = streamed;
+  CHECK(to_json_text(again) == to_json_text(whole));
+  CHECK(to_json_text(result) == to_json_text(whole));
+  // Without a progress callback, every head still streams out.
+  std::size_t heads = 0;
+  analyze(attention, {}, {}, threads, {}, [&](std::span<const HeadAnalysis> batch) { heads += batch.size(); });
+  CHECK(heads == whole.results.size());
+}
+
+}  // namespace
+
+TEST_CASE("finished heads stream out in order, each once, equal to the final results (one thread)") { check_stream(1); }
+
+#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
+TEST_CASE("finished heads stream out in order, each once, equal to the final results (three threads)") { check_stream(3); }
+#endif
+
 TEST_CASE("progress is reported after every head, and returning false cancels") {
   const AttentionTensor attention = local_attention();
   std::vector<std::size_t> seen;

@@ -392,3 +392,47 @@ TEST_CASE("the layer × head grid fits all 12 × 12 heads of a ViT-B in its pane
         CHECK((k.layer_label_every * k.cell_h >= line_h || k.layer_label_every == 64));
       }
 }
+
+TEST_CASE("a streaming analysis is shown as its heads arrive, in order; a drop shows the current entry as it was") {
+  AppState state = state_with(entry_of(1, 1));
+  apply(state, {.kind = IntentKind::SelectHead, .layer = 1, .head = 0});
+  apply(state, {.kind = IntentKind::SelectBar, .bar = {0, 2}});
+  const auto whole = entry_of(2, 2);  // what the worker will have analysed
+  auto partial = std::make_shared<WorkspaceEntry>(*whole);
+  partial->analysis.results.clear();
+  begin_partial(state, partial);
+  CHECK(state.shown_entry() == partial);
+  CHECK(!state.selection.bar.valid());
+  // The selected head is not there yet: the views say so, and work it out once it arrives.
+  HeadFocus focus;
+  const HeadDetails& waiting = focus.update(state.shown_entry(), grid, grid, true, want(1, 0));
+  CHECK(!waiting.ready);
+  CHECK(waiting.error == "layer 1, head 0 is still being analysed");
+  const auto part = [&](std::size_t from, std::size_t to) {
+    vitopo::Analysis a = whole->analysis;
+    a.results.assign(whole->analysis.results.begin() + std::ptrdiff_t(from), whole->analysis.results.begin() + std::ptrdiff_t(to));
+    return a;
+  };
+  add_partial_heads(state, part(0, 2));
+  const vitopo::HeadAnalysis* first = &partial->analysis.results[0];
+  add_partial_heads(state, part(2, 4));
+  CHECK(&partial->analysis.results[0] == first);  // heads shown never move
+  const HeadDetails& arrived = focus.update(state.shown_entry(), grid, grid, true, want(1, 0));
+  REQUIRE(arrived.ready);
+  CHECK(arrived.analysis == partial->analysis.find(1, 0));
+  CHECK(same_bars(arrived.persistence(), whole->analysis.find(1, 0)->persistence));
+  // Heads out of order, of another analysis, or once nothing streams are refused.
+  CHECK_THROWS_AS(add_partial_heads(state, part(1, 2)), std::invalid_argument);
+  vitopo::Analysis other = part(4, 5);
+  other.settings.metric = vitopo::Metric::Hellinger;
+  CHECK_THROWS_AS(add_partial_heads(state, other), std::invalid_argument);
+  note_frame_drawn(state, partial.get(), 1234.5);
+  CHECK(state.partial.drawn_heads == 4);
+  CHECK(state.partial.first_drawn_ms == 1234.5);
+  // Dropped: the current entry again, with its bar.
+  CHECK(drop_partial(state));
+  CHECK(state.shown_entry()->id == 1);
+  CHECK(state.selection.bar == BarSelection{0, 2});
+  CHECK(!drop_partial(state));
+  CHECK_THROWS_AS(add_partial_heads(state, part(4, 5)), std::invalid_argument);
+}

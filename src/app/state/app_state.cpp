@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <stdexcept>
+#include <utility>
 
 #include "core/summaries.hpp"
 
@@ -102,6 +104,55 @@ void on_current_entry_changed(AppState& state) {
   }
   ++s.revision;
   ++state.workspace_revision;
+}
+
+std::shared_ptr<const WorkspaceEntry> AppState::shown_entry() const {
+  if (partial.entry) return partial.entry;
+  return workspace.current_shared();
+}
+
+void begin_partial(AppState& state, std::shared_ptr<WorkspaceEntry> entry) {
+  if (!state.partial.entry) state.partial.kept_bar = state.selection.bar;
+  entry->partial = true;
+  // Room for every head now: adding heads never moves the ones shown.
+  const std::uint64_t all = std::uint64_t(std::max(0, entry->analysis.layers)) * std::uint64_t(std::max(0, entry->analysis.heads));
+  if (entry->analysis.results.size() > all) throw std::invalid_argument("the partial analysis has more heads than its shape");
+  entry->analysis.results.reserve(std::size_t(all));
+  state.partial.entry = std::move(entry);
+  state.partial.drawn_heads = 0;
+  state.partial.first_drawn_ms = 0;
+  on_current_entry_changed(state);
+}
+
+void add_partial_heads(AppState& state, const vitopo::Analysis& heads) {
+  WorkspaceEntry* entry = state.partial.entry.get();
+  if (!entry) throw std::invalid_argument("no analysis is streaming");
+  vitopo::Analysis& analysis = entry->analysis;
+  if (heads.layers != analysis.layers || heads.heads != analysis.heads || heads.tokens != analysis.tokens ||
+      !(heads.settings == analysis.settings))
+    throw std::invalid_argument("these heads belong to another analysis than the one streaming");
+  const auto order = [](const vitopo::HeadAnalysis& h) { return std::pair(h.layer, h.head); };
+  if (!heads.results.empty() && !analysis.results.empty() && !(order(analysis.results.back()) < order(heads.results.front())))
+    throw std::invalid_argument("the streamed heads are out of order");
+  const std::uint64_t all = std::uint64_t(analysis.layers) * std::uint64_t(analysis.heads);
+  if (std::uint64_t(analysis.results.size()) + heads.results.size() > all)
+    throw std::invalid_argument("the stream has more heads than its analysis");
+  for (const vitopo::HeadAnalysis& h : heads.results) analysis.results.push_back(h);
+  ++state.workspace_revision;
+}
+
+bool drop_partial(AppState& state) {
+  if (!state.partial.entry) return false;
+  state.partial.entry = nullptr;
+  on_current_entry_changed(state);
+  state.selection.bar = state.partial.kept_bar;
+  return true;
+}
+
+void note_frame_drawn(AppState& state, const WorkspaceEntry* shown, double now_ms) {
+  if (!shown || shown != state.partial.entry.get()) return;
+  state.partial.drawn_heads = int(shown->analysis.results.size());
+  if (state.partial.drawn_heads > 0 && state.partial.first_drawn_ms == 0) state.partial.first_drawn_ms = now_ms;
 }
 
 void settle_scale(AppState& state, const HeadDetails& head, double seconds, std::uint64_t& seen_revision) {

@@ -73,6 +73,18 @@ enum class Arrangement : int { Head, Compare, Layers, Images, Series };
 inline constexpr const char* arrangement_names[] = {"One head", "Heads & layers", "Through the layers", "Two images", "Series"};
 inline constexpr int arrangement_count = int(std::size(arrangement_names));
 
+// An analysis streaming in from the worker (the page's request in flight),
+// shown instead of the current entry while its heads arrive in (layer,
+// head) order, until the page commits the whole analysis (the entry it adds
+// replaces this one) or drops it (a cancel, a newer request, a failure): the
+// current entry is then shown again, its bar still selected.
+struct PartialAnalysis {
+  std::shared_ptr<WorkspaceEntry> entry;  // null when nothing streams; entry->partial is set
+  BarSelection kept_bar;       // the current entry's bar, given back when the stream is dropped
+  int drawn_heads = 0;         // heads of the last stream in the last frame that showed it
+  double first_drawn_ms = 0;   // when a frame first showed one of its heads (performance.now()); 0: not yet
+};
+
 struct AppState {
   // Inputs (the bridge).
   vitopo::ModelSpec model;
@@ -104,6 +116,11 @@ struct AppState {
 
   // The page's intents, waiting for the bridge.
   std::vector<Intent> outbox;
+
+  // The analysis streaming in, if any (the views show it instead of the current entry).
+  PartialAnalysis partial;
+  // What the views show: the partial analysis, else the current entry.
+  std::shared_ptr<const WorkspaceEntry> shown_entry() const;
 };
 
 // The default ε of a head: the median finite H0 death; half the scale limit
@@ -119,6 +136,18 @@ void apply(AppState& state, const Intent& intent);
 // selected bar belongs to the old diagrams and is cleared; layer and head are
 // kept when the new analysis has them.
 void on_current_entry_changed(AppState& state);
+
+// The stream of a new analysis: `entry` (its analysis without heads yet)
+// is shown from now on; a stream already shown is replaced.
+void begin_partial(AppState& state, std::shared_ptr<WorkspaceEntry> entry);
+// The next heads of the stream, in order. Throws std::invalid_argument when
+// nothing streams or `heads` is not the continuation of its analysis.
+void add_partial_heads(AppState& state, const vitopo::Analysis& heads);
+// Ends the stream without an entry: the current entry is shown again, its
+// bar selected. False when nothing streamed.
+bool drop_partial(AppState& state);
+// After a frame drew `shown`: how much of the stream it showed, at `now_ms`.
+void note_frame_drawn(AppState& state, const WorkspaceEntry* shown, double now_ms);
 
 // Once per frame, before drawing, with the details of the current head:
 // applies the ε policy when the head changed since the last call, clamps ε

@@ -55,6 +55,9 @@ void HeadFocus::work_out(const WorkspaceEntry& entry, int grid_rows, int grid_co
   try {
     const Attention& attention = entry.attention;
     next.analysis = entry.analysis.find(layer, head);
+    if (!next.analysis && entry.partial && layer < attention.layers && head < attention.heads)
+      throw std::out_of_range("layer " + std::to_string(layer) + ", head " + std::to_string(head) +
+                              " is still being analysed");
     if (!next.analysis || layer >= attention.layers || head >= attention.heads)
       throw std::out_of_range("layer " + std::to_string(layer) + ", head " + std::to_string(head) +
                               " is not in the analysis of " + entry.name);
@@ -110,8 +113,11 @@ const HeadDetails& HeadFocus::update(std::shared_ptr<const WorkspaceEntry> entry
     entry_ = nullptr;
     return details_;
   }
-  if (entry != entry_ || details_.layer != want.layer || details_.head != want.head) {
+  // A head not analysed yet is worked out again once its entry has more heads.
+  const bool arrived = !details_.ready && entry->analysis.results.size() != entry_heads_;
+  if (entry != entry_ || details_.layer != want.layer || details_.head != want.head || arrived) {
     entry_ = std::move(entry);
+    entry_heads_ = entry_->analysis.results.size();
     work_out(*entry_, grid_rows, grid_cols, model_cls, want.layer, want.head);
   }
   HeadDetails& d = details_;

@@ -90,6 +90,7 @@ class HeadFocus {
  private:
   void work_out(const WorkspaceEntry& entry, int grid_rows, int grid_cols, bool model_cls, int layer, int head);
   std::shared_ptr<const WorkspaceEntry> entry_;  // keeps the entry alive while shown
+  std::size_t entry_heads_ = 0;  // heads of entry_ when worked out: a streaming entry gains heads
   HeadDetails details_;
 };
 

@@ -63,6 +63,7 @@ struct WorkspaceEntry {
   Attention attention;
   vitopo::Analysis analysis;  // the worker's, decoded once
   Prediction prediction;
+  bool partial = false;       // an analysis still streaming in (AppState::partial), never in the workspace
 
   // What the entry holds in memory, for the budget.
   std::uint64_t bytes() const;

@@ -163,6 +163,30 @@ const char* open_share_link_v2(const std::string& link, const vitopo::LoadedMode
 
 }  // namespace
 
+// The analysis streams out (Module.onHeads, when the caller set it): a
+// record with no heads as it starts, then one for each batch of finished
+// heads, in order. Each is encode_analysis()'s record, copied out for JS,
+// with its number of heads.
+EM_JS(int, vitopo_wants_heads, (), { return Module['onHeads'] ? 1 : 0; });
+EM_JS(void, vitopo_report_heads, (const std::uint8_t* bytes, int size, int heads), {
+  Module['onHeads'](HEAPU8.slice(bytes, bytes + size), heads);
+});
+
+namespace {
+
+// Posts a record of `heads` (none: the analysis' start) of `shape`'s analysis.
+void report_heads(const vitopo::AnalysisSettings& settings, const std::int64_t (&shape)[4],
+                  std::span<const vitopo::HeadAnalysis> heads) {
+  vitopo::Analysis part;
+  part.settings = settings;
+  part.layers = int(shape[0]), part.heads = int(shape[1]), part.tokens = int(shape[2]);
+  part.results.assign(heads.begin(), heads.end());
+  const std::vector<std::uint8_t> record = vitopo::encode_analysis(part);
+  vitopo_report_heads(record.data(), int(record.size()), int(heads.size()));
+}
+
+}  // namespace
+
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void* vitopo_core_alloc(std::size_t bytes) { return std::malloc(bytes); }
@@ -220,7 +244,8 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_preprocess(const std::uint8_t* rgba
 // threads (at most the module's analysisPoolSize + 1; the calling one is
 // among them). The reply is {"ok": true, "settings": {...}, "heads": n}; the
 // analysis is then the binary result, encode_analysis()'s record. Progress
-// goes to Module.onProgress as heads finish.
+// goes to Module.onProgress as heads finish; the heads themselves, as they
+// finish, to Module.onHeads when it is set (vitopo_report_heads).
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_analyse(const float* data, int layers, int heads, int tokens,
                                                       const char* settings_text, int threads) {
   return reply::guarded([&] {
@@ -233,8 +258,14 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_analyse(const float* data, int laye
                                   std::to_string(tokens) + " × " + std::to_string(tokens) + " is too large for this tab's memory");
     const auto attention = vitopo::AttentionTensor::from_buffer(std::span(data, std::size_t(count)), shape);
     const vitopo::AnalysisSettings settings = settings_from_json(json::parse(text_or_empty(settings_text)));
+    vitopo::HeadsFinished stream;
+    if (vitopo_wants_heads()) {
+      settings.effective_metric();  // a bad combination is refused before anything streams
+      report_heads(settings, shape, {});
+      stream = [&](std::span<const vitopo::HeadAnalysis> heads) { report_heads(settings, shape, heads); };
+    }
     const vitopo::Analysis analysis =
-        vitopo::analyze(attention, settings, {}, unsigned(std::max(threads, 1)), report_progress());
+        vitopo::analyze(attention, settings, {}, unsigned(std::max(threads, 1)), report_progress(), stream);
     result = vitopo::encode_analysis(analysis);
     return reply::ok({{"settings", vitopo::to_json(analysis.settings)}, {"heads", analysis.results.size()}});
   });
