@@ -284,7 +284,10 @@ void ImageView::show(const ViewInput& in, Intents& out) {
                         model.patch, prefix.c_str());
     ImGui::EndTooltip();
   }
-  if (!head.ready && !head.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours::error), "%s", head.error.c_str());
+  if (!head.ready && !head.error.empty())
+    ImGui::TextColored(head.pending ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
+                                    : ImGui::ColorConvertU32ToFloat4(colours::error),
+                       "%s", head.error.c_str());
   ImGui::End();
 }
 

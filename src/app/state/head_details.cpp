@@ -55,7 +55,8 @@ void HeadFocus::work_out(const WorkspaceEntry& entry, int grid_rows, int grid_co
   try {
     const Attention& attention = entry.attention;
     next.analysis = entry.analysis.find(layer, head);
-    if (!next.analysis && entry.partial && layer < attention.layers && head < attention.heads)
+    next.pending = !next.analysis && entry.partial && layer < attention.layers && head < attention.heads;
+    if (next.pending)
       throw std::out_of_range("layer " + std::to_string(layer) + ", head " + std::to_string(head) +
                               " is still being analysed");
     if (!next.analysis || layer >= attention.layers || head >= attention.heads)

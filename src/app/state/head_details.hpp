@@ -28,6 +28,7 @@ struct HeadDetails {
   std::uint64_t revision = 0;  // bumped each time another head (or entry) is worked out
   bool ready = false;          // false: nothing to show, or `error`
   std::string error;           // why the head cannot be shown
+  bool pending = false;        // the head is still being analysed: `error` says so, and it is not a fault
   int entry = 0;               // the workspace entry's id
   int layer = -1, head = -1;
   vitopo::AnalysisSettings settings;           // the settings of the entry's analysis
