@@ -1,5 +1,5 @@
-// The exact bottleneck distance of two diagrams' finite parts, by binary
-// search over the candidate lengths with a matching test at each.
+// The exact bottleneck distance of two diagrams' finite parts, by a search
+// over the candidate lengths with a matching test at each.
 //
 // At a threshold t, a point whose distance to the diagonal is above t is
 // forced: it must be matched to a point of the other diagram within t. The
@@ -25,11 +25,22 @@ namespace {
 
 constexpr std::uint64_t edge_budget = std::uint64_t(64) << 20;
 
-// One side's edges, each vertex's sorted by length: the edges within t are a prefix.
+// One side's edges, in compressed rows: vertex v's are [start[v], live[v]).
+// After a threshold t is found feasible, longer edges are never needed again,
+// and `keep_within` moves them past live[v].
 struct Adjacency {
-  std::vector<std::size_t> start;  // vertex v's edges are [start[v], start[v + 1])
+  std::vector<std::size_t> start, live;
   std::vector<int> other;
   std::vector<double> length;
+
+  void keep_within(double t) {
+    for (std::size_t v = 0; v + 1 < start.size(); ++v) {
+      std::size_t end = start[v];
+      for (std::size_t e = start[v]; e < live[v]; ++e)
+        if (length[e] <= t) std::swap(other[end], other[e]), std::swap(length[end], length[e]), ++end;
+      live[v] = end;
+    }
+  }
 };
 
 Adjacency adjacency(std::size_t vertices, const std::vector<int>& from, const std::vector<int>& to,
@@ -38,27 +49,16 @@ Adjacency adjacency(std::size_t vertices, const std::vector<int>& from, const st
   adj.start.assign(vertices + 1, 0);
   for (int v : from) ++adj.start[std::size_t(v) + 1];
   std::partial_sum(adj.start.begin(), adj.start.end(), adj.start.begin());
-  std::vector<std::size_t> next(adj.start.begin(), adj.start.end() - 1);
+  adj.live.assign(adj.start.begin(), adj.start.end() - 1);
   adj.other.resize(from.size());
   adj.length.resize(from.size());
   for (std::size_t e = 0; e < from.size(); ++e) {
-    const std::size_t at = next[std::size_t(from[e])]++;
+    const std::size_t at = adj.live[std::size_t(from[e])]++;
     adj.other[at] = to[e];
     adj.length[at] = length[e];
   }
-  std::vector<std::size_t> order;
-  std::vector<int> other;
-  std::vector<double> lengths;
-  for (std::size_t v = 0; v < vertices; ++v) {
-    const std::size_t lo = adj.start[v], hi = adj.start[v + 1];
-    order.resize(hi - lo);
-    std::iota(order.begin(), order.end(), lo);
-    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return adj.length[x] < adj.length[y]; });
-    other.clear(), lengths.clear();
-    for (std::size_t e : order) other.push_back(adj.other[e]), lengths.push_back(adj.length[e]);
-    std::copy(other.begin(), other.end(), adj.other.begin() + std::ptrdiff_t(lo));
-    std::copy(lengths.begin(), lengths.end(), adj.length.begin() + std::ptrdiff_t(lo));
-  }
+  adj.start.pop_back();
+  adj.start.push_back(from.size());
   return adj;
 }
 
@@ -70,13 +70,7 @@ class Covering {
 
   bool covers(const std::vector<int>& forced, double t) {
     if (forced.size() > right_) return false;
-    end_.assign(left_, 0);
-    for (int v : forced) {
-      const auto first = adj_.length.begin() + std::ptrdiff_t(adj_.start[std::size_t(v)]);
-      const auto last = adj_.length.begin() + std::ptrdiff_t(adj_.start[std::size_t(v) + 1]);
-      end_[std::size_t(v)] = adj_.start[std::size_t(v)] + std::size_t(std::upper_bound(first, last, t) - first);
-      if (end_[std::size_t(v)] == adj_.start[std::size_t(v)]) return false;  // nothing within t
-    }
+    t_ = t;
     mate_left_.assign(left_, -1);
     mate_right_.assign(right_, -1);
     std::size_t matched = 0;
@@ -99,7 +93,8 @@ class Covering {
     bool found = false;
     for (std::size_t q = 0; q < queue_.size(); ++q) {
       const int v = queue_[q];
-      for (std::size_t e = adj_.start[std::size_t(v)]; e < end_[std::size_t(v)]; ++e) {
+      for (std::size_t e = adj_.start[std::size_t(v)]; e < adj_.live[std::size_t(v)]; ++e) {
+        if (adj_.length[e] > t_) continue;
         const int w = mate_right_[std::size_t(adj_.other[e])];
         if (w < 0) found = true;
         else if (depth_[std::size_t(w)] == unreached) depth_[std::size_t(w)] = depth_[std::size_t(v)] + 1, queue_.push_back(w);
@@ -115,7 +110,8 @@ class Covering {
     while (!path_.empty()) {
       const int v = path_.back();
       bool advanced = false;
-      for (std::size_t& e = next_[std::size_t(v)]; e < end_[std::size_t(v)]; ++e) {
+      for (std::size_t& e = next_[std::size_t(v)]; e < adj_.live[std::size_t(v)]; ++e) {
+        if (adj_.length[e] > t_) continue;
         const int r = adj_.other[e];
         const int w = mate_right_[std::size_t(r)];
         if (w < 0) {
@@ -145,7 +141,8 @@ class Covering {
 
   const Adjacency& adj_;
   std::size_t left_, right_;
-  std::vector<std::size_t> end_, next_;
+  double t_ = 0;
+  std::vector<std::size_t> next_;
   std::vector<int> mate_left_, mate_right_, depth_, queue_, path_;
 };
 
@@ -188,14 +185,7 @@ double exact_bottleneck(const SplitDiagram& a, const SplitDiagram& b) {
   scan([&](std::size_t i, std::size_t j, double length) {
     ends_a.push_back(int(i)), ends_b.push_back(int(j)), lengths.push_back(length);
   });
-  const Adjacency from_a = adjacency(n, ends_a, ends_b, lengths), from_b = adjacency(m, ends_b, ends_a, lengths);
-
-  std::vector<double> candidates = lengths;
-  candidates.insert(candidates.end(), diag_a.begin(), diag_a.end());
-  candidates.insert(candidates.end(), diag_b.begin(), diag_b.end());
-  candidates.push_back(0);
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  Adjacency from_a = adjacency(n, ends_a, ends_b, lengths), from_b = adjacency(m, ends_b, ends_a, lengths);
 
   Covering cover_a(from_a, n, m), cover_b(from_b, m, n);
   std::vector<int> forced_a, forced_b;
@@ -207,14 +197,33 @@ double exact_bottleneck(const SplitDiagram& a, const SplitDiagram& b) {
       if (diag_b[j] > t) forced_b.push_back(int(j));
     return cover_a.covers(forced_a, t) && cover_b.covers(forced_b, t);
   };
-  // The largest candidate (every point to the diagonal) is always feasible.
-  std::size_t lo = 0, hi = candidates.size() - 1;
-  while (lo < hi) {
-    const std::size_t mid = lo + (hi - lo) / 2;
-    if (feasible(candidates[mid])) hi = mid;
-    else lo = mid + 1;
+  // Every point to the diagonal is feasible: the distance is at most the
+  // widest point's, and it is that or one of the smaller candidates. Search
+  // them by selection (each test halves them, without sorting), dropping the
+  // edges longer than each feasible threshold.
+  double best = 0;
+  for (double d : diag_a) best = std::max(best, d);
+  for (double d : diag_b) best = std::max(best, d);
+  std::vector<double> live;
+  live.reserve(lengths.size() + n + m + 1);
+  for (const std::vector<double>* values : {&lengths, &diag_a, &diag_b})
+    for (double x : *values)
+      if (x < best) live.push_back(x);
+  if (0 < best) live.push_back(0);
+  lengths.clear(), lengths.shrink_to_fit();
+  while (!live.empty()) {
+    const auto mid = live.begin() + std::ptrdiff_t(live.size() / 2);
+    std::nth_element(live.begin(), mid, live.end());
+    const double t = *mid;
+    if (feasible(t)) {
+      best = t;
+      live.erase(std::remove_if(live.begin(), live.end(), [t](double x) { return x >= t; }), live.end());
+      from_a.keep_within(t), from_b.keep_within(t);
+    } else {
+      live.erase(std::remove_if(live.begin(), live.end(), [t](double x) { return x <= t; }), live.end());
+    }
   }
-  return candidates[lo];
+  return best;
 }
 
 }  // namespace vitopo::diagram_parts
