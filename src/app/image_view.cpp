@@ -67,8 +67,11 @@ void show_prediction(const AppState& state, const WorkspaceEntry& entry) {
     ImGui::SameLine();
     const bool right = entry.sample_label == p.label;
     const std::string truth = entry.sample_label < int(labels.size()) ? labels[std::size_t(entry.sample_label)] : "?";
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(right ? IM_COL32(46, 204, 143, 255) : colours::error),
-                       right ? "= label" : "label: %s", truth.c_str());
+    const std::string text = right ? "= label" : "label: " + truth;
+    // On its own line when the panel is too narrow for it.
+    if (ImGui::CalcTextSize(text.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(right ? IM_COL32(46, 204, 143, 255) : colours::error), "%s",
+                       text.c_str());
   }
 }
 

@@ -186,13 +186,17 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
 
   // The image's column is a third of the width: at 1280 × 720 the model's
   // input is drawn about 290 px wide with the original beside it.
-  const float col1 = std::round(size.x * 0.33f), col2 = std::round(size.x * 0.37f);
+  // In a small window (900 × 600) the plots' column is as wide as the others.
+  const bool small_window = size.y < 680 || size.x < 1100;
+  const float col1 = std::round(size.x * 0.33f), col2 = std::round(size.x * (small_window ? 0.34f : 0.37f));
   const float col3 = size.x - col1 - col2;
   const float x2 = col1 + gap, x3 = col1 + col2 + gap;
 
   const int maxdim = in.entry ? in.entry->analysis.settings.maxdim : 1;
   const float settings_rows = maxdim >= 2 ? 8.5f : 6.0f;
-  const float settings_h = std::min(body_h * 0.4f, settings_rows * ImGui::GetFrameHeightWithSpacing() + 34);
+  // In a small window the settings scroll, so that the plots above them keep room to be read.
+  const float settings_h =
+      std::min(body_h * (small_window ? 0.28f : 0.4f), settings_rows * ImGui::GetFrameHeightWithSpacing() + 34);
   // The layer × head grid grows with the number of layers; the image takes the rest.
   const int layers = in.entry ? in.entry->analysis.layers : 0;
   const float grid_want = float(std::max(layers, 4)) * 22.0f + 3 * ImGui::GetFrameHeightWithSpacing();
