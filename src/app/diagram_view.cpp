@@ -60,8 +60,11 @@ void DiagramView::show(const ViewInput& in, Intents& out) {
   list->AddText(ImVec2(axes.min.x - infinity_size.x - 6, infinity_y - infinity_size.y * 0.5f), colours::text_dim, "∞");
   list->AddText(ImVec2(axes.max.x - ImGui::CalcTextSize("birth").x, axes.max.y + bottom - 4), colours::text_dim, "birth");
   list->AddText(ImVec2(axes.min.x + 4, axes.min.y + 2), colours::text_dim, "death");
-  // Bars alive at ε lie in the shaded corner: born by ε, dying after it.
-  list->AddText(ImVec2(axes.min.x + 4, axes.min.y + 2 + ImGui::GetTextLineHeight()), IM_COL32(255, 214, 102, 150), "shaded: alive at ε");
+  // Bars alive at ε lie in the shaded corner: born by ε, dying after it. The
+  // note only where the plot has room for it beside the points.
+  const char* shaded = "shaded: alive at ε";
+  if (axes.max.x - axes.min.x >= 2.5f * ImGui::CalcTextSize(shaded).x)
+    list->AddText(ImVec2(axes.min.x + 4, axes.min.y + 2 + ImGui::GetTextLineHeight()), IM_COL32(255, 214, 102, 150), shaded);
 
   ImGui::SetCursorScreenPos(ImVec2(axes.min.x, infinity_y - 8));
   ImGui::InvisibleButton("diagram", ImVec2(side, axes.max.y - infinity_y + 8));

@@ -187,7 +187,7 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
   // The image's column is a third of the width: at 1280 × 720 the model's
   // input is drawn about 290 px wide with the original beside it.
   // In a small window (900 × 600) the plots' column is as wide as the others.
-  const bool small_window = size.y < 680 || size.x < 1100;
+  const bool small_window = size.x < 1100 || size.y < 620;
   const float col1 = std::round(size.x * 0.33f), col2 = std::round(size.x * (small_window ? 0.34f : 0.37f));
   const float col3 = size.x - col1 - col2;
   const float x2 = col1 + gap, x3 = col1 + col2 + gap;

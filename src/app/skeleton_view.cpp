@@ -279,8 +279,14 @@ void SkeletonView::show(const ViewInput& in, Intents& out) {
   int nontrivial = 0;
   for (const auto& c : skeleton.components) nontrivial += c.points.size() > 1;
   ImGui::SetCursorScreenPos(ImVec2(origin.x, canvas_max.y + 3));
-  ImGui::TextDisabled("%zu edges · %zu components (%d with edges) · %d tokens", skeleton.edges.size(), skeleton.components.size(),
-                      nontrivial, head.points);
+  // The full count when it fits the panel's width, else the essentials.
+  char line[160];
+  std::snprintf(line, sizeof line, "%zu edges · %zu components (%d with edges) · %d tokens", skeleton.edges.size(),
+                skeleton.components.size(), nontrivial, head.points);
+  if (ImGui::CalcTextSize(line).x > ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - origin.x)
+    std::snprintf(line, sizeof line, "%zu edges · %zu components · %d tokens", skeleton.edges.size(),
+                  skeleton.components.size(), head.points);
+  ImGui::TextDisabled("%s", line);
   if (show_triangles_ && head.triangles_epsilon >= 0) {
     char count[48];
     std::snprintf(count, sizeof count, "· %llu triangles", static_cast<unsigned long long>(triangles.count));
