@@ -14,7 +14,7 @@ namespace {
 
 double finite_bottleneck(SplitDiagram& a, SplitDiagram& b) {
   if (a.finite.empty() && b.finite.empty()) return 0;
-  if (on_one_line(a, b)) return line_transport(a, b, infinity, nullptr);
+  if (on_one_line(a, b)) return line_bottleneck(a, b);
   try {
     return exact_bottleneck(a, b);
   } catch (const std::length_error&) {

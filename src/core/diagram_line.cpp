@@ -12,6 +12,7 @@
 // the distance, n m bytes for the matching.
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 
 #include "core/diagram_parts.hpp"
@@ -102,6 +103,53 @@ double line_transport(const SplitDiagram& a, const SplitDiagram& b, double order
     }
   }
   return cost;
+}
+
+// The bottleneck distance on a line, without the grid. At a threshold t the
+// points farther than t from the diagonal are forced, and (as in
+// diagram_bottleneck.cpp) a matching within t exists when A's forced points
+// can be matched into B and B's into A. On a line each is a greedy pass: every
+// point's reach is an interval of the same width 2t, so taking forced points
+// in order, each with the first free point of the other side within t, is
+// optimal. Feasibility changes only at the computed lengths, so the smallest
+// feasible double, found by bisection on the doubles' bit patterns (at most 64
+// passes), is the distance exactly.
+double line_bottleneck(const SplitDiagram& a, const SplitDiagram& b) {
+  std::vector<double> xs, ys;
+  for (const auto& p : a.finite) xs.push_back(p.second);
+  for (const auto& p : b.finite) ys.push_back(p.second);
+  std::sort(xs.begin(), xs.end());
+  std::sort(ys.begin(), ys.end());
+  const double birth = (a.finite.empty() ? b.finite : a.finite).front().first;
+  const auto diagonal = [birth](double death) { return to_diagonal({birth, death}); };
+  // Whether the forced points of `from` (sorted) can each take a point of `to` (sorted) within t.
+  const auto covers = [&](const std::vector<double>& from, const std::vector<double>& to, double t) {
+    std::size_t j = 0;
+    for (double x : from) {
+      if (!(diagonal(x) > t)) continue;
+      while (j < to.size() && to[j] < x && std::abs(x - to[j]) > t) ++j;
+      if (j == to.size() || std::abs(x - to[j]) > t) return false;
+      ++j;
+    }
+    return true;
+  };
+  const auto feasible = [&](double t) { return covers(xs, ys, t) && covers(ys, xs, t); };
+  double widest = 0;
+  for (double x : xs) widest = std::max(widest, diagonal(x));
+  for (double y : ys) widest = std::max(widest, diagonal(y));
+  // Non-negative doubles are ordered as their bit patterns.
+  std::uint64_t lo = 0, hi = 0;
+  std::memcpy(&hi, &widest, sizeof hi);
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    double t;
+    std::memcpy(&t, &mid, sizeof t);
+    if (feasible(t)) hi = mid;
+    else lo = mid + 1;
+  }
+  double distance;
+  std::memcpy(&distance, &hi, sizeof distance);
+  return distance;
 }
 
 }  // namespace vitopo::diagram_parts

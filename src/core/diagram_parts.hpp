@@ -70,6 +70,10 @@ bool on_one_line(const SplitDiagram& a, const SplitDiagram& b);
 // (the largest cost) for order = +∞. With `matching`, its pairs are added.
 double line_transport(const SplitDiagram& a, const SplitDiagram& b, double order, DiagramMatching* matching);
 
+// The exact bottleneck distance of the finite parts of diagrams on one line,
+// in O((n + m) log) time (diagram_line.cpp).
+double line_bottleneck(const SplitDiagram& a, const SplitDiagram& b);
+
 // The exact p-Wasserstein cost Σ cost^p of the finite parts, by minimum-cost
 // flow (diagram_transport.cpp). Throws std::length_error, before allocating,
 // when the network passes its memory budget.

@@ -73,6 +73,7 @@ TEST_CASE("diagrams on one line: the line algorithm equals Hera and the transpor
     CHECK(line_transport(sa, sb, infinity, nullptr) ==
           doctest::Approx(hera::bottleneckDistExact(sa.finite, sb.finite, 14)).epsilon(1e-12));
     CHECK(line_transport(sa, sb, infinity, nullptr) == exact_bottleneck(sa, sb));
+    CHECK(line_bottleneck(sa, sb) == exact_bottleneck(sa, sb));
     for (double order : {1.0, 2.0}) {
       CHECK(line_transport(sa, sb, order, nullptr) == doctest::Approx(exact_transport(sa, sb, order, nullptr)).epsilon(1e-11));
       check_matching(a, b, wasserstein_matching(a, b, order), order);
