@@ -155,23 +155,14 @@ double exact_bottleneck(const SplitDiagram& a, const SplitDiagram& b) {
   for (std::size_t j = 0; j < m; ++j) diag_b[j] = to_diagonal(b.finite[j]);
 
   // Nearby pairs: ‖a − b‖∞ < max(diag a, diag b) needs |Δbirth| < max(diag a, widest of B).
-  std::vector<std::size_t> ob(m);
-  std::iota(ob.begin(), ob.end(), std::size_t(0));
-  std::sort(ob.begin(), ob.end(), [&](std::size_t i, std::size_t j) { return b.finite[i].first < b.finite[j].first; });
-  std::vector<double> births(m);
-  for (std::size_t k = 0; k < m; ++k) births[k] = b.finite[ob[k]].first;
+  const ByBirth b_by_birth(b);
   const double widest_b = m ? *std::max_element(diag_b.begin(), diag_b.end()) : 0;
   const auto scan = [&](auto&& visit) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const double gap = std::max(diag_a[i], widest_b);
-      const auto lo = std::lower_bound(births.begin(), births.end(), a.finite[i].first - gap) - births.begin();
-      const auto hi = std::upper_bound(births.begin(), births.end(), a.finite[i].first + gap) - births.begin();
-      for (auto k = lo; k < hi; ++k) {
-        const std::size_t j = ob[std::size_t(k)];
+    for (std::size_t i = 0; i < n; ++i)
+      b_by_birth.near(a.finite[i].first, std::max(diag_a[i], widest_b), [&](std::size_t j) {
         const double length = linf(a.finite[i], b.finite[j]);
         if (length < std::max(diag_a[i], diag_b[j])) visit(i, j, length);
-      }
-    }
+      });
   };
   std::uint64_t edges = 0;
   scan([&](std::size_t, std::size_t, double) { ++edges; });

@@ -61,6 +61,30 @@ inline bool match_essential(const SplitDiagram& a, const SplitDiagram& b, Diagra
   return true;
 }
 
+// A diagram's finite points in order of birth, to visit those born near a
+// given birth: a pair of points is at least |Δbirth| apart in L∞.
+class ByBirth {
+ public:
+  explicit ByBirth(const SplitDiagram& s) : order_(s.finite.size()), births_(s.finite.size()) {
+    for (std::size_t k = 0; k < order_.size(); ++k) order_[k] = k;
+    std::sort(order_.begin(), order_.end(),
+              [&](std::size_t i, std::size_t j) { return s.finite[i].first < s.finite[j].first; });
+    for (std::size_t k = 0; k < order_.size(); ++k) births_[k] = s.finite[order_[k]].first;
+  }
+
+  // visit(j) for each finite point j born in [birth − gap, birth + gap].
+  template <class Visit>
+  void near(double birth, double gap, Visit&& visit) const {
+    const auto lo = std::lower_bound(births_.begin(), births_.end(), birth - gap) - births_.begin();
+    const auto hi = std::upper_bound(births_.begin(), births_.end(), birth + gap) - births_.begin();
+    for (auto k = lo; k < hi; ++k) visit(order_[std::size_t(k)]);
+  }
+
+ private:
+  std::vector<std::size_t> order_;
+  std::vector<double> births_;
+};
+
 // True when every finite point of both diagrams has the same birth (and
 // there is at least one): then the finite parts lie on one line.
 bool on_one_line(const SplitDiagram& a, const SplitDiagram& b);

@@ -45,16 +45,11 @@ double exact_transport(const SplitDiagram& a, const SplitDiagram& b, double orde
 
   // B by birth, so each point of A scans only the births near its own: an arc
   // needs |Δbirth|^p < diag_a + diag_b <= diag_a + max diag_b.
-  std::vector<std::size_t> ob(m);
-  std::iota(ob.begin(), ob.end(), std::size_t(0));
-  std::sort(ob.begin(), ob.end(), [&](std::size_t i, std::size_t j) { return b.finite[i].first < b.finite[j].first; });
-  std::vector<double> births(m);
-  for (std::size_t k = 0; k < m; ++k) births[k] = b.finite[ob[k]].first;
+  const ByBirth b_by_birth(b);
   const double widest_b = m ? *std::max_element(diag_b.begin(), diag_b.end()) : 0;
-  const auto reach = [&](std::size_t i) {
+  const auto near = [&](std::size_t i, auto&& visit) {
     const double gap = order == 1 ? diag_a[i] + widest_b : std::pow(diag_a[i] + widest_b, 1 / order);
-    return std::make_pair(std::lower_bound(births.begin(), births.end(), a.finite[i].first - gap) - births.begin(),
-                          std::upper_bound(births.begin(), births.end(), a.finite[i].first + gap) - births.begin());
+    b_by_birth.near(a.finite[i].first, gap, visit);
   };
   const auto useful = [&](std::size_t i, std::size_t j, double& cost) {
     cost = power(linf(a.finite[i], b.finite[j]));
@@ -64,9 +59,8 @@ double exact_transport(const SplitDiagram& a, const SplitDiagram& b, double orde
   // Count the arcs before allocating them.
   std::uint64_t arcs = std::uint64_t(n) + m + 1;
   for (std::size_t i = 0; i < n; ++i) {
-    const auto [lo, hi] = reach(i);
     double cost;
-    for (auto k = lo; k < hi; ++k) arcs += useful(i, ob[std::size_t(k)], cost);
+    near(i, [&](std::size_t j) { arcs += useful(i, j, cost); });
   }
   if (arcs > arc_budget)
     throw std::length_error("the exact Wasserstein matching of two diagrams of " + std::to_string(n) + " and " +
@@ -97,12 +91,10 @@ double exact_transport(const SplitDiagram& a, const SplitDiagram& b, double orde
   };
   for (std::size_t i = 0; i < n; ++i) {
     add(node_a[i], diagonal_b, diag_a[i], {int(i), -1});
-    const auto [lo, hi] = reach(i);
-    for (auto k = lo; k < hi; ++k) {
-      const std::size_t j = ob[std::size_t(k)];
+    near(i, [&](std::size_t j) {
       double c;
       if (useful(i, j, c)) add(node_a[i], node_b[j], c, {int(i), int(j)});
-    }
+    });
   }
   for (std::size_t j = 0; j < m; ++j) add(diagonal_a, node_b[j], diag_b[j], {-1, int(j)});
   add(diagonal_a, diagonal_b, 0, {-1, -1});
