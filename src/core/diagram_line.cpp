@@ -1,6 +1,7 @@
 // Diagrams whose finite points all have one birth (H0 of a Rips filtration:
 // every component is born at 0) are points on a vertical line. There the
-// optimal matchings are found exactly by dynamic programming.
+// optimal matchings are found exactly by dynamic programming, and the
+// bottleneck distance alone by a faster search (line_bottleneck, below).
 //
 // On a line, for a cost that is a convex function of the gap (|x − y|^p, and
 // max for the bottleneck), some optimal matching never crosses: if x < x′ and
