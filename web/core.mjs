@@ -111,22 +111,25 @@ export class CoreModule {
   // "#v1=…" for a model input {pixels, dims}, an analysis record and a selection,
   // made with `model` {fingerprint, name}; "#v2=…" for an input quantised for
   // version 2 links (web/share_link_v2.mjs), which carries `quantised`.
-  shareLink(model, input, bytes, selection) {
-    if (input.quantised) return this.#shareLinkV2(model, input, bytes, selection);
+  // `name`: the image's title, which the link carries (its first 128 bytes).
+  shareLink(model, input, bytes, selection, name = '') {
+    // A lone surrogate (a file name can hold one) is not UTF-8: it becomes U+FFFD.
+    const title = String(name).toWellFormed?.() ?? String(name);
+    if (input.quantised) return this.#shareLinkV2(model, input, bytes, selection, title);
     return this.#call((heap, m) => {
       const [, c, h, w] = input.dims;
       return unwrap(heap.readString(m._vitopo_core_share_link(heap.string(JSON.stringify(model)), heap.array(input.pixels),
-        c, h, w, heap.array(bytes), bytes.byteLength, heap.string(JSON.stringify(selection))))).link;
+        c, h, w, heap.array(bytes), bytes.byteLength, heap.string(JSON.stringify(selection)), heap.string(title)))).link;
     });
   }
 
-  #shareLinkV2(model, input, bytes, selection) {
+  #shareLinkV2(model, input, bytes, selection, title) {
     return this.#call((heap, m) => {
       const [, c, h, w] = input.dims;
       const { low, step, deflated } = input.quantised;
       return unwrap(heap.readString(m._vitopo_core_share_link_v2(heap.string(JSON.stringify(model)), c, h, w,
         heap.string(JSON.stringify({ low, step })), heap.array(deflated), deflated.byteLength, heap.array(bytes),
-        bytes.byteLength, heap.string(JSON.stringify(selection))))).link;
+        bytes.byteLength, heap.string(JSON.stringify(selection)), heap.string(title)))).link;
     });
   }
 

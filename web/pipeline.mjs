@@ -347,7 +347,7 @@ export class Pipeline {
   // and bar are found in that analysis is anything replaced, then the
   // selection and ε are restored. Resolves to {analysis, selection}. A bad
   // link rejects with the core's message (and its `kind`), the page as it was.
-  openShareLink(link, { name = 'Shared image' } = {}) {
+  openShareLink(link, { name: fallback = null } = {}) {
     return this.#request(async (generation) => {
       const model = this.model;
       if (!model) throw new InputError('No model is loaded yet.');
@@ -360,6 +360,9 @@ export class Pipeline {
         throw shareLinkError(e);
       }
       const settings = this.core.checkSettings(shared.settings);
+      // The name the link carries; a link made before links carried one may
+      // give it after its payload (fallback), else it is "Shared image".
+      const name = shared.image.name || fallback || 'Shared image';
       const image = { name, modelInput: { pixels: shared.pixels, dims: shared.dims, quantised: shared.quantised ?? null }, display: null };
       const result = await this.#analyse(generation, model, image, settings, { name, sampleLabel: -1 }, { stream: true });
       try {
@@ -379,7 +382,7 @@ export class Pipeline {
     const entry = this.current;
     const selection = this.views.selection();
     if (!entry || !selection) return null;
-    return this.core.shareLink(entry.model, entry.input, entry.analysisBytes, selection);
+    return this.core.shareLink(entry.model, entry.input, entry.analysisBytes, selection, entry.name ?? '');
   }
 
   // Series (web/series.mjs) run as the page's newest request, so that a new

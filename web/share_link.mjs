@@ -32,11 +32,12 @@ export function linkBase() {
 // The panels a lesson link may hide, by the ids vitopo.panels() gives.
 export const HIDEABLE_PANELS = ['image', 'head-grid', 'settings', 'skeleton', 'barcode', 'diagram', 'distance-matrix'];
 
-// What follows a link's #v1=… payload: "&name=NAME" (the image's name), and
-// for a lesson "&lesson=STEP&hide=ID,ID" (a tour step from 0, and the panels
-// to hide), and for a series "&series=…" (web/series.mjs). Returns {link,
-// lesson: {step, hide} | null, name | null, series | null}; the payload alone
-// goes to the core, so #v1= links open as before.
+// What may follow a link's #v1=… payload: for a lesson "&lesson=STEP&hide=ID,ID"
+// (a tour step from 0, and the panels to hide), for a series "&series=…"
+// (web/series.mjs), and in lesson links made before the record carried the
+// image's name, "&name=NAME". Returns {link, lesson: {step, hide} | null,
+// name | null, series | null}; the payload alone goes to the core, so #v1=
+// links open as before.
 export function splitLesson(link) {
   const at = link.indexOf('&');
   if (at < 0) return { link, lesson: null, name: null, series: null };
@@ -78,8 +79,7 @@ export class ShareLinks {
     if (!url) return null;
     const unknown = hide.filter((id) => !HIDEABLE_PANELS.includes(id));
     if (unknown.length) throw new InputError(`A lesson can hide ${HIDEABLE_PANELS.join(', ')}, not ${unknown.join(', ')}.`);
-    const name = this.pipeline.current?.name;
-    return `${url}&lesson=${step}${hide.length ? `&hide=${hide.join(',')}` : ''}${name ? `&name=${encodeURIComponent(name)}` : ''}`;
+    return `${url}&lesson=${step}${hide.length ? `&hide=${hide.join(',')}` : ''}`;
   }
 
   // Opens a link (the pipeline shows any error, and keeps what the page had).

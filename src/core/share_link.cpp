@@ -205,6 +205,7 @@ const char* share_link_error_name(Kind kind) {
     case Kind::base64: return "base64";
     case Kind::truncated: return "truncated";
     case Kind::checksum: return "checksum";
+    case Kind::image_name: return "image_name";
     case Kind::model: return "model";
     case Kind::image_size: return "image_size";
     case Kind::pixels: return "pixels";
@@ -249,18 +250,56 @@ ModelIdentity model_identity(std::string_view text, std::string name) {
 
 namespace {
 
+// At most `limit` bytes of `text`, cut at a character boundary.
+std::string_view cut_at_character(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t cut = limit;
+  while (cut > 0 && (std::uint8_t(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
+std::span<const std::uint8_t> bytes_of(std::string_view text) {
+  return std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+}
+
+// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
+// beyond U+10FFFF.
+bool is_utf8(std::span<const std::uint8_t> b) {
+  for (std::size_t i = 0; i < b.size();) {
+    const unsigned c = b[i];
+    std::size_t n = 0;
+    unsigned low = 0x80, high = 0xBF;  // the range of the second byte
+    if (c < 0x80) n = 0;
+    else if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c >= 0xE0 && c <= 0xEF) n = 2, low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4) n = 3, low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
+    else return false;
+    if (n > b.size() - i - 1) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      const unsigned next = b[i + k];
+      if (k == 1 ? next < low || next > high : (next & 0xC0) != 0x80) return false;
+    }
+    i += 1 + n;
+  }
+  return true;
+}
+
 // The fingerprint and the name; the name only labels messages: cut at a
 // character boundary if long.
 void write_model(RecordWriter& w, const ModelIdentity& model) {
   w.raw(model.fingerprint);
-  std::string_view name = model.name;
-  if (name.size() > share_link_name_limit) {
-    std::size_t cut = share_link_name_limit;
-    while (cut > 0 && (std::uint8_t(name[cut]) & 0xC0) == 0x80) --cut;
-    name = name.substr(0, cut);
-  }
+  const std::string_view name = cut_at_character(model.name, share_link_name_limit);
   w.u8(unsigned(name.size()));
-  w.raw(std::span(reinterpret_cast<const std::uint8_t*>(name.data()), name.size()));
+  w.raw(bytes_of(name));
+}
+
+// The image's name before the checksum (versions 1 and 2), when it has one.
+void write_image_name(RecordWriter& w, std::string_view image_name) {
+  const std::string_view name = cut_at_character(image_name, share_link_image_name_limit);
+  if (name.empty()) return;
+  if (!is_utf8(bytes_of(name))) fail(Kind::image_name, "the image's name is not UTF-8 text");
+  w.u8(unsigned(name.size()));
+  w.raw(bytes_of(name));
 }
 
 // The 20 bytes of settings and the 17 of the selection (versions 1 and 2).
@@ -313,6 +352,7 @@ std::vector<std::uint8_t> share_link_record(const SharedView& view) {
   }
 
   write_settings_and_selection(w, view.settings, view.selection);
+  write_image_name(w, view.image_name);
   w.u32(crc32(w.bytes));
   return std::move(w.bytes);
 }
@@ -395,6 +435,40 @@ void read_settings_and_selection(RecordReader& r, SharedView& view, const Loaded
   }
 }
 
+// The end of a record (versions 1 and 2), whose fields without the image's
+// name take `declared` bytes, checksum included: checks the size, then the
+// checksum, then the name between the last field and the checksum. Returns
+// the name, empty when the link has none.
+std::string read_record_end(std::span<const std::uint8_t> record, std::uint64_t declared) {
+  const std::size_t size = record.size();
+  if (size < declared)
+    fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
+                              " bytes, but its header declares " + std::to_string(declared) + "; copy the whole link");
+  std::span<const std::uint8_t> name;
+  if (size > declared) {
+    const std::size_t extra = size - std::size_t(declared);
+    const std::size_t name_size = record[std::size_t(declared) - checksum_size];
+    if (name_size == 0 || extra != 1 + name_size)
+      fail(Kind::checksum, "the share link is damaged: it has " + std::to_string(extra) +
+                               " bytes more than its header declares (" + std::to_string(declared) +
+                               "), which are not an image's name; it was altered, or cut inside the name");
+    name = record.subspan(std::size_t(declared) - checksum_size + 1, name_size);
+  }
+  const std::uint32_t stored = RecordReader(record.subspan(size - checksum_size)).u32();
+  const std::uint32_t computed = crc32(record.first(size - checksum_size));
+  if (stored != computed) {
+    std::ostringstream message;
+    message << "the share link is damaged: its checksum does not match (stored 0x" << std::hex << stored
+            << ", computed 0x" << computed << "); it was altered or mistyped";
+    fail(Kind::checksum, message.str());
+  }
+  if (name.size() > share_link_image_name_limit)
+    fail(Kind::image_name, "the image's name in the link is " + std::to_string(name.size()) + " bytes long, more than " +
+                               std::to_string(share_link_image_name_limit));
+  if (!is_utf8(name)) fail(Kind::image_name, "the image's name in the link is not UTF-8 text");
+  return std::string(name.begin(), name.end());
+}
+
 // The record's fields; without `loaded`, only up to the model's identity,
 // once the record is known to be intact.
 SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel* loaded_model) {
@@ -465,19 +539,7 @@ SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel*
   }
   const std::uint64_t declared = head_size + name_size + image_header_size + pixel_bytes + settings_size +
                                selection_size + checksum_size;
-  if (size < declared)
-    fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
-                              " bytes, but its header declares " + std::to_string(declared) + "; copy the whole link");
-  if (size > declared)
-    fail(Kind::checksum, "the share link is damaged: it has " + std::to_string(size - declared) +
-                             " bytes more than its header declares (" + std::to_string(declared) + ")");
-  if (!intact) {
-    std::ostringstream message;
-    message << "the share link is damaged: its checksum does not match (stored 0x" << std::hex << stored_checksum()
-            << ", computed 0x" << crc32(record.first(size - checksum_size))
-            << "); it was altered or mistyped";
-    fail(Kind::checksum, message.str());
-  }
+  view.image_name = read_record_end(record, declared);
 
   // The record is as it was made. Now: is it for this model, and does it make sense?
   if (!loaded_model) return view;
@@ -749,18 +811,7 @@ SharedViewV2 parse_record_v2(std::span<const std::uint8_t> record, const LoadedM
   const auto settings_and_selection = r.take(settings_size + selection_size);
   const std::uint64_t deflated_size = r.u32();
   const std::uint64_t declared = before_codes + deflated_size + checksum_size;
-  if (size < declared)
-    fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
-                              " bytes, but its header declares " + std::to_string(declared) + "; copy the whole link");
-  if (size > declared)
-    fail(Kind::checksum, "the share link is damaged: it has " + std::to_string(size - declared) +
-                             " bytes more than its header declares (" + std::to_string(declared) + ")");
-  if (!intact) {
-    std::ostringstream message;
-    message << "the share link is damaged: its checksum does not match (stored 0x" << std::hex << stored_checksum()
-            << ", computed 0x" << crc32(record.first(size - checksum_size)) << "); it was altered or mistyped";
-    fail(Kind::checksum, message.str());
-  }
+  view.image_name = read_record_end(record, declared);
   const auto deflated = r.take(std::size_t(deflated_size));
 
   if (!loaded_model) return view;
@@ -839,6 +890,7 @@ std::vector<std::uint8_t> share_link_v2_record(const SharedViewV2& view) {
   write_settings_and_selection(w, view.settings, view.selection);
   w.u32(std::uint32_t(view.deflated.size()));
   w.raw(view.deflated);
+  write_image_name(w, view.image_name);
   w.u32(crc32(w.bytes));
   return std::move(w.bytes);
 }

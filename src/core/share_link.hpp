@@ -32,6 +32,9 @@
 //   8          ε (float64)
 //   1          bar dimension, or 255 for no bar
 //   4          bar index (0 when there is no bar)
+//   1, n       optional: n (1 to 128) and the image's name, UTF-8, as the
+//              image panel titles it; absent in a link of an unnamed image
+//              (and in every link made before the field existed)
 //   4          CRC-32 (ISO-HDLC, as zlib and PNG) of every byte before it
 // A pixel goes as a byte only when it is exactly some k / 255.0f, so every
 // encoding gives back bit-identical floats; the encoder picks the smallest.
@@ -59,7 +62,8 @@
 namespace vitopo {
 
 inline constexpr int share_link_version = 1;
-inline constexpr std::size_t share_link_name_limit = 64;  // bytes of the model's name kept in a link
+inline constexpr std::size_t share_link_name_limit = 64;         // bytes of the model's name kept in a link
+inline constexpr std::size_t share_link_image_name_limit = 128;  // bytes of the image's name kept in a link
 // The most values (C × H × W) a link's image may have: 4 194 304, such as
 // 3 × 1024 × 1024 and 3 × 1182 × 1182; a link of that size is already
 // megabytes long. Sides are 1 to 65535 (two bytes) and C is 1 or 3.
@@ -106,6 +110,7 @@ struct SharedView {
   ModelInput image;
   AnalysisSettings settings;
   SharedSelection selection;
+  std::string image_name;  // the image's title; a link keeps its first 128 bytes, cut at a character
 };
 
 // The model the page has loaded, which a link must have been made with.
@@ -123,6 +128,7 @@ class ShareLinkError : public std::runtime_error {
     base64,      // a character outside base64url, or bits beyond the data
     truncated,   // shorter than its header declares
     checksum,    // CRC-32 mismatch or extra bytes: altered or mistyped
+    image_name,  // the image's name is longer than a link holds, or not UTF-8
     model,       // made with another model
     image_size,  // the image's C × H × W is not the model's input
     pixels,      // a non-finite pixel, or an unknown pixel encoding
@@ -194,6 +200,7 @@ void check_selection(const SharedSelection& selection, const Analysis& analysis)
 //   4      D, the size of the deflated codes
 //   D      the C × H × W codes, one byte each in the order of the model's
 //          `pixels` input, deflated as a zlib stream
+//   1, n   optional: the image's name, as in version 1
 //   4      CRC-32 of every byte before it
 // The codes are inflated by the page once the record is checked, into a
 // buffer of exactly C × H × W bytes: a stream that inflates to more or fewer
@@ -239,6 +246,7 @@ struct SharedViewV2 {
   std::vector<std::uint8_t> deflated;  // the codes as a zlib stream
   AnalysisSettings settings;
   SharedSelection selection;
+  std::string image_name;  // as in SharedView
 };
 
 // "#v2=…" for `view`. Throws ShareLinkError with decoding's message for a

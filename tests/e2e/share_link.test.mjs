@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { TIMEOUT, artifacts, openFresh, openPage, samples, sourceDir } from './harness.mjs';
 
 // Everything a link must reproduce, as the page API gives it.
@@ -26,6 +27,7 @@ function pageState(page) {
       link: v.shareLink(),
       error: document.getElementById('error').textContent,
       status: document.getElementById('status').textContent,
+      name: v.workspace().find((e) => e.current)?.name ?? null,
     };
   });
 }
@@ -70,6 +72,7 @@ test('a share link reopens the same analysis, attention and selection in a fresh
     assert.equal(made.analysis.settings.metric, 'hellinger');
     assert.equal(made.analysis.settings.drop_cls, true);
     assert.ok(made.link.startsWith(server.url + '#v1='), made.link.slice(0, 60));
+    assert.ok(/^#v1=[A-Za-z0-9_-]+$/.test(made.link.slice(server.url.length)), 'the fragment is the base64url of one record');
 
     // The record names the model by the SHA-256 of its ONNX file (node:crypto is the oracle)
     // and holds the 1 × 28 × 28 model input.
@@ -79,6 +82,12 @@ test('a share link reopens the same analysis, attention and selection in a fresh
     assert.equal(bytes.subarray(1, 17).toString('hex'), createHash('sha256').update(onnx).digest('hex').slice(0, 32));
     const name = bytes[17];
     assert.deepEqual([bytes[18 + name], bytes.readUInt16LE(19 + name), bytes.readUInt16LE(21 + name)], [1, 28, 28]);
+    // The image's name, n then n bytes of UTF-8, ends the record before its CRC-32 (zlib is the oracle).
+    const title = Buffer.from(made.name, 'utf8');
+    assert.ok(title.length > 0, 'the image has a name');
+    assert.equal(bytes[bytes.length - 5 - title.length], title.length);
+    assert.ok(bytes.subarray(bytes.length - 4 - title.length, bytes.length - 4).equals(title), 'the record ends with the image\'s name');
+    assert.equal(bytes.readUInt32LE(bytes.length - 4), zlib.crc32(bytes.subarray(0, bytes.length - 4)));
     fs.writeFileSync(path.join(artifacts, 'share-link.txt'), made.link + '\n');
 
     const fresh = await openFresh(browser, made.link);
@@ -86,7 +95,8 @@ test('a share link reopens the same analysis, attention and selection in a fresh
       await frames(fresh.page);
       const opened = await pageState(fresh.page);
       assert.equal(opened.error, '', `${opened.error}\n${fresh.log.join('\n')}`);
-      assert.match(opened.status, /^Shared image: /);
+      assert.equal(opened.name, made.name, 'the image panel keeps the image\'s name');
+      assert.ok(opened.status.startsWith(made.name + ': '), opened.status);
       assert.deepEqual(opened.analysis, made.analysis, 'the same analysis JSON, diagrams and summaries exactly');
       assert.deepEqual(opened.shape, made.shape);
       assert.ok(opened.attention.every((bits, i) => bits === made.attention[i]), 'the same attention, bit for bit');
@@ -101,7 +111,7 @@ test('a share link reopens the same analysis, attention and selection in a fresh
     // Pasting the link into the address bar of an open page (hashchange) opens it too.
     await page.evaluate(() => window.vitopo.loadImage('samples/' + 'bag-18.png'));
     await page.evaluate((link) => { location.hash = link.slice(link.indexOf('#')); }, made.link);
-    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Shared image'), null, { timeout: TIMEOUT });
+    await page.waitForFunction((name) => document.getElementById('status').textContent.startsWith(name + ':'), made.name, { timeout: TIMEOUT });
     const pasted = await pageState(page);
     assert.deepEqual(pasted.analysis, made.analysis);
     assert.deepEqual(pasted.selection, made.selection);
@@ -159,7 +169,8 @@ test('a tampered or truncated link says so, and the page keeps working', async (
     // A crafted link whose checksum is right but whose bar does not exist:
     // refused after the analysis, before anything is replaced.
     const bytes = record(link);
-    bytes.writeUInt32LE(99999, bytes.length - 8);  // the bar index
+    const name = Buffer.from(await page.evaluate(() => window.vitopo.workspace().find((e) => e.current).name), 'utf8');
+    bytes.writeUInt32LE(99999, bytes.length - 4 - (1 + name.length) - 4);  // the bar index, before the image's name
     bytes.writeUInt32LE(crc32(bytes.subarray(0, bytes.length - 4)), bytes.length - 4);
     const crafted = `#v1=${bytes.toString('base64url')}`;
     const refused = await page.evaluate((text) => window.vitopo.openShareLink(text).then(() => 'opened', (e) => e.message), crafted);

@@ -108,6 +108,7 @@ void require_same(const SharedView& a, const SharedView& b) {
   CHECK(a.selection.head == b.selection.head);
   CHECK(std::memcmp(&a.selection.epsilon, &b.selection.epsilon, sizeof(double)) == 0);
   CHECK(a.selection.bar == b.selection.bar);
+  CHECK(a.image_name == b.image_name);
 }
 
 // The record of a link, changed at `offset` and sealed with a fresh CRC-32,
@@ -577,4 +578,80 @@ TEST_CASE("a selection is checked against the analysis: the head exists and so d
     CHECK(std::string(e.what()) == "the selected bar is H1 bar " + std::to_string(last + 1) +
                                        ", but layer 1 head 0 has " + std::to_string(h1.size()) + " H1 bars");
   }
+}
+
+TEST_CASE("a link carries the image's name after the selection; links without one open as before") {
+  const LoadedModel loaded = default_model().loaded();
+  const SharedView unnamed = sample_view();
+  SharedView named = unnamed;
+  named.image_name = "Coat, sample 6 (été).png";  // 26 bytes of UTF-8
+  const std::vector<std::uint8_t> plain = vitopo::share_link_record(unnamed), record = vitopo::share_link_record(named);
+  // Every field keeps its place: the name (n, then n bytes) comes between the
+  // selection and the checksum, and the checksum covers it.
+  REQUIRE(record.size() == plain.size() + 1 + 26);
+  CHECK(std::equal(plain.begin(), plain.end() - 4, record.begin()));
+  CHECK(record[plain.size() - 4] == 26);
+  CHECK(std::string(record.begin() + std::ptrdiff_t(plain.size() - 3), record.end() - 4) == named.image_name);
+  CHECK(vitopo::crc32(std::span(record).first(record.size() - 4)) ==
+        (std::uint32_t(record[record.size() - 4]) | std::uint32_t(record[record.size() - 3]) << 8 |
+         std::uint32_t(record[record.size() - 2]) << 16 | std::uint32_t(record[record.size() - 1]) << 24));
+  require_same(vitopo::decode_share_link(vitopo::encode_share_link(named), loaded), named);
+  const SharedView old = vitopo::decode_share_link(vitopo::encode_share_link(unnamed), loaded);
+  CHECK(old.image_name.empty());
+
+  // A long name is cut at a character: é is two bytes, and the 128-byte cut would split it.
+  SharedView longer = unnamed;
+  longer.image_name = std::string(127, 'a') + "é.png";
+  CHECK(vitopo::decode_share_link(vitopo::encode_share_link(longer), loaded).image_name == std::string(127, 'a'));
+  // A name that is not UTF-8 cannot go into a link.
+  SharedView bad = unnamed;
+  bad.image_name = "a\xff.png";
+  CHECK_THROWS_AS(vitopo::encode_share_link(bad), ShareLinkError);
+
+  // A named link cut anywhere is refused, as cut short or as damaged.
+  const std::string link = vitopo::encode_share_link(named);
+  for (std::size_t cut = 1; cut <= 60; ++cut) {
+    CAPTURE(cut);
+    const Kind kind = kind_of(link.substr(0, link.size() - cut), loaded);
+    CHECK((kind == Kind::truncated || kind == Kind::checksum));
+  }
+  // A changed byte in the name fails the checksum.
+  for (std::size_t at = plain.size() - 4; at < record.size() - 4; ++at) {
+    std::vector<std::uint8_t> changed = record;
+    changed[at] ^= 0x04;
+    CAPTURE(at);
+    CHECK(kind_of("#v1=" + vitopo::base64url(changed), loaded) == Kind::checksum);
+  }
+}
+
+TEST_CASE("a crafted image name is checked: its length, and that it is UTF-8") {
+  const LoadedModel loaded = default_model().loaded();
+  const std::vector<std::uint8_t> plain = vitopo::share_link_record(sample_view());
+  // The record without its checksum, then `tail`, sealed with a fresh CRC-32.
+  auto sealed = [&](const std::vector<std::uint8_t>& tail) {
+    std::vector<std::uint8_t> record(plain.begin(), plain.end() - 4);
+    record.insert(record.end(), tail.begin(), tail.end());
+    const std::uint32_t crc = vitopo::crc32(record);
+    for (int i = 0; i < 4; ++i) record.push_back(std::uint8_t(crc >> (8 * i)));
+    return "#v1=" + vitopo::base64url(record);
+  };
+  CHECK(vitopo::decode_share_link(sealed({3, 'c', 'a', 't'}), loaded).image_name == "cat");
+  CHECK(kind_of(sealed({0}), loaded) == Kind::checksum);            // a name of no bytes is never written
+  CHECK(kind_of(sealed({4, 'c', 'a', 't'}), loaded) == Kind::checksum);  // longer than what follows
+  CHECK(kind_of(sealed({2, 'c', 'a', 't'}), loaded) == Kind::checksum);  // shorter
+  std::vector<std::uint8_t> long_name(1 + 129, 'a');
+  long_name[0] = 129;
+  CHECK(kind_of(sealed(long_name), loaded) == Kind::image_name);
+  CHECK(message_of(sealed(long_name), loaded) == "the image's name in the link is 129 bytes long, more than 128");
+  // Not UTF-8: a stray continuation byte, an overlong NUL, a surrogate, a code point beyond U+10FFFF, a cut sequence.
+  for (const std::vector<std::uint8_t>& name : std::vector<std::vector<std::uint8_t>>{
+           {0x80}, {0xC0, 0x80}, {0xED, 0xA0, 0x80}, {0xF4, 0x90, 0x80, 0x80}, {'a', 0xE2, 0x82}}) {
+    std::vector<std::uint8_t> tail{std::uint8_t(name.size())};
+    tail.insert(tail.end(), name.begin(), name.end());
+    CAPTURE(tail.size());
+    CHECK(kind_of(sealed(tail), loaded) == Kind::image_name);
+  }
+  // Well-formed UTF-8 of every length: é, €, 𝔼.
+  CHECK(vitopo::decode_share_link(sealed({9, 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9D, 0x94, 0xBC}), loaded).image_name ==
+        "é€𝔼");
 }

@@ -278,6 +278,27 @@ TEST_CASE("a version 2 link reopens the quantised input, settings and selection 
   CHECK(record.size() == at.deflated + m.view.deflated.size() + 4);
 }
 
+TEST_CASE("a version 2 link carries the image's name between the deflated codes and the checksum") {
+  const Made m = made(8, 600);
+  SharedViewV2 named = m.view;
+  named.image_name = "frame 12.png";
+  const std::vector<std::uint8_t> plain = vitopo::share_link_v2_record(m.view), record = vitopo::share_link_v2_record(named);
+  REQUIRE(record.size() == plain.size() + 1 + 12);
+  CHECK(std::equal(plain.begin(), plain.end() - 4, record.begin()));
+  CHECK(record[plain.size() - 4] == 12);
+  const SharedViewV2 back = vitopo::decode_share_link_v2(vitopo::encode_share_link_v2(named), loaded_for(named));
+  CHECK(back.image_name == "frame 12.png");
+  CHECK(back.deflated == m.view.deflated);
+  CHECK(vitopo::decode_share_link_v2(vitopo::encode_share_link_v2(m.view), loaded_for(m.view)).image_name.empty());
+  // Cut inside the name or its checksum: refused.
+  const std::string link = vitopo::encode_share_link_v2(named);
+  for (std::size_t cut = 1; cut <= 24; ++cut) {
+    CAPTURE(cut);
+    const Kind kind = link_kind(link.substr(0, link.size() - cut), loaded_for(named));
+    CHECK((kind == Kind::truncated || kind == Kind::checksum));
+  }
+}
+
 TEST_CASE("the inflated codes must be exactly C × H × W") {
   const Made m = made(8, 600);
   const SharedViewV2 back = vitopo::decode_share_link_v2(vitopo::encode_share_link_v2(m.view), loaded_for(m.view));

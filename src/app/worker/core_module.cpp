@@ -154,7 +154,8 @@ const char* open_share_link_v2(const std::string& link, const vitopo::LoadedMode
   keep(view.deflated);
   const vitopo::QuantisedInput& image = view.image;
   return reply::ok({{"version", 2},
-                    {"image", {{"channels", image.channels}, {"height", image.height}, {"width", image.width}}},
+                    {"image", {{"channels", image.channels}, {"height", image.height}, {"width", image.width},
+                               {"name", view.image_name}}},
                     {"quantisation", quantisation_json(image)},
                     {"settings", vitopo::to_json(view.settings)},
                     {"selection", selection_json(view.selection)},
@@ -334,11 +335,12 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_dequantise_input(const std::uint8_t
 // {"ok": true, "link": "#v2=..."}: the version 2 link of an entry whose
 // model input was quantised: its model ({"fingerprint", "name"}), the input's
 // shape and quantisation, its deflated codes, the settings of its analysis
-// record and a selection in it.
+// record, a selection in it and the image's name (UTF-8, may be empty).
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_share_link_v2(const char* model_text, int channels, int height, int width,
                                                             const char* quantisation, const std::uint8_t* deflated,
                                                             int deflated_size, const std::uint8_t* analysis,
-                                                            int analysis_size, const char* selection) {
+                                                            int analysis_size, const char* selection,
+                                                            const char* image_name) {
   return reply::guarded([&] {
     const json model = json::parse(text_or_empty(model_text));
     const vitopo::Analysis shown = analysis_of(analysis, analysis_size);
@@ -349,6 +351,7 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_share_link_v2(const char* model_tex
     view.deflated.assign(deflated, deflated + deflated_size);
     view.settings = shown.settings;
     view.selection = selection_of(json::parse(text_or_empty(selection)));
+    view.image_name = text_or_empty(image_name);
     vitopo::check_selection(view.selection, shown);
     return reply::ok({{"link", vitopo::encode_share_link_v2(view)}});
   });
@@ -356,10 +359,12 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_share_link_v2(const char* model_tex
 
 // {"ok": true, "link": "#v1=..."}: the link of an entry: its model
 // ({"fingerprint", "name"}), its model input (C×H×W floats), the settings of
-// its analysis record and a selection in it.
+// its analysis record, a selection in it and the image's name (UTF-8, may be
+// empty).
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_share_link(const char* model_text, const float* pixels, int channels,
                                                          int height, int width, const std::uint8_t* analysis,
-                                                         int analysis_size, const char* selection) {
+                                                         int analysis_size, const char* selection,
+                                                         const char* image_name) {
   return reply::guarded([&] {
     const json model = json::parse(text_or_empty(model_text));
     const vitopo::Analysis shown = analysis_of(analysis, analysis_size);
@@ -370,6 +375,7 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_share_link(const char* model_text, 
     view.image = {channels, height, width, std::vector<float>(pixels, pixels + count)};
     view.settings = shown.settings;
     view.selection = selection_of(json::parse(text_or_empty(selection)));
+    view.image_name = text_or_empty(image_name);
     vitopo::check_selection(view.selection, shown);
     return reply::ok({{"link", vitopo::encode_share_link(view)}});
   });
@@ -377,7 +383,7 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_share_link(const char* model_text, 
 
 // Reads a link for the loaded model ({"fingerprint", "name", "channels",
 // "height", "width", "layers", "heads"}): {"ok": true, "image": {"channels",
-// "height", "width"}, "settings": {...}, "selection": {...}, "model":
+// "height", "width", "name"}, "settings": {...}, "selection": {...}, "model":
 // {"fingerprint", "name"}}; the pixels (float32) are then the binary result.
 // A link made with another model answers with kind "model" and, in "needs",
 // the model it was made with.
@@ -403,7 +409,8 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_open_share_link(const char* link_te
                                        {"needs", {{"fingerprint", vitopo::fingerprint_hex(needs)}, {"name", needs.name}}}});
     }
     keep(view.image.pixels);
-    return reply::ok({{"image", {{"channels", view.image.channels}, {"height", view.image.height}, {"width", view.image.width}}},
+    return reply::ok({{"image", {{"channels", view.image.channels}, {"height", view.image.height}, {"width", view.image.width},
+                                 {"name", view.image_name}}},
                       {"settings", vitopo::to_json(view.settings)},
                       {"selection", selection_json(view.selection)},
                       {"model", {{"fingerprint", vitopo::fingerprint_hex(view.model)}, {"name", view.model.name}}}});
