@@ -51,29 +51,86 @@ const row = (name, xs, unit = 'ms') => {
   return `${name.padEnd(34)} ${f(Math.min(...xs)).padStart(10)} ${f(median(xs)).padStart(10)} ${f(Math.max(...xs)).padStart(10)}`;
 };
 
+// Model loading with the browser's model cache (Cache Storage), which needs
+// a browser profile on disk: a fresh one in `work`. The model is loaded from
+// localhost into an empty cache, then `reloads` times the page is reloaded
+// and the model loaded again (the server answers 304, the bytes come from
+// the cache). Returns {first, cached: [ms], ready: [ms]} (ready: reload until
+// vitopo.ready, the default model and first sample, before the load).
+async function cachedLoads(harness, o, reloads) {
+  const { chromium } = await import('playwright-core');
+  const profile = path.join(o.work, 'profile');
+  fs.rmSync(profile, { recursive: true, force: true });
+  const server = await harness.serve();
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 720 },
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+  });
+  context.setDefaultTimeout(harness.TIMEOUT);
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    // {bytes, session, total} ms from the call: the bytes in hand, the model
+    // checked and its ONNX Runtime session made (the model is usable), and
+    // loadModel resolved (the current image re-analysed with the model).
+    const load = () => page.evaluate(async () => {
+      const t0 = performance.now();
+      await window.vitopo.loadModel('stream-bench-model.onnx');
+      const total = performance.now() - t0;
+      const mark = (name) => performance.getEntriesByName(name).at(-1).startTime - t0;
+      return { bytes: mark('vitopo:model-bytes'), session: mark('vitopo:model-session'), total };
+    });
+    const boot = async () => {
+      const t0 = Date.now();
+      await page.waitForFunction(() => window.vitopo && window.vitopo.ready, null, { timeout: harness.TIMEOUT });
+      await page.evaluate(() => window.vitopo.ready);
+      return Date.now() - t0;
+    };
+    await page.goto(server.url);
+    await boot();
+    const first = await load();
+    await page.evaluate(async () => (await import('./model_cache.mjs')).settled());
+    const stored = await page.evaluate(async () => (await caches.open('vitopo-models-1').then((c) => c.keys())).length);
+    if (stored < 2) throw new Error('the model was not kept in the cache (its index and its bytes)');
+    const cached = [], ready = [];
+    for (let k = 0; k < reloads; k++) {
+      await page.reload();
+      ready.push(await boot());
+      cached.push(await load());
+    }
+    return { first, cached, ready };
+  } finally {
+    await context.close().catch(() => {});
+    server.stop();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const o = options(process.argv.slice(2));
   process.env.VITOPO_SITE = o.site;
   fs.mkdirSync(o.work, { recursive: true });
   const harness = await import('../tests/e2e/harness.mjs');
-  const { page, close } = await harness.openPage({ viewport: { width: 1280, height: 720 } });
+  const size = fs.statSync(o.model).size;
+  // The model from localhost: a link to it in the site folder, for this run.
+  const served = path.join(o.site, 'stream-bench-model.onnx');
+  fs.rmSync(served, { force: true });
+  fs.symlinkSync(path.resolve(o.model), served);
+  let caching, page, close, load;
+  try {
+    caching = await cachedLoads(harness, o, o.runs);
+    ({ page, close } = await harness.openPage({ viewport: { width: 1280, height: 720 } }));
+    load = await page.evaluate(async () => {
+      const t0 = performance.now();
+      const spec = await window.vitopo.loadModel('stream-bench-model.onnx');
+      const ms = performance.now() - t0;
+      return { ms, session: performance.getEntriesByName('vitopo:model-session').at(-1).startTime - t0, spec };
+    });
+  } finally {
+    fs.rmSync(served, { force: true });
+  }
   try {
     const threads = await page.evaluate(() => (self.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)) : 1));
-    const size = fs.statSync(o.model).size;
-    // The model from localhost: a link to it in the site folder, for this run.
-    const served = path.join(o.site, 'stream-bench-model.onnx');
-    fs.rmSync(served, { force: true });
-    fs.symlinkSync(path.resolve(o.model), served);
-    let load;
-    try {
-      load = await page.evaluate(async () => {
-        const t0 = performance.now();
-        const spec = await window.vitopo.loadModel('stream-bench-model.onnx');
-        return { ms: performance.now() - t0, spec };
-      });
-    } finally {
-      fs.rmSync(served, { force: true });
-    }
     const runs = [];
     for (let k = 0; k <= o.runs; k++) {  // run 0 warms up
       runs.push(await page.evaluate(async (k) => {
@@ -119,7 +176,18 @@ async function main() {
     const toOrt = col((r) => r.partial.times.model - r.t0);
     const analysis = col((r) => r.partial.times.done - r.partial.times.model);
     console.log(`model ${path.basename(o.model)} (${(size / 1e6).toFixed(0)} MB): ${load.spec.layers} layers x ` +
-      `${load.spec.heads} heads, ${load.spec.tokens} tokens; loaded from localhost in ${load.ms.toFixed(0)} ms`);
+      `${load.spec.heads} heads, ${load.spec.tokens} tokens; from localhost in a browser without a model cache: ` +
+      `usable in ${load.session.toFixed(0)} ms, loadModel resolved in ${load.ms.toFixed(0)} ms`);
+    const f = caching.first;
+    console.log(`with the model cache (a browser profile on disk), first load from localhost: bytes ${f.bytes.toFixed(0)} ms, ` +
+      `model usable ${f.session.toFixed(0)} ms, loadModel resolved (current image re-analysed) ${f.total.toFixed(0)} ms`);
+    console.log(`after a reload (the bytes from the cache), ${caching.cached.length} times:`);
+    console.log(row('  loadModel -> bytes in hand', caching.cached.map((c) => c.bytes)));
+    console.log(row('  loadModel -> model usable', caching.cached.map((c) => c.session)));
+    console.log(row('  loadModel resolved (image re-analysed)', caching.cached.map((c) => c.total)));
+    console.log(row('  reload -> vitopo.ready (default model)', caching.ready));
+    console.log(row('  reload -> ready + model usable', caching.cached.map((c, i) => c.session + caching.ready[i])));
+    console.log('');
     console.log(`${o.runs} runs after a warm-up; the page's analysis worker and native on ${threads} threads\n`);
     console.log(`${''.padEnd(34)} ${'min'.padStart(10)} ${'median'.padStart(10)} ${'max'.padStart(10)}`);
     console.log(row('image -> all heads (page)', total));
@@ -131,7 +199,7 @@ async function main() {
     console.log(row('native vitopo analyze (process)', native));
     console.log(`\npage analysis / native, medians: ${(median(analysis) / median(native)).toFixed(2)}`);
     console.log(`heads per run: ${[...new Set(measured.map((r) => r.heads))].join(', ')}`);
-    fs.writeFileSync(path.join(o.work, 'results.json'), JSON.stringify({ threads, load, runs: measured, native }, null, 1));
+    fs.writeFileSync(path.join(o.work, 'results.json'), JSON.stringify({ threads, load, caching, runs: measured, native }, null, 1));
   } finally {
     await close();
   }

@@ -39,11 +39,13 @@ export class CoreModule {
   }
 
   // Checks ONNX bytes against the model contract (docs/contracts.md). Returns
-  // {spec, fingerprint}; throws the validator's message when the contract is broken.
-  validateModel(bytes) {
+  // {spec, fingerprint, sha256}; throws the validator's message when the
+  // contract is broken. `sha256`: the bytes' SHA-256 (64 hex digits) when the
+  // page has it already, else the core computes it.
+  validateModel(bytes, sha256 = null) {
     return this.#call((heap, m) => {
-      const { spec, fingerprint } = unwrap(heap.readString(m._vitopo_core_validate_model(heap.array(bytes), bytes.byteLength)));
-      return { spec, fingerprint };
+      const reply = unwrap(heap.readString(m._vitopo_core_validate_model(heap.array(bytes), bytes.byteLength, heap.string(sha256 ?? ''))));
+      return { spec: reply.spec, fingerprint: reply.fingerprint, sha256: reply.sha256 };
     });
   }
 

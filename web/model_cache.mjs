@@ -19,6 +19,13 @@ export async function sha256Hex(bytes) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+const writes = new Set();  // keep()'s writes in flight
+
+// Resolves once every model the page is keeping has been written (or failed to be).
+export async function settled() {
+  while (writes.size) await Promise.allSettled([...writes]);
+}
+
 export class ModelCache {
   // The page's model cache, or null where the browser offers none.
   static async open() {
@@ -61,7 +68,8 @@ export class ModelCache {
     try {
       const response = await this.cache.match(this.#bytesKey(entry.sha256));
       if (response) {
-        const bytes = new Uint8Array(await response.arrayBuffer());
+        // Through a Blob: Chromium reads a large entry so about a third faster than with response.arrayBuffer().
+        const bytes = new Uint8Array(await (await response.blob()).arrayBuffer());
         if (bytes.byteLength === entry.size && (await sha256Hex(bytes)) === entry.sha256) return bytes;
       }
       await this.cache.delete(this.#bytesKey(entry.sha256));
@@ -89,6 +97,12 @@ export class ModelCache {
       // the model still loads; the next load fetches it again
     }
     return entry;
+  }
+
+  // store() in the background: the writes in flight are awaited by settled().
+  keep(url, bytes, validators) {
+    const write = this.store(url, bytes, validators).finally(() => writes.delete(write));
+    writes.add(write);
   }
 
   async forget(url) {

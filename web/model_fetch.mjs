@@ -107,15 +107,35 @@ export async function fetchModel(url, name, options = {}) {
   const bytes = await readBody(response, name, options);
   if (!cache) return { bytes, cached: false, sha256: null };
   const sha256 = await sha256Hex(bytes);
-  await cache.store(address, bytes, { sha256, etag: response.headers.get('ETag'), lastModified: response.headers.get('Last-Modified') });
+  // Kept while the model loads (writing 346 MB takes about a second): the
+  // page does not wait for it, and a failed write only means no cache.
+  cache.keep(address, bytes, { sha256, etag: response.headers.get('ETag'), lastModified: response.headers.get('Last-Modified') });
   return { bytes, cached: false, sha256 };
 }
 
-// The bytes of a model from a URL or a Blob, for Pipeline.loadModel's reader.
+// The bytes of a model from a URL or a Blob, for Pipeline.loadModel's
+// reader: {bytes, sha256}. The SHA-256 (which names the model) comes from the
+// browser's crypto.subtle, hashed once here; null where there is none (a
+// non-secure origin), and the core hashes the bytes.
 export function modelReader(source, name) {
   return async (options) => {
-    if (typeof source === 'string' || source instanceof URL) return (await fetchModel(String(source), name, options)).bytes;
-    if (source instanceof Blob) return readModelFile(source, name, options);
+    if (typeof source === 'string' || source instanceof URL) {
+      const { bytes, sha256 } = await fetchModel(String(source), name, options);
+      return { bytes, sha256: sha256 ?? (await digest(bytes)) };
+    }
+    if (source instanceof Blob) {
+      const bytes = await readModelFile(source, name, options);
+      return { bytes, sha256: await digest(bytes) };
+    }
     throw new InputError('loadModel takes a Blob, a File or a URL.');
   };
+}
+
+async function digest(bytes) {
+  if (!globalThis.crypto?.subtle) return null;
+  try {
+    return await sha256Hex(bytes);
+  } catch {
+    return null;
+  }
 }

@@ -12,7 +12,6 @@ import { Cancelled } from './analysis_client.mjs';
 import { shareLinkError } from './share_link.mjs';
 import { quantiseForLinks, readShareLink } from './share_link_v2.mjs';
 import { Workspace } from './workspace.mjs';
-import { sha256Hex } from './export.mjs';
 import { megabytes } from './model_fetch.mjs';
 import { PartialResults } from './partial_results.mjs';
 
@@ -35,17 +34,18 @@ export class Pipeline {
 
   // Validates ONNX bytes against the contract and makes a session. Throws the
   // validator's message, unchanged, when the contract is broken.
-  async #session(bytes, name) {
-    let spec, fingerprint;
+  // `digest`: the bytes' SHA-256 when the reader computed it, else null.
+  async #session(bytes, name, digest = null) {
+    let spec, fingerprint, sha256;
     try {
-      ({ spec, fingerprint } = this.core.validateModel(bytes));
+      ({ spec, fingerprint, sha256 } = this.core.validateModel(bytes, digest));
     } catch (e) {
       throw new InputError(`${name}: ${e.message}`);  // the validator's message, as it is
     }
     try {
       // The fingerprint names the model in share links.
       // The whole file's SHA-256 is recorded by the research export.
-      return { session: await ModelSession.create(bytes, spec), spec, name, fingerprint, sha256: sha256Hex(this.core, bytes) };
+      return { session: await ModelSession.create(bytes, spec), spec, name, fingerprint, sha256 };
     } catch (e) {
       throw new InputError(`${name} passed the contract check but ONNX Runtime cannot load it: ${e.message}`);
     }
@@ -222,20 +222,24 @@ export class Pipeline {
   // file). With an image already analysed, it is run through the new model
   // before anything is swapped.
   // `bytes` may also be a reader of them (web/model_fetch.mjs's modelReader),
-  // which reports its byte progress here and can be cancelled.
+  // which reports its byte progress here, can be cancelled, and gives
+  // {bytes, sha256}.
   loadModel(bytes, name) {
     return this.#request(async (generation) => {
+      let sha256 = null;
       if (typeof bytes === 'function') {
         const stage = `loading ${name}`;
         this.#progress(stage);
-        bytes = await bytes({
+        ({ bytes, sha256 } = await bytes({
           progress: (done, total) => generation === this.generation && this.#progressBytes(stage, done, total),
           cancelled: () => generation !== this.generation,
-        });
+        }));
         this.#superseded(generation);
       }
+      performance.mark('vitopo:model-bytes');  // marks for bench/stream_bench.mjs
       this.#progress(`checking ${name}`);
-      const model = await this.#session(bytes, name);
+      const model = await this.#session(bytes, name, sha256);
+      performance.mark('vitopo:model-session');
       this.#superseded(generation);
       if (!this.current) {
         if (this.model) this.model.session.release();

@@ -45,6 +45,8 @@ async function profile(args = []) {
     await page.goto(url, { timeout: TIMEOUT });
     await page.waitForFunction(() => window.vitopo && window.vitopo.ready, null, { timeout: TIMEOUT });
     await page.evaluate(() => window.vitopo.ready).catch((e) => assert.fail(`${e.message}\n${log.join('\n')}`));
+    // The model cache is written while the page loads the model; a reload before it is done would abort the write.
+    await page.evaluate(async () => (await import('./model_cache.mjs')).settled());
     return page.evaluate(() => ({ model: window.vitopo.model(), error: document.getElementById('error').textContent,
       texts: window.__statusTexts, analysed: window.vitopo.analysis()?.shape ?? null }));
   };
@@ -57,6 +59,7 @@ async function profile(args = []) {
 
 // The page's model cache: {index: [{url, sha256, size}], stored: [sha256]}.
 const cacheState = () => (async () => {
+  await (await import('./model_cache.mjs')).settled();  // the page writes the cache while the model loads
   const cache = await caches.open('vitopo-models-1');
   const index = [];
   const stored = [];

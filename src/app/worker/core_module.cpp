@@ -211,15 +211,22 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_check_settings(const char* settings
 }
 
 // Checks ONNX bytes against the model contract: {"ok": true, "spec": {...},
-// "fingerprint": "<32 hex digits>"} or the validator's message. The
-// fingerprint (the first 16 bytes of the file's SHA-256) names the model in
-// share links.
-EMSCRIPTEN_KEEPALIVE const char* vitopo_core_validate_model(const std::uint8_t* bytes, std::size_t size) {
+// "fingerprint": "<32 hex digits>", "sha256": "<64 hex digits>"} or the
+// validator's message. The fingerprint (the first 16 bytes of the file's
+// SHA-256) names the model in share links. `sha256_hex`, when not empty, is
+// the file's SHA-256 as the page already computed it (the browser's
+// crypto.subtle, several times faster than hashing hundreds of megabytes
+// here); otherwise the core computes it.
+EMSCRIPTEN_KEEPALIVE const char* vitopo_core_validate_model(const std::uint8_t* bytes, std::size_t size,
+                                                             const char* sha256_hex) {
   return reply::guarded([&] {
     const std::span<const std::uint8_t> file(bytes, size);
     const vitopo::ModelSpec spec = vitopo::read_model_spec(file);
-    return reply::ok({{"spec", vitopo::to_json(spec)},
-                      {"fingerprint", vitopo::fingerprint_hex(vitopo::identify_model(file, spec.name))}});
+    std::string digest = text_or_empty(sha256_hex);
+    if (digest.empty()) digest = vitopo::hex(vitopo::sha256(file));
+    if (digest.size() != 64) throw std::invalid_argument("a SHA-256 is 64 hexadecimal digits");
+    const vitopo::ModelIdentity identity = vitopo::model_identity(std::string_view(digest).substr(0, 32), spec.name);
+    return reply::ok({{"spec", vitopo::to_json(spec)}, {"fingerprint", vitopo::fingerprint_hex(identity)}, {"sha256", digest}});
   });
 }
 
