@@ -4,7 +4,7 @@ contract (docs/contracts.md, "The model contract").
 
     /usr/bin/python3 models/convert.py SOURCE --out MODEL.onnx [--labels FILE] [--name NAME]
                                        [--arch vit_b_16|vit_b_32|vit_l_16] [--heads N]
-                                       [--mean M M M --std S S S]
+                                       [--mean M M M --std S S S] [--sample IMAGE[=CLASS] ...]
 
 SOURCE is one of
   - a Hugging Face ViT or DeiT folder: config.json, model.safetensors or
@@ -32,8 +32,12 @@ for 1000 classes, torchvision's ImageNet-1k names, else "class k").
 --mean/--std: the normalisation, when the source does not record it (a timm
 state dict: the default is 0.5 for a ViT, ImageNet's for a DeiT, as timm's
 pretrained configurations have it).
+--sample IMAGE[=CLASS]: a PNG or JPEG the page's gallery offers with this model
+(repeat it for more; CLASS is the class index the image shows). The file goes
+into the metadata's "samples", named by its file name without the extension.
 """
 import argparse
+import base64
 import json
 import math
 import os
@@ -448,6 +452,32 @@ def metadata(config, labels, name, kind, source):
     }
 
 
+SAMPLE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def samples(specs, classes):
+    """The metadata's "samples" for --sample IMAGE[=CLASS] arguments."""
+    out = []
+    for spec in specs:
+        path, label = spec, None
+        head, sep, tail = spec.rpartition("=")
+        if sep and tail.isdigit():
+            path, label = head, int(tail)
+            if label >= classes:
+                raise ConvertError(f"--sample {spec}: class {label}, but the model has {classes} classes (0 to {classes - 1})")
+        with open(path, "rb") as f:
+            data = f.read()
+        kind = next((t for magic, t in SAMPLE_TYPES.items() if data.startswith(magic)), None)
+        if kind is None:
+            raise ConvertError(f"--sample {path}: not a PNG or JPEG file")
+        entry = {"name": os.path.splitext(os.path.basename(path))[0], "type": kind,
+                 "data": base64.urlsafe_b64encode(data).rstrip(b"=").decode()}
+        if label is not None:
+            entry["label"] = label
+        out.append(entry)
+    return out
+
+
 def export(model, config, meta, out):
     image = config["image"]
     example = torch.rand(1, 3, image, image)
@@ -477,6 +507,7 @@ def main(argv=None):
     p.add_argument("--heads", type=int)
     p.add_argument("--mean", type=float, nargs=3)
     p.add_argument("--std", type=float, nargs=3)
+    p.add_argument("--sample", action="append", default=[])
     args = p.parse_args(argv)
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     try:
@@ -486,6 +517,8 @@ def main(argv=None):
                             f"patch {config['patch']}, {config['image']}x{config['image']})"
         model = build(w, config)
         meta = metadata(config, labels, name, kind, source_name)
+        if args.sample:
+            meta["samples"] = samples(args.sample, config["classes"])
         export(model, config, meta, args.out)
     except (ConvertError, OSError) as e:
         print(f"convert.py: {e}", file=sys.stderr)

@@ -1,4 +1,5 @@
-// Which samples the gallery offers: only those that suit the current model.
+// Which samples the gallery offers: the model's own, when its metadata lists
+// some ("samples", docs/contracts.md), else only those that suit it.
 // samples.json says which models its samples suit ("input": {channels, height,
 // width}); a model whose input differs (e.g. an RGB 224 × 224 ViT against the
 // gray 28 × 28 Fashion-MNIST samples) is offered none, and the gallery says why.
@@ -39,17 +40,22 @@ export class Gallery {
     this.lists = Array.isArray(samplesInput) ? samplesInput : [{ input: samplesInput, buttons }];
     this.samplesInput = this.lists[0]?.input ?? null;
     this.buttons = this.lists.flatMap((list) => list.buttons);
-    this.offered = -1;  // the index of the list shown, -1 for none
+    this.offered = -1;  // the index of the list shown, 'model' for the model's own, -1 for none
+    this.own = [];      // the buttons of the model's own samples
     this.note = document.createElement('span');
     this.note.className = 'gallery-note';
     this.note.hidden = true;
     element.append(this.note);
   }
 
-  // Shows the samples when they suit `spec`; returns whether some do.
-  showFor(spec) {
-    this.offered = this.lists.findIndex((list) => samplesSuit(list.input, spec));
-    const suits = this.offered >= 0;
+  // Shows the samples when they suit `spec`; returns whether some do. The
+  // samples a model carries in its metadata (`own`, buttons of them), when it
+  // has any, are offered instead of any list: `offered` is then 'model'.
+  showFor(spec, own = []) {
+    for (const button of this.own) button.remove();
+    this.own = own;
+    this.offered = own.length ? 'model' : this.lists.findIndex((list) => samplesSuit(list.input, spec));
+    const suits = this.offered === 'model' || this.offered >= 0;
     this.lists.forEach((list, i) => { for (const button of list.buttons) button.hidden = i !== this.offered; });
     this.note.hidden = suits;
     this.note.textContent = suits ? '' : noSamplesNote(this.samplesInput, spec);

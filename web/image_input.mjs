@@ -185,27 +185,28 @@ export async function buildGallery(gallery, samplesUrl, onSample) {
   const response = await fetch(samplesUrl);
   if (!response.ok) throw new Error(`Could not load the sample list ${samplesUrl}: HTTP ${response.status}`);
   const json = await response.json();
-  const samples = normaliseSamples(json);
-  const buttons = [];
-  for (const sample of samples) {
-    const url = new URL(sample.file, new URL(samplesUrl, location.href)).href;
+  const list = normaliseSamples(json).map((s) => ({ ...s, url: new URL(s.file, new URL(samplesUrl, location.href)).href }));
+  return Object.assign(list, { input: Array.isArray(json) ? null : json.input ?? null, buttons: sampleButtons(gallery, list, onSample) });
+}
+
+// A button in `gallery` for each sample {url, name, file, label}: its image,
+// named by its class or name (not by a class index); onSample(url, sample) on click.
+export function sampleButtons(gallery, samples, onSample) {
+  return samples.map((sample) => {
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'sample';
-    // Named by its class (samples.json's "name"), not by the class's index.
     const name = sample.name ?? sample.file;
     button.title = `Sample: ${name}`;
     button.setAttribute('aria-label', `Analyse the sample ${name}`);
     const img = document.createElement('img');
-    img.src = url;
+    img.src = sample.url;
     img.alt = name;
     button.append(img);
-    button.addEventListener('click', () => onSample(url, sample));
+    button.addEventListener('click', () => onSample(sample.url, sample));
     gallery.append(button);
-    buttons.push(button);
-  }
-  const list = samples.map((s) => ({ ...s, url: new URL(s.file, new URL(samplesUrl, location.href)).href }));
-  return Object.assign(list, { input: Array.isArray(json) ? null : json.input ?? null, buttons });
+    return button;
+  });
 }
 
 // samples.json lists {file, label, ...}; accept a bare list or {samples: [...]},

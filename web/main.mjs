@@ -9,7 +9,7 @@ import { Notices } from './notices.mjs';
 import { Tour } from './tour.mjs';
 import { Series } from './series.mjs';
 import { AppBridge, NoViews, hasWebGL2 } from './app_bridge.mjs';
-import { attachImageInputs, buildGallery } from './image_input.mjs';
+import { attachImageInputs, buildGallery, sampleButtons } from './image_input.mjs';
 import { Gallery } from './gallery.mjs';
 import { Pipeline } from './pipeline.mjs';
 import { modelReader } from './model_fetch.mjs';
@@ -91,6 +91,12 @@ function download(name, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+// How a sample is loaded: its class, and for a model's own sample (a data:
+// URL, which names nothing) its name as the image's title.
+function sampleOptions(sample) {
+  return { sampleLabel: sample.label ?? -1, ...(sample.title ? { name: sample.title } : {}) };
+}
+
 async function boot() {
   status.working('starting');
   const core = await CoreModule.instantiate(createVitopoCore);
@@ -98,7 +104,7 @@ async function boot() {
   // The gallery offers its samples only to a model they suit (set once the list is read).
   let offerSamplesTo = () => {};
   const pipeline = new Pipeline({ core, analysis: new AnalysisClient(), views, status,
-    onModel: (spec) => offerSamplesTo(spec) });
+    onModel: (spec, own) => offerSamplesTo(spec, own) });
   const links = new ShareLinks({ pipeline, status, views });
   const comparisons = new Comparisons({ pipeline, status });
   const notices = new Notices({ core });
@@ -145,12 +151,17 @@ async function boot() {
   const lists = photos ? [allSamples, photos] : [allSamples];
   const gallery = new Gallery(document.getElementById('gallery'), lists.map((l) => ({ input: l.input, buttons: l.buttons })));
   let samples = [];  // the samples the current model is offered (the views' list too)
-  offerSamplesTo = (spec) => {
-    samples = gallery.showFor(spec) ? lists[gallery.offered] : [];
+  offerSamplesTo = (spec, own = []) => {
+    // The model's own samples: data: URLs of their bytes (base64url in the metadata).
+    const mine = own.map((s) => ({ name: s.name, title: s.name, label: s.label ?? -1,
+      url: `data:${s.type};base64,${s.data.replace(/-/g, '+').replace(/_/g, '/')}` }));
+    const buttons = sampleButtons(document.getElementById('gallery'), mine,
+      (url, sample) => quiet(pipeline.loadImage(url, sampleOptions(sample))));
+    samples = gallery.showFor(spec, buttons) ? (gallery.offered === 'model' ? mine : lists[gallery.offered]) : [];
     views.setSamples(samples.map((s) => ({ name: s.name ?? s.file, label: s.label ?? -1 })));
   };
 
-  const loadSample = (sample, load) => samples[sample] && quiet(load(samples[sample].url, { sampleLabel: samples[sample].label ?? -1 }));
+  const loadSample = (sample, load) => samples[sample] && quiet(load(samples[sample].url, sampleOptions(samples[sample])));
   const pickerB = Object.assign(document.createElement('input'), { type: 'file', accept: 'image/*' });
   pickerB.addEventListener('change', () => {
     const file = pickerB.files?.[0];
@@ -198,7 +209,7 @@ async function boot() {
   const link = linkInUrl();
   const opened = link !== null && await links.open(link).then(() => true, (e) => { linkError = e; return false; });
   if (!opened && samples.length > 0) {
-    await pipeline.loadImage(samples[0].url, { sampleLabel: samples[0].label ?? -1 });
+    await pipeline.loadImage(samples[0].url, sampleOptions(samples[0]));
   }
   if (linkError) links.showError(linkError);
 }

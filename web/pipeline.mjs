@@ -21,7 +21,7 @@ export class Pipeline {
     this.analysis = analysis;  // AnalysisClient (the worker)
     this.views = views;        // AppBridge or NoViews
     this.status = status;      // StatusArea
-    this.onModel = onModel;    // called with the spec whenever the current model changes
+    this.onModel = onModel;    // called with the spec and the model's own samples whenever the current model changes
     this.model = null;         // {session, spec, name, fingerprint}
     this.workspace = new Workspace();
     this.settings = core.defaultSettings();
@@ -42,10 +42,13 @@ export class Pipeline {
     } catch (e) {
       throw new InputError(`${name}: ${e.message}`);  // the validator's message, as it is
     }
+    // The images the model carries go to the gallery; the spec keeps their names and labels only.
+    const samples = spec.samples ?? [];
+    spec = { ...spec, samples: samples.map(({ name, label, type }) => ({ name, label, type })) };
     try {
       // The fingerprint names the model in share links.
       // The whole file's SHA-256 is recorded by the research export.
-      return { session: await ModelSession.create(bytes, spec), spec, name, fingerprint, sha256 };
+      return { session: await ModelSession.create(bytes, spec), spec, name, fingerprint, sha256, samples };
     } catch (e) {
       throw new InputError(`${name} passed the contract check but ONNX Runtime cannot load it: ${e.message}`);
     }
@@ -152,7 +155,7 @@ export class Pipeline {
     const modelChanged = this.model !== model;
     if (modelChanged) {
       this.views.setModel(model.spec);
-      this.onModel(model.spec);
+      this.onModel(model.spec, model.samples);
     }
     const entry = {
       name: result.name, model: { fingerprint: model.fingerprint, name: this.#modelName(model) },
@@ -245,7 +248,7 @@ export class Pipeline {
         if (this.model) this.model.session.release();
         this.model = model;
         this.views.setModel(model.spec);
-        this.onModel(model.spec);
+        this.onModel(model.spec, model.samples);
         this.status.clearError();
         this.status.info(`Model ${name} loaded.`);
         return model.spec;
@@ -321,14 +324,14 @@ export class Pipeline {
 
   // Loads an image as image B, analysed with the current model and settings
   // and kept beside the current image, which stays current. Resolves to B's entry.
-  loadImageB(source, { sampleLabel } = {}) {
+  loadImageB(source, { sampleLabel, name } = {}) {
     return this.#request(async (generation) => {
       if (!this.model) throw new InputError('No model is loaded yet.');
       if (!this.current) throw new InputError('Analyse an image first: image B is compared with it.');
       this.#progress('decoding image B');
       const blob = typeof source === 'string' || source instanceof URL ? await fetchBlob(String(source)) : source;
       if (!(blob instanceof Blob)) throw new InputError('Image B must be a Blob, a File or a URL.');
-      const image = await decodeImage(blob);
+      const image = await decodeImage(blob, name);
       this.#superseded(generation);
       const model = this.model;
       const result = await this.#analyse(generation, model, image, this.settings, { name: image.name || 'image B', sampleLabel });

@@ -58,7 +58,13 @@ nlohmann::json to_json(const ModelSpec& spec) {
           {"tokens", spec.tokens},
           {"layers", spec.layers},
           {"heads", spec.heads},
-          {"labels", spec.labels}};
+          {"labels", spec.labels},
+          {"samples", [&] {
+             nlohmann::json list = nlohmann::json::array();
+             for (const ModelSample& x : spec.samples)
+               list.push_back({{"name", x.name}, {"label", x.label}, {"type", x.type}, {"data", x.data}});
+             return list;
+           }()}};
 }
 
 ModelSpec model_spec_from_json(const nlohmann::json& spec) {

@@ -1,5 +1,7 @@
 #include "core/onnx_model.hpp"
 
+#include "core/base64url.hpp"
+
 #include "core/onnx_wire.hpp"
 
 #include <nlohmann/json.hpp>
@@ -205,6 +207,94 @@ void check_resize_and_crop(const nlohmann::json& p, std::optional<int> height, s
   }
 }
 
+// "samples": the images the model offers, each a PNG or a JPEG whose bytes
+// start as its type says, within the size limits; labels are checked against
+// spec.labels once those are read.
+void check_samples(const nlohmann::json& list, const std::string& meta, ModelSpec& spec, Problems& problems) {
+  if (!list.is_array()) {
+    problems.push_back(meta + ": \"samples\" must be a list of {name, label, type, data}, not " + excerpt(list));
+    return;
+  }
+  if (list.size() > max_model_samples) {
+    problems.push_back(meta + ": \"samples\" has " + std::to_string(list.size()) + " images, over the limit of " +
+                       std::to_string(max_model_samples));
+    return;
+  }
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const nlohmann::json& s = list[i];
+    const std::string which = meta + ": sample " + std::to_string(i);
+    if (!s.is_object()) {
+      problems.push_back(which + " must be an object {name, label, type, data}, not " + excerpt(s));
+      continue;
+    }
+    ModelSample sample;
+    const auto text = [&](const char* key) -> const std::string* {
+      if (!s.contains(key) || !s[key].is_string()) {
+        problems.push_back(which + " needs \"" + key + "\", a string" + (s.contains(key) ? ", not " + excerpt(s[key]) : ""));
+        return nullptr;
+      }
+      return &s[key].get_ref<const std::string&>();
+    };
+    const std::string* name = text("name");
+    const std::string* type = text("type");
+    const std::string* data = text("data");
+    if (!name || !type || !data) continue;
+    if (name->empty() || name->size() > max_model_label_bytes) {
+      problems.push_back(which + ": its name is " + std::to_string(name->size()) + " bytes long; a name has 1 to " +
+                         std::to_string(max_model_label_bytes));
+      continue;
+    }
+    if (s.contains("label")) {
+      const auto& l = s["label"];
+      if (!l.is_number_unsigned() || (!spec.labels.empty() && l.get<std::uint64_t>() >= spec.labels.size())) {
+        problems.push_back(which + " (" + excerpt(*name) + "): \"label\" must be a class index from 0 to " +
+                           std::to_string(spec.labels.empty() ? 0 : spec.labels.size() - 1) + ", not " + excerpt(l));
+        continue;
+      }
+      sample.label = static_cast<int>(l.get<std::uint64_t>());
+    }
+    if (*type != "image/png" && *type != "image/jpeg") {
+      problems.push_back(which + " (" + excerpt(*name) + "): \"type\" must be \"image/png\" or \"image/jpeg\", not " +
+                         excerpt(*type));
+      continue;
+    }
+    // The size from the text's length, bounded before anything is decoded.
+    const std::uint64_t bytes = std::uint64_t(data->size()) * 3 / 4;
+    if (bytes > max_model_sample_bytes) {
+      problems.push_back(which + " (" + excerpt(*name) + ") is " + std::to_string(bytes) + " bytes, over the limit of " +
+                         std::to_string(max_model_sample_bytes) + " for one sample");
+      continue;
+    }
+    total += bytes;
+    if (total > max_model_samples_bytes) {
+      problems.push_back(meta + ": the samples take more than " + std::to_string(max_model_samples_bytes) +
+                         " bytes in all; sample " + std::to_string(i) + " passes the limit");
+      return;
+    }
+    const Base64urlDecoded decoded = decode_base64url(*data);
+    if (decoded.bad_character || decoded.dangling || decoded.stray_bits) {
+      problems.push_back(which + " (" + excerpt(*name) + "): \"data\" is not base64url (RFC 4648 section 5, " +
+                         "letters, digits, - and _, no padding)");
+      continue;
+    }
+    static constexpr std::uint8_t png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    static constexpr std::uint8_t jpeg[] = {0xFF, 0xD8, 0xFF};
+    const auto starts = [&](std::span<const std::uint8_t> signature) {
+      return decoded.bytes.size() >= signature.size() && std::equal(signature.begin(), signature.end(), decoded.bytes.begin());
+    };
+    if (!(*type == "image/png" ? starts(png) : starts(jpeg))) {
+      problems.push_back(which + " (" + excerpt(*name) + "): its data does not start as a " +
+                         (*type == "image/png" ? "PNG" : "JPEG") + " file does");
+      continue;
+    }
+    sample.name = *name;
+    sample.type = *type;
+    sample.data = *data;
+    spec.samples.push_back(std::move(sample));
+  }
+}
+
 void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems) {
   if (!m.is_object()) {
     problems.push_back(meta + " must be a JSON object, not " + std::string(m.type_name()));
@@ -358,6 +448,8 @@ void check_metadata(const nlohmann::json& m, ModelSpec& spec, Problems& problems
   } else {
     for (const auto& x : l) spec.labels.push_back(x.get<std::string>());
   }
+
+  if (m.contains("samples")) check_samples(m["samples"], meta, spec, problems);
 
   // optional descriptions
   for (auto [key, target] : {std::pair{"id", &spec.id}, {"name", &spec.name}, {"dataset", &spec.dataset}}) {

@@ -16,7 +16,10 @@
 //       "labels": ["...", ...],
 //       optional: "prefix_tokens" (the tokens before the patches: CLS, then e.g.
 //                 DeiT's distillation token or registers; default 1 with CLS, 0 without),
-//                 "id", "name", "dataset", "test_accuracy", "layers", "heads", "tokens" }
+//                 "id", "name", "dataset", "test_accuracy", "layers", "heads", "tokens",
+//                 "samples": images the gallery offers with this model,
+//                   [{"name": "...", "label": k (optional), "type": "image/png" | "image/jpeg",
+//                     "data": the file's bytes in base64url (RFC 4648 section 5, no padding)}] }
 //
 // The file itself is read by onnx_wire.hpp.
 #pragma once
@@ -50,6 +53,19 @@ inline constexpr std::size_t max_model_labels = 100'000;
 inline constexpr std::size_t max_model_label_bytes = 256;
 inline constexpr int max_metadata_depth = 64;
 inline constexpr int max_model_prefix_tokens = 64;  // CLS, distillation, registers (published ViTs use <= 17)
+// Samples a model carries: at most 64, each at most 4 MB, 32 MB in all, named
+// in at most 256 bytes.
+inline constexpr std::size_t max_model_samples = 64;
+inline constexpr std::uint64_t max_model_sample_bytes = 4'000'000;
+inline constexpr std::uint64_t max_model_samples_bytes = 32'000'000;
+
+// An image the model's metadata offers for the gallery.
+struct ModelSample {
+  std::string name;
+  int label = -1;    // the class it shows, or -1
+  std::string type;  // "image/png" or "image/jpeg", checked against the bytes' signature
+  std::string data;  // the file, base64url without padding
+};
 
 // What the app needs to know about a model, from its metadata and graph.
 struct ModelSpec {
@@ -70,6 +86,7 @@ struct ModelSpec {
   int layers = 0;  // from the graph's static attentions shape or the metadata; 0 if unknown
   int heads = 0;   // likewise
   std::vector<std::string> labels;
+  std::vector<ModelSample> samples;
 };
 
 struct ModelCheck {

@@ -9,7 +9,9 @@ from random weights (nothing here is committed):
                                         32 x 32, patch 8 (4 x 4 patches + 2 = 18
                                         tokens), 2 layers x 2 heads; no
                                         preprocessor_config.json, so the page
-                                        resizes an image straight to 32 x 32
+                                        resizes an image straight to 32 x 32; it
+                                        carries two samples (--sample): "red square"
+                                        (a PNG, class 1) and "blue disc" (a JPEG)
     converted_models.py vitb OUT.onnx   torchvision's vit_b_16 (ViT-B/16: width 768, 12 x 12
                                         heads, 197 tokens, 1000 classes, about 350 MB), for
                                         bench/stream_bench.sh, not for a test
@@ -83,7 +85,15 @@ def deit(out):
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(config, f)
     torch.save(w, os.path.join(folder, "pytorch_model.bin"))
-    convert(folder, out, "--name", "test DeiT 2 prefix tokens")
+    from PIL import Image, ImageDraw
+    square = Image.new("RGB", (40, 36), (30, 30, 30))
+    ImageDraw.Draw(square).rectangle((8, 6, 28, 26), fill=(220, 40, 40))
+    disc = Image.new("RGB", (32, 32), (240, 240, 240))
+    ImageDraw.Draw(disc).ellipse((4, 4, 27, 27), fill=(40, 60, 220))
+    square.save(os.path.join(folder, "red square.png"))
+    disc.save(os.path.join(folder, "blue disc.jpg"), quality=90)
+    convert(folder, out, "--name", "test DeiT 2 prefix tokens",
+            "--sample", os.path.join(folder, "red square.png") + "=1", "--sample", os.path.join(folder, "blue disc.jpg"))
 
 
 if __name__ == "__main__":

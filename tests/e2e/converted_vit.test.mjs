@@ -140,6 +140,36 @@ test('converted models in the page', async (t) => {
       assert.deepEqual(dropped.points.slice(1), cells);
       await page.evaluate(() => window.vitopo.settings({ drop_cls: false }));
     });
+    await t.test('the samples a model carries are the gallery, named and labelled as its metadata says', async () => {
+      const spec = await page.evaluate(() => window.vitopo.model());
+      assert.deepEqual(spec.samples, [{ name: 'red square', label: 1, type: 'image/png' }, { name: 'blue disc', label: -1, type: 'image/jpeg' }],
+        'the spec names the samples; their bytes stay out of it');
+      const offered = await page.evaluate(() => [...document.querySelectorAll('#gallery .sample:not([hidden])')].map((b) => b.title));
+      assert.deepEqual(offered, ['Sample: red square', 'Sample: blue disc'], 'the model\'s own samples, and no photos');
+      // A click analyses the sample under its name; the same bytes as a File give the same attention, bit for bit.
+      const clicked = await page.evaluate(async () => {
+        const before = window.vitopo.workspace().length;
+        document.querySelector('#gallery .sample:not([hidden])').click();
+        const deadline = performance.now() + 120000;
+        while (!window.vitopo.workspace().some((e) => e.current && e.name === 'red square')) {
+          if (performance.now() > deadline) throw new Error(`the sample was not analysed: ${document.getElementById('status').textContent}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const a = window.vitopo.attention();
+        return { before, bits: Array.from(new Uint32Array(a.data.buffer, a.data.byteOffset, a.data.length)), prediction: window.vitopo.prediction() };
+      });
+      const png = [...fs.readFileSync(path.join(dir, 'deit-hf', 'red square.png'))];
+      const file = await page.evaluate(async (b) => {
+        await window.vitopo.loadImage(new File([new Uint8Array(b)], 'red square.png', { type: 'image/png' }));
+        const a = window.vitopo.attention();
+        return Array.from(new Uint32Array(a.data.buffer, a.data.byteOffset, a.data.length));
+      }, png);
+      assert.ok(clicked.bits.length === file.length && clicked.bits.every((x, i) => x === file[i]), 'the sample is the file it was made from');
+      // Back to a model without samples: the gallery offers what suits it again.
+      await page.evaluate(() => window.vitopo.loadModel('models/vitopo-fmnist.onnx'));
+      const again = await page.evaluate(() => [...document.querySelectorAll('#gallery .sample')].filter((b) => !b.hidden).map((b) => b.title));
+      assert.ok(again.length > 0 && !again.includes('Sample: red square'), again.join(', '));
+    });
     assert.deepEqual(log.filter((line) => line.startsWith('[pageerror]')), [], 'no uncaught error in the page');
   } catch (e) {
     e.message += `\npage log:\n${log.join('\n')}`;

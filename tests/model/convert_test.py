@@ -23,6 +23,7 @@ Sources, all made here from the same torchvision weights:
 --size vit-b runs the torchvision and Hugging Face layouts at ViT-B/16 size
 (224 x 224, 12 layers x 12 heads, 197 tokens; slow, for bench/).
 """
+import base64
 import json
 import os
 import struct
@@ -282,11 +283,30 @@ if size == "small":
         check(moved == [target], f"timm DeiT: changing patch ({r}, {c}) moves the key of token(s) {moved} "
                                  f"(want {target} = 2 prefix tokens + {r} * {grid} + {c})")
 
-# 4. Sources the converter refuses, each with a sentence
+# 4. Samples the model carries (--sample IMAGE[=CLASS]): the metadata holds the
+# file's bytes in base64url, which `vitopo model` reads back; the page's gallery offers them.
+png = os.path.join(work, "a square.png")
+from PIL import Image  # noqa: E402 (torchvision's dependency)
+Image.new("RGB", (24, 20), (200, 30, 30)).save(png)
+with open(png, "rb") as f:
+    png_bytes = f.read()
+with_samples = os.path.join(work, "with_samples.onnx")
+if size == "small" and convert(tv_path, with_samples, *arch, "--sample", png + "=1"):
+    spec = validated_spec(with_samples)
+    samples = spec["samples"] if spec else []
+    check(len(samples) == 1 and samples[0]["name"] == "a square" and samples[0]["label"] == 1 and
+          samples[0]["type"] == "image/png", f"--sample: the metadata's samples are {[(s['name'], s['label']) for s in samples]}")
+    if samples:
+        data = samples[0]["data"]
+        check(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)) == png_bytes, "--sample: the sample is the file's bytes")
+
+# 5. Sources the converter refuses, each with a sentence
 bad = os.path.join(work, "not_a_model.pth")
 torch.save({"weight": torch.zeros(2)}, bad)
-for source, options, words in [(bad, [], "not a ViT state dict"), (tv_path, [], "--arch"),
-                               (os.path.join(work, "missing"), [], "no such file")]:
+refused = [(bad, [], "not a ViT state dict"), (tv_path, [], "--arch"), (os.path.join(work, "missing"), [], "no such file")]
+if size == "small":
+    refused += [(tv_path, [*arch, "--sample", bad], "not a PNG or JPEG"), (tv_path, [*arch, "--sample", png + "=99"], "class 99")]
+for source, options, words in refused:
     result = subprocess.run(["/usr/bin/python3", CONVERT, source, "--out", os.path.join(work, "x.onnx"), *options],
                             capture_output=True, text=True)
     check(result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr,

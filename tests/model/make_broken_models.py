@@ -7,6 +7,7 @@ known way, for onnx_model_test.cpp (a ctest fixture: they live in the build dir)
 Uses python3-onnx (an independent reader and writer of the format) to edit the real
 model, so the validator is tested on files produced by ONNX's own protobuf code.
 """
+import base64
 import copy
 import json
 import os
@@ -163,6 +164,26 @@ def main():
     edited("prefix_tokens_0_with_cls", lambda meta: meta.update(prefix_tokens=0) or meta.pop("tokens") and None)
     edited("prefix_tokens_bad", lambda meta: meta.update(prefix_tokens="two"))
     edited("prefix_tokens_over_limit", lambda meta: meta.update(prefix_tokens=65))
+
+    # samples: images the model offers, base64url without padding. A gallery
+    # sample PNG and two bytes of a JPEG's start; broken: a wrong type, data
+    # that does not start as its type says, text that is not base64url, a label
+    # past the classes, too many samples.
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "web", "samples", "coat-6.png"), "rb") as f:
+        png = f.read()
+    b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    good = [{"name": "Coat, a sample", "label": 4, "type": "image/png", "data": b64(png)},
+            {"name": "a JPEG", "type": "image/jpeg", "data": b64(b"\xff\xd8\xff\xe0" + bytes(60))}]
+    edited("samples", lambda meta: meta.update(samples=good))
+    edited("samples_bad", lambda meta: meta.update(samples=[
+        {"name": "gif", "type": "image/gif", "data": b64(b"GIF89a")},
+        {"name": "not a png", "type": "image/png", "data": b64(b"\xff\xd8\xff\xe0")},
+        {"name": "padded", "type": "image/png", "data": b64(png) + "=="},
+        {"name": "label 10", "label": 10, "type": "image/png", "data": b64(png)},
+        {"type": "image/png", "data": b64(png)},
+        "coat.png"]))
+    edited("samples_too_many", lambda meta: meta.update(samples=[good[1]] * 65))
 
     # preprocessing.resize, .crop, .interpolation (background "none" only).
     def photo(**keys):

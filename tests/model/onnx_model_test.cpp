@@ -322,3 +322,25 @@ TEST_CASE("no variant makes the check throw, and every problem is a short senten
     CHECK_FALSE(sentences(name).empty());
   }
 }
+
+TEST_CASE("samples: images a model offers, PNG or JPEG by their first bytes, base64url, within limits") {
+  const ModelCheck good = check_variant("samples");
+  CHECK(good.problems == Problems{});
+  REQUIRE(good.spec.samples.size() == 2);
+  CHECK(good.spec.samples[0].name == "Coat, a sample");
+  CHECK(good.spec.samples[0].label == 4);
+  CHECK(good.spec.samples[0].type == "image/png");
+  CHECK(good.spec.samples[1].label == -1);
+  CHECK(good.spec.samples[1].type == "image/jpeg");
+  CHECK(check_model(read_bytes(VITOPO_DEFAULT_MODEL)).spec.samples.empty());
+  const std::string meta = "metadata 'vitopo': ";
+  CHECK(sentences("samples_bad") ==
+        Problems{meta + "sample 0 (\"gif\"): \"type\" must be \"image/png\" or \"image/jpeg\", not \"image/gif\"",
+                 meta + "sample 1 (\"not a png\"): its data does not start as a PNG file does",
+                 meta + "sample 2 (\"padded\"): \"data\" is not base64url (RFC 4648 section 5, letters, digits, - and _, "
+                        "no padding)",
+                 meta + "sample 3 (\"label 10\"): \"label\" must be a class index from 0 to 9, not 10",
+                 meta + "sample 4 needs \"name\", a string",
+                 meta + "sample 5 must be an object {name, label, type, data}, not \"coat.png\""});
+  CHECK(sentences("samples_too_many") == Problems{meta + "\"samples\" has 65 images, over the limit of 64"});
+}
