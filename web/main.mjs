@@ -111,6 +111,8 @@ async function boot() {
   pipeline.onCurrentChanged = (entry) => notices.update(entry, pipeline.model?.spec);
   const series = new Series({ pipeline, comparisons, core });
   links.openSeries = (text) => series.fromLink(text);
+  links.openFrame = (i) => series.frame(i);
+  links.frameLink = () => series.frameLink();
   const { api, attachTour } = installPageApi(pipeline, ready, links, comparisons, { notices, series });
   const tour = new Tour({ api, lessons: { copy: (step, hide) => links.copyUrl(links.lessonUrl(step, hide), 'Lesson link') } });
   attachTour(tour);

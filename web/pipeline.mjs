@@ -383,6 +383,12 @@ export class Pipeline {
     });
   }
 
+  // The version of the share links the current model makes (1 or 2), 0 with no model.
+  shareLinkVersion() {
+    const input = this.model?.spec.input;
+    return input ? this.core.shareLinkVersion(input.channels, input.height, input.width) : 0;
+  }
+
   // "#v1=…" for the current entry and the views' selection; null when
   // nothing is analysed. The core makes it: no views are needed.
   shareLinkFragment() {

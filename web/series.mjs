@@ -10,7 +10,7 @@
 // (vitopo.frame(i) runs frame i's input through the model again to show it).
 import { decodeImage, fetchBlob, InputError } from './image_input.mjs';
 import { Cancelled } from './analysis_client.mjs';
-import { SERIES_PART, linkBase } from './share_link.mjs';
+import { FRAME_PART, SERIES_PART, linkBase } from './share_link.mjs';
 
 export const SERIES_SCHEMA = 'vitopo.series/1';
 export const PERTURBATIONS = ['noise', 'blur', 'brightness', 'contrast', 'rotation', 'shift', 'occlusion', 'adversarial'];
@@ -313,9 +313,20 @@ export class Series {
       series.bId = entry.id;
     } else {
       series.shownId = entry.id;
+      series.shownFrame = i;
       this.pipeline.views.setSeriesFrame(i);
     }
     return analysis;
+  }
+
+  // The link of the frame the page shows, when it is a frame of the last
+  // perturbation series: the series' link and "&frame=I", which reopens the
+  // image, recomputes the series (bit for bit) and shows frame I. Null for
+  // anything else.
+  frameLink() {
+    const series = this.last;
+    if (!series?.request || !series.link || !series.shownId || this.pipeline.current?.id !== series.shownId) return null;
+    return this.link() + FRAME_PART + series.shownFrame;
   }
 
   // The last series' result (a copy), or null.

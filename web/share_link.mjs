@@ -34,27 +34,35 @@ export const HIDEABLE_PANELS = ['image', 'head-grid', 'settings', 'skeleton', 'b
 
 // What may follow a link's #v1=… payload: for a lesson "&lesson=STEP&hide=ID,ID"
 // (a tour step from 0, and the panels to hide), for a series "&series=…"
-// (web/series.mjs), and in lesson links made before the record carried the
-// image's name, "&name=NAME". Returns {link, lesson: {step, hide} | null,
-// name | null, series | null}; the payload alone goes to the core, so #v1=
+// (web/series.mjs) and then maybe "&frame=I" (the frame to show), and in
+// lesson links made before the record carried the image's name,
+// "&name=NAME". Returns {link, lesson: {step, hide} | null, name | null,
+// series | null, frame | null}; the payload alone goes to the core, so #v1=
 // links open as before.
 export function splitLesson(link) {
   const at = link.indexOf('&');
-  if (at < 0) return { link, lesson: null, name: null, series: null };
+  if (at < 0) return { link, lesson: null, name: null, series: null, frame: null };
   const params = new URLSearchParams(link.slice(at + 1));
   const name = params.get('name');
   const series = params.get('series');
-  if (!params.has('lesson')) return { link: link.slice(0, at), lesson: null, name, series };
+  let frame = null;
+  if (params.has('frame')) {
+    frame = Number(params.get('frame'));
+    if (series === null || !/^\d+$/.test(params.get('frame')))
+      throw new InputError(`The link's frame ${JSON.stringify(params.get('frame'))} is not a frame of a series it carries.`);
+  }
+  if (!params.has('lesson')) return { link: link.slice(0, at), lesson: null, name, series, frame };
   const step = Number(params.get('lesson') ?? 0);
   const hide = (params.get('hide') ?? '').split(',').filter(Boolean);
   const unknown = hide.filter((id) => !HIDEABLE_PANELS.includes(id));
   if (!Number.isInteger(step) || step < 0) throw new InputError(`The lesson link's step ${JSON.stringify(params.get('lesson'))} is not a tour step.`);
   if (unknown.length) throw new InputError(`The lesson link hides panels the page does not have: ${unknown.join(', ')} (it can hide ${HIDEABLE_PANELS.join(', ')}).`);
-  return { link: link.slice(0, at), lesson: { step, hide }, name, series };
+  return { link: link.slice(0, at), lesson: { step, hide }, name, series, frame };
 }
 
-// What follows a share link when it carries a series' parameters.
+// What follows a share link when it carries a series' parameters, and the frame shown.
 export const SERIES_PART = '&series=';
+export const FRAME_PART = '&frame=';
 
 export class ShareLinks {
   constructor({ pipeline, status, views }) {
@@ -64,10 +72,20 @@ export class ShareLinks {
     this.pending = null;  // {link, fingerprint}: a link waiting for the model it was made with
     this.box = null;      // the text box that shows a link the clipboard refused
     this.openSeries = null;  // runs a link's series part (set by the page)
+    this.openFrame = null;   // shows frame i of the series just run (set by the page)
+    this.frameLink = null;   // the link of the series frame shown, or null (set by the page)
   }
 
-  // The full URL of what the page shows, or null when nothing is analysed.
+  // The full URL of what the page shows, or null when nothing is analysed. A
+  // frame of a perturbation series, for a model whose links quantise the
+  // input (version 2), is linked by its series and its index: the frame's own
+  // input, perturbed in float32, would make a version 1 link of megabytes.
   url() {
+    const entry = this.pipeline.current;
+    if (entry && !entry.input?.quantised && this.pipeline.shareLinkVersion() === 2) {
+      const frame = this.frameLink?.();
+      if (frame) return frame;
+    }
     const fragment = this.pipeline.shareLinkFragment();
     return fragment ? linkBase() + fragment : null;
   }
@@ -88,9 +106,9 @@ export class ShareLinks {
   // a lesson (its step and hidden panels), and a series part ("&series=",
   // web/series.mjs), which runs that series; `opened.series` is its result.
   async open(full) {
-    let link, lesson, name, series;
+    let link, lesson, name, series, frame;
     try {
-      ({ link, lesson, name, series } = splitLesson(full));
+      ({ link, lesson, name, series, frame } = splitLesson(full));
     } catch (e) {
       this.showError(e);
       throw e;
@@ -101,6 +119,10 @@ export class ShareLinks {
       if (lesson) await this.onLesson?.(lesson);
       else this.views.setHiddenPanels?.([]);
       if (series !== null && this.openSeries) opened.series = await this.openSeries(series);
+      if (frame !== null && this.openFrame) {
+        opened.analysis = await this.openFrame(frame);
+        opened.frame = frame;
+      }
       return lesson ? { ...opened, lesson } : opened;
     } catch (e) {
       if (e.kind === 'model' && e.needs) this.pending = { link: full, fingerprint: e.needs.fingerprint };

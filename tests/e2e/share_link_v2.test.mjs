@@ -218,3 +218,44 @@ function crc32(bytes) {
   }
   return (crc ^ 0xffffffff) >>> 0;
 }
+
+test('a frame of a perturbation series of an RGB 224 model is linked by its series and reopens bit for bit', async () => {
+  const dir = path.join(artifacts, 'share-link-v2');
+  fs.mkdirSync(dir, { recursive: true });
+  const model = path.join(dir, 'rgb224-frames.onnx');
+  execFileSync('/usr/bin/python3', [path.join(sourceDir, 'tests', 'e2e', 'rgb224_model.py'), model], { stdio: 'pipe' });
+  const onnx = [...fs.readFileSync(model)];
+  const loadRgb = (page) => page.evaluate((b) => window.vitopo.loadModel(new File([new Uint8Array(b)], 'rgb224.onnx')), onnx);
+  const { page, browser, log, close } = await openPage();
+  try {
+    await loadRgb(page);
+    await loadDrawnImage(page);
+    await page.evaluate(() => window.vitopo.series({ perturbation: 'noise', strengths: [0, 0.02, 0.05], seed: 7 }));
+    await page.evaluate(() => window.vitopo.frame(2));
+    await frames(page);
+    const made = await pageState(page);
+    assert.equal(made.error, '', made.error);
+    // The frame's input is noise in float32, not 8-bit codes: its own link would be version 1 and megabytes long.
+    assert.match(made.link, /#v2=[A-Za-z0-9_-]+&series=[A-Za-z0-9_-]+&frame=2$/);
+    assert.ok(made.link.length <= LIMIT, `${made.link.length} characters`);
+    const fresh = await openFresh(browser, made.link);
+    try {
+      await loadRgb(fresh.page);  // the link waits for the model it was made with, then opens
+      await fresh.page.waitForFunction((link) => window.vitopo.shareLink()?.endsWith(link.slice(link.indexOf('#'))), made.link, { timeout: TIMEOUT });
+      const opened = await pageState(fresh.page);
+      assert.equal(opened.error, '', opened.error);
+      assert.deepEqual(opened.analysis, made.analysis, 'the frame\'s analysis JSON, exactly');
+      assert.ok(opened.input.bits.every((b, i) => b === made.input.bits[i]), 'the frame\'s model input, bit for bit');
+      assert.ok(opened.attention.every((b, i) => b === made.attention[i]), 'the frame\'s attention, bit for bit');
+    } finally {
+      await fresh.close();
+    }
+    // A frame index that is not a number is refused with a sentence.
+    const refused = await page.evaluate((l) => window.vitopo.openShareLink(l).then(() => 'opened', (e) => e.message),
+      made.link.replace(/&frame=2$/, '&frame=two'));
+    assert.match(refused, /^The link's frame "two" is not a frame of a series it carries\.$/);
+    assert.deepEqual(log.filter((line) => line.startsWith('[pageerror]')), []);
+  } finally {
+    await close();
+  }
+});
