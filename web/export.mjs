@@ -198,17 +198,6 @@ export class Exporter {
   }
 }
 
-// The SHA-256 (hex) of a file, by the core module: the model's, for analysis.json.
-export function sha256Hex(core, bytes) {
-  const m = core.module;
-  const heap = new WasmHeap(m, m._vitopo_core_alloc, m._vitopo_core_free);
-  try {
-    return unwrap(heap.readString(m._vitopo_core_sha256(heap.array(bytes), bytes.byteLength))).sha256;
-  } finally {
-    heap.release();
-  }
-}
-
 // Offers a file to the user as a download.
 export function download({ name, type, bytes }) {
   const url = URL.createObjectURL(new Blob([bytes], { type }));

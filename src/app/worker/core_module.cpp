@@ -598,11 +598,6 @@ EMSCRIPTEN_KEEPALIVE const char* vitopo_core_cycle(const float* data, int layers
   });
 }
 
-// {"ok": true, "sha256": "<64 hex digits>"}: the SHA-256 of a file (the model's, for analysis.json).
-EMSCRIPTEN_KEEPALIVE const char* vitopo_core_sha256(const std::uint8_t* bytes, std::size_t size) {
-  return reply::guarded([&] { return reply::ok({{"sha256", vitopo::hex(vitopo::sha256(std::span(bytes, size)))}}); });
-}
-
 // {"ok": true, "manifest": {...}}: the manifest of the files `files_text`
 // ([{"kind", "name", "type", "bytes"}]) with `provenance_text`.
 EMSCRIPTEN_KEEPALIVE const char* vitopo_core_export_manifest(const char* files_text, const char* provenance_text) {
