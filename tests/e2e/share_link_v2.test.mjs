@@ -101,13 +101,23 @@ function seal(bytes) {
   return '#v2=' + bytes.toString('base64url');
 }
 
-test('the share link of an RGB 224 model reopens bit for bit and is within the size limit', async () => {
+// The RGB 224 test model (rgb224_model.py), written once into the artifacts'
+// folder: {dir, onnx (its bytes), loadRgb(page)}, which loads it into a page as a File.
+let rgb224Model = null;
+function rgb224() {
   const dir = path.join(artifacts, 'share-link-v2');
-  fs.mkdirSync(dir, { recursive: true });
-  const model = path.join(dir, 'rgb224.onnx');
-  execFileSync('/usr/bin/python3', [path.join(sourceDir, 'tests', 'e2e', 'rgb224_model.py'), model], { stdio: 'pipe' });
-  const onnx = [...fs.readFileSync(model)];
-  const loadRgb = (page) => page.evaluate((b) => window.vitopo.loadModel(new File([new Uint8Array(b)], 'rgb224.onnx')), onnx);
+  if (!rgb224Model) {
+    fs.mkdirSync(dir, { recursive: true });
+    const model = path.join(dir, 'rgb224.onnx');
+    execFileSync('/usr/bin/python3', [path.join(sourceDir, 'tests', 'e2e', 'rgb224_model.py'), model], { stdio: 'pipe' });
+    rgb224Model = [...fs.readFileSync(model)];
+  }
+  const onnx = rgb224Model;
+  return { dir, onnx, loadRgb: (page) => page.evaluate((b) => window.vitopo.loadModel(new File([new Uint8Array(b)], 'rgb224.onnx')), onnx) };
+}
+
+test('the share link of an RGB 224 model reopens bit for bit and is within the size limit', async () => {
+  const { dir, onnx, loadRgb } = rgb224();
 
   const { page, browser, server, log, close } = await openPage();
   try {
@@ -220,12 +230,7 @@ function crc32(bytes) {
 }
 
 test('a frame of a perturbation series of an RGB 224 model is linked by its series and reopens bit for bit', async () => {
-  const dir = path.join(artifacts, 'share-link-v2');
-  fs.mkdirSync(dir, { recursive: true });
-  const model = path.join(dir, 'rgb224-frames.onnx');
-  execFileSync('/usr/bin/python3', [path.join(sourceDir, 'tests', 'e2e', 'rgb224_model.py'), model], { stdio: 'pipe' });
-  const onnx = [...fs.readFileSync(model)];
-  const loadRgb = (page) => page.evaluate((b) => window.vitopo.loadModel(new File([new Uint8Array(b)], 'rgb224.onnx')), onnx);
+  const { loadRgb } = rgb224();
   const { page, browser, log, close } = await openPage();
   try {
     await loadRgb(page);
