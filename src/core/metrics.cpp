@@ -250,20 +250,33 @@ template <int W>
   const real t = (p - q) / (s > 0x1p-1022 ? s : 0x1p-1022);
   const real w = t * t;
   // g(w) = φ(t)/t², a degree-12 fit by mpmath's chebyfit on [0, ¼] (our own
-  // fit; max |Δg| 7e-18, g >= 1), evaluated by Horner in double: measured
-  // 1.2e-16 relative against 50-digit values at 20 000 points.
-  real g = 0.014368805567745852 * w - 0.006739560728896578;
-  g = g * w + 0.009217619538886054;
-  g = g * w + 0.0038454510862695767;
-  g = g * w + 0.00680678099178135;
-  g = g * w + 0.008298327091145986;
-  g = g * w + 0.010992078451474438;
-  g = g * w + 0.015151336251909375;
-  g = g * w + 0.022222228885653575;
-  g = g * w + 0.03571428556716924;
-  g = g * w + 0.06666666666834865;
-  g = g * w + 0.16666666666665914;
-  g = g * w + 1.0;
+  // fit; max |Δg| 7e-18, g >= 1). With fused multiply-add (AVX2, AVX-512)
+  // Horner's chain is the fastest; without it (SSE2, simd128) the chain of
+  // twelve dependent steps held the loop back, and Estrin's scheme, with
+  // independent products and the 1 added last, takes a quarter less time.
+  // Both measured 1.3e-16 relative against 50-digit values at 20 000 points.
+  real g;
+  if constexpr (W == 2) {
+    const real w2 = w * w, w4 = w2 * w2, w8 = w4 * w4;
+    const real a0 = 0.16666666666665914 * w, a1 = 0.03571428556716924 * w + 0.06666666666834865,
+               a2 = 0.015151336251909375 * w + 0.022222228885653575, a3 = 0.008298327091145986 * w + 0.010992078451474438,
+               a4 = 0.0038454510862695767 * w + 0.00680678099178135, a5 = -0.006739560728896578 * w + 0.009217619538886054;
+    const real low = (a3 * w2 + a2) * w4 + (a1 * w2 + a0), high = (0.014368805567745852 * w4 + (a5 * w2 + a4)) * w8;
+    g = 1.0 + (high + low);
+  } else {
+    g = 0.014368805567745852 * w - 0.006739560728896578;
+    g = g * w + 0.009217619538886054;
+    g = g * w + 0.0038454510862695767;
+    g = g * w + 0.00680678099178135;
+    g = g * w + 0.008298327091145986;
+    g = g * w + 0.010992078451474438;
+    g = g * w + 0.015151336251909375;
+    g = g * w + 0.022222228885653575;
+    g = g * w + 0.03571428556716924;
+    g = g * w + 0.06666666666834865;
+    g = g * w + 0.16666666666665914;
+    g = g * w + 1.0;
+  }
   return {s * w * g, (bits)(w > 0.25)};
 }
 
