@@ -252,10 +252,28 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
 // Whether to draw this animation frame. Redrawing a page where nothing moves
 // only spends the user's battery, so after a second without input, change or
 // animation the views are drawn 4 times a second, until something happens.
+//
+// While the worker analyses, the views mostly show its progress, and a frame
+// can cost far more than its drawing: where the browser composites in
+// software (no GPU, or headless), each frame ends in a read-back that waits
+// for the software GPU, which shares the cores with the analysis; measured at
+// 0.3 to 1.6 s on two cores. The worker's heads wait behind it on the main
+// thread. So while analysing: no frame between the model's answer and the
+// first head, which is drawn as soon as it arrives (or after a second without
+// one), then frames no more
+// often than every 3 × the last frame's cost (0.25 s at least), which leaves
+// the main thread free two thirds of the time.
 bool worth_drawing(const AppState& state, bool input) {
-  static double last_active = 0, last_drawn = 0;
+  static double last_active = 0, last_drawn = 0, frame_cost = 0, waiting_since = -1;
+  static bool measure = false;  // the last call drew: this call ends its cost
   static std::uint64_t last_mark = 0;
   const double now = emscripten_get_now() / 1000.0;
+  if (measure) frame_cost = now - last_drawn, measure = false;
+  const auto draw = [&] {
+    last_drawn = now;
+    measure = true;
+    return true;
+  };
   // Every change the bridge or a view makes bumps one of these.
   std::uint64_t mark = state.model_revision;
   for (std::uint64_t r : {state.workspace_revision, state.status.revision, state.selection.revision,
@@ -266,20 +284,25 @@ bool worth_drawing(const AppState& state, bool input) {
   std::uint64_t epsilon_bits = 0;
   std::memcpy(&epsilon_bits, &epsilon, sizeof epsilon_bits);
   mark = mark * 1000003u + epsilon_bits;
-  // While the worker analyses, the views only show its progress: 4 frames a
-  // second leave the cores (and a software GPU) to the analysis.
   if (state.progress.running && !input) {
-    if (now - last_drawn < 0.25) return false;
-    last_drawn = now;
-    return true;
+    const PartialAnalysis& partial = state.partial;
+    const bool first_head = partial.entry && !partial.entry->analysis.results.empty() && partial.first_drawn_ms == 0;
+    if (first_head) return draw();
+    // The heads are being analysed and none has arrived: the wait counts from
+    // its start, not from a frame drawn before the model ran.
+    const bool waiting = state.progress.total > 0 && state.progress.done == 0;
+    if (!waiting) waiting_since = -1;
+    else if (waiting_since < 0) waiting_since = now;
+    if (waiting ? now - std::max(last_drawn, waiting_since) < 1.0 : now - last_drawn < std::max(0.25, 3 * frame_cost))
+      return false;
+    return draw();
   }
   if (input || mark != last_mark || state.scale.playing || !state.outbox.empty()) {
     last_active = now;
     last_mark = mark;
   }
   if (now - last_active > 1.0 && now - last_drawn < 0.25) return false;
-  last_drawn = now;
-  return true;
+  return draw();
 }
 
 void frame() {
