@@ -256,13 +256,12 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
 // While the worker analyses, the views mostly show its progress, and a frame
 // can cost far more than its drawing: where the browser composites in
 // software (no GPU, or headless), each frame ends in a read-back that waits
-// for the software GPU, which shares the cores with the analysis; measured at
-// 0.3 to 1.6 s on two cores. The worker's heads wait behind it on the main
+// for the software GPU, which shares the cores with the analysis (1.1 to 2.7 s
+// measured on two cores), and the worker's heads wait behind it on the main
 // thread. So while analysing: no frame between the model's answer and the
 // first head, which is drawn as soon as it arrives (or after a second without
-// one), then frames no more
-// often than every 3 × the last frame's cost (0.25 s at least), which leaves
-// the main thread free two thirds of the time.
+// one), then frames no more often than every 3 × the last frame's cost
+// (0.25 s at least), which leaves the main thread free two thirds of the time.
 bool worth_drawing(const AppState& state, bool input) {
   static double last_active = 0, last_drawn = 0, frame_cost = 0, waiting_since = -1;
   static bool measure = false;  // the last call drew: this call ends its cost
