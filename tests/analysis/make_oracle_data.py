@@ -3,7 +3,10 @@
 usage: make_oracle_data.py DATA_DIR
 Writes DATA_DIR/{small64,small32_rank5,medium32}.npy (see make_attention.py), and
 near_uniform64.npy: 1 layer x 2 heads x 65 tokens, each row the softmax of
-Gaussian logits with standard deviation 0.1 (head 0) or 0.25 (head 1).
+Gaussian logits with standard deviation 0.1 (head 0) or 0.25 (head 1), and
+peaked_alike64.npy: 1 layer x 1 head x 80 tokens, each row the softmax of one
+shared set of Gaussian logits (standard deviation 1.5) plus its own (0.12):
+peaked rows whose pairs are mostly close, as in a random-weight ViT-B.
 """
 import os
 import sys
@@ -26,3 +29,7 @@ rng = np.random.default_rng(14)
 logits = rng.normal(0.0, 1.0, size=(1, 2, 65, 65)) * np.array([0.1, 0.25])[None, :, None, None]
 e = np.exp(logits)
 np.save(os.path.join(out, "near_uniform64.npy"), e / e.sum(axis=-1, keepdims=True))
+# float64, peaked rows that are alike (a random-weight ViT-B's): most pairs close
+shared = rng.normal(0.0, 1.5, size=80)
+e = np.exp(shared[None, None, None, :] + rng.normal(0.0, 0.12, size=(1, 1, 80, 80)))
+np.save(os.path.join(out, "peaked_alike64.npy"), e / e.sum(axis=-1, keepdims=True))

@@ -109,4 +109,13 @@ for head in (0, 1):
         check(far == 0 if head == 0 else 0 < far < 1, f"{tag}: {far:.0%} of the pairs at distance >= 0.1")
         compare(f"js {tag}", distance(vitopo, near, 0, head, *options), js)
 
+# Peaked rows that are alike: every row far from uniform, most pairs close, so
+# the kernel's far-first order and its switch to the dot product both run.
+alike = os.path.join(data, "peaked_alike64.npy")
+A = distributions(load_attention(alike)[0, 0])
+js = pairwise(A, jensenshannon)
+close = float((js[np.triu_indices(len(A), 1)] < 0.1).mean())
+check(0.5 < close < 1, f"peaked alike: {close:.0%} of the pairs at distance < 0.1")
+compare("js peaked alike", distance(vitopo, alike, 0, 0), js)
+
 finish("metrics_oracle")
