@@ -6,8 +6,9 @@
 //     server's validators, so a reload can ask whether the file changed);
 //   - the bytes, under a key made from their SHA-256 alone, so one file at two
 //     URLs is stored once.
-// Bytes read back are used only when their SHA-256 is the one the key names:
-// a corrupted or truncated entry is dropped, and the caller fetches again.
+// Bytes read back are used only when their SHA-256 is the one the key names
+// (checked while the page checks the model, read()): a corrupted or truncated
+// entry is dropped, and the caller fetches again.
 // Where Cache Storage or crypto.subtle is missing (a page on a non-secure
 // origin), ModelCache.open() gives null and the page simply fetches.
 
@@ -62,22 +63,38 @@ export class ModelCache {
     }
   }
 
-  // The bytes an index entry names, checked against its SHA-256; null when
-  // they are missing or do not match (the broken entries are dropped).
-  async bytes(entry) {
+  // The bytes an index entry names, without waiting for their check:
+  // {bytes, verified}, `verified` a promise of whether their SHA-256 is the one
+  // the key names (hashing 346 MB takes about 0.4 s, so the caller checks the
+  // model meanwhile, and uses it only once `verified` is true). A copy that
+  // fails the check is dropped. null when the copy is missing or of the wrong
+  // size (dropped too).
+  async read(entry) {
     try {
       const response = await this.cache.match(this.#bytesKey(entry.sha256));
       if (response) {
         // Through a Blob: Chromium reads a large entry so about a third faster than with response.arrayBuffer().
         const bytes = new Uint8Array(await (await response.blob()).arrayBuffer());
-        if (bytes.byteLength === entry.size && (await sha256Hex(bytes)) === entry.sha256) return bytes;
+        if (bytes.byteLength === entry.size) {
+          const verified = sha256Hex(bytes).then((hex) => hex === entry.sha256, () => false)
+            .then(async (ok) => ok || (await this.#drop(entry), false));
+          return { bytes, verified };
+        }
       }
-      await this.cache.delete(this.#bytesKey(entry.sha256));
-      await this.forget(entry.url);
+      await this.#drop(entry);
     } catch {
       // an unreadable entry is the same as none
     }
     return null;
+  }
+
+  async #drop(entry) {
+    try {
+      await this.cache.delete(this.#bytesKey(entry.sha256));
+      await this.forget(entry.url);
+    } catch {
+      // nothing more to drop
+    }
   }
 
   // Keeps `bytes`, fetched from `url` with the server's validators.

@@ -80,52 +80,55 @@ export async function readModelFile(blob, name, options = {}) {
 }
 
 // The bytes of the model at `url`. With the browser's model cache, a stored
-// copy whose SHA-256 checks is offered to the server by its validators, and
-// used without its bytes being fetched when the server says it is unchanged
-// (304); a copy that fails the check is dropped and the model fetched whole.
-// When the server cannot be reached, a checked copy is used. Resolves to
-// {bytes, cached, sha256} (sha256 null when no cache was used).
+// copy of the right size is offered to the server by its validators, and used
+// without its bytes being fetched when the server says it is unchanged (304);
+// when the server cannot be reached, the copy is used. Its SHA-256 is checked
+// meanwhile: `verified` (a promise of a boolean) says whether it held, and a
+// copy that fails is dropped, so the next call fetches the model whole.
+// Resolves to {bytes, cached, sha256, verified} (sha256 null when no cache was
+// used; verified null for fetched bytes).
 export async function fetchModel(url, name, options = {}) {
   const address = new URL(url, globalThis.location?.href).href;
   const cache = options.cache === undefined ? await ModelCache.open() : options.cache;
   const entry = cache ? await cache.lookup(address) : null;
-  // The stored copy, checked first: a broken one is dropped and not asked about.
-  const kept = entry && (entry.etag || entry.lastModified) ? await cache.bytes(entry) : null;
+  const kept = entry && (entry.etag || entry.lastModified) ? await cache.read(entry) : null;
   const headers = {};
   if (kept && entry.etag) headers['If-None-Match'] = entry.etag;
   else if (kept) headers['If-Modified-Since'] = entry.lastModified;
+  const stored = () => ({ bytes: kept.bytes, cached: true, sha256: entry.sha256, verified: kept.verified });
   let response;
   try {
     // The model cache replaces the browser's HTTP cache for models: no second copy on disk.
     response = await fetch(address, cache ? { headers, cache: 'no-store' } : {});
   } catch (e) {
-    if (kept) return { bytes: kept, cached: true, sha256: entry.sha256 };
+    if (kept) return stored();
     throw new InputError(`Could not fetch ${url}: ${e.message}`);
   }
-  if (response.status === 304 && kept) return { bytes: kept, cached: true, sha256: entry.sha256 };
+  if (response.status === 304 && kept) return stored();
   if (!response.ok) throw new InputError(`Could not fetch ${url}: HTTP ${response.status}`);
   const bytes = await readBody(response, name, options);
-  if (!cache) return { bytes, cached: false, sha256: null };
+  if (!cache) return { bytes, cached: false, sha256: null, verified: null };
   const sha256 = await sha256Hex(bytes);
   // Kept while the model loads (writing 346 MB takes about a second): the
   // page does not wait for it, and a failed write only means no cache.
   cache.keep(address, bytes, { sha256, etag: response.headers.get('ETag'), lastModified: response.headers.get('Last-Modified') });
-  return { bytes, cached: false, sha256 };
+  return { bytes, cached: false, sha256, verified: null };
 }
 
 // The bytes of a model from a URL or a Blob, for Pipeline.loadModel's
-// reader: {bytes, sha256}. The SHA-256 (which names the model) comes from the
-// browser's crypto.subtle, hashed once here; null where there is none (a
-// non-secure origin), and the core hashes the bytes.
+// reader: {bytes, sha256, verified} (verified as fetchModel's). The SHA-256
+// (which names the model) comes from the browser's crypto.subtle, hashed once
+// here; null where there is none (a non-secure origin), and the core hashes
+// the bytes.
 export function modelReader(source, name) {
   return async (options) => {
     if (typeof source === 'string' || source instanceof URL) {
-      const { bytes, sha256 } = await fetchModel(String(source), name, options);
-      return { bytes, sha256: sha256 ?? (await digest(bytes)) };
+      const { bytes, sha256, verified } = await fetchModel(String(source), name, options);
+      return { bytes, sha256: sha256 ?? (await digest(bytes)), verified };
     }
     if (source instanceof Blob) {
       const bytes = await readModelFile(source, name, options);
-      return { bytes, sha256: await digest(bytes) };
+      return { bytes, sha256: await digest(bytes), verified: null };
     }
     throw new InputError('loadModel takes a Blob, a File or a URL.');
   };

@@ -226,22 +226,37 @@ export class Pipeline {
   // before anything is swapped.
   // `bytes` may also be a reader of them (web/model_fetch.mjs's modelReader),
   // which reports its byte progress here, can be cancelled, and gives
-  // {bytes, sha256}.
+  // {bytes, sha256, verified}: `verified`, for a copy from the model cache, a
+  // promise of whether its SHA-256 held, checked while the model is checked
+  // here; a copy that fails is dropped and the model read again.
   loadModel(bytes, name) {
     return this.#request(async (generation) => {
-      let sha256 = null;
-      if (typeof bytes === 'function') {
+      let sha256 = null, verified = null;
+      const reader = typeof bytes === 'function' ? bytes : null;
+      const read = async () => {
         const stage = `loading ${name}`;
         this.#progress(stage);
-        ({ bytes, sha256 } = await bytes({
+        ({ bytes, sha256, verified } = await reader({
           progress: (done, total) => generation === this.generation && this.#progressBytes(stage, done, total),
           cancelled: () => generation !== this.generation,
         }));
         this.#superseded(generation);
-      }
+      };
+      if (reader) await read();
       performance.mark('vitopo:model-bytes');  // marks for bench/stream_bench.mjs
       this.#progress(`checking ${name}`);
-      const model = await this.#session(bytes, name, sha256);
+      let model = null;
+      try {
+        model = await this.#session(bytes, name, sha256);
+      } catch (e) {
+        if (!verified || (await verified)) throw e;  // a broken model, not a broken copy of it
+      }
+      if (verified && !(await verified)) {
+        model?.session.release();
+        await read();  // the broken copy is gone: the model is fetched whole
+        this.#progress(`checking ${name}`);
+        model = await this.#session(bytes, name, sha256);
+      }
       performance.mark('vitopo:model-session');
       this.#superseded(generation);
       if (!this.current) {

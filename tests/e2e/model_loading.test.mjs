@@ -98,7 +98,9 @@ test('the status line counts the model\'s bytes; a reload takes the model from t
     assert.deepEqual(second.analysed, first.analysed, 'the page opened on the first sample again');
     assert.deepEqual(p.responses, [200, 304], 'the reload asked whether the model changed and got no bytes');
 
-    // A corrupted copy: its SHA-256 no longer matches, so it is fetched again, and stored right.
+    // A corrupted copy (of the right size): the server is asked about it (304)
+    // while it is checked; its SHA-256 no longer matches, so it is dropped,
+    // fetched again, and stored right.
     await p.page.evaluate(async (sha) => {
       const cache = await caches.open('vitopo-models-1');
       const key = (await cache.keys()).find((r) => r.url.endsWith(`/sha256/${sha}`));
@@ -109,7 +111,7 @@ test('the status line counts the model\'s bytes; a reload takes the model from t
     const third = await p.load();
     assert.equal(third.error, '');
     assert.deepEqual(third.model, first.model);
-    assert.deepEqual(p.responses, [200, 304, 200], 'the corrupted copy was detected and the model fetched again');
+    assert.deepEqual(p.responses, [200, 304, 304, 200], 'the corrupted copy was detected and the model fetched again');
     const repaired = await p.page.evaluate(async () => {
       const cache = await caches.open('vitopo-models-1');
       const key = (await cache.keys()).find((r) => r.url.includes('/sha256/'));
@@ -121,13 +123,26 @@ test('the status line counts the model\'s bytes; a reload takes the model from t
     assert.equal(repaired.key, state.index[0].sha256);
     const fourth = await p.load();
     assert.equal(fourth.error, '');
-    assert.deepEqual(p.responses, [200, 304, 200, 304], 'and is used on the next load');
+    assert.deepEqual(p.responses, [200, 304, 304, 200, 304], 'and is used on the next load');
+    // A copy broken where the model check itself fails (its first bytes): the
+    // check's error is not shown, since the copy's SHA-256 fails too; fetched again.
+    await p.page.evaluate(async (sha) => {
+      const cache = await caches.open('vitopo-models-1');
+      const key = (await cache.keys()).find((r) => r.url.endsWith(`/sha256/${sha}`));
+      const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+      bytes.fill(0xff, 0, 64);
+      await cache.put(key, new Response(bytes));
+    }, state.index[0].sha256);
+    const unreadable = await p.load();
+    assert.equal(unreadable.error, '');
+    assert.deepEqual(unreadable.model, first.model);
+    assert.deepEqual(p.responses, [200, 304, 304, 200, 304, 304, 200], 'the broken copy was dropped and the model fetched again');
     // A model changed on the server (a new modification time: a new ETag) is fetched anew.
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(path.join(site, MODEL), later, later);
     const fifth = await p.load();
     assert.equal(fifth.error, '');
-    assert.deepEqual(p.responses, [200, 304, 200, 304, 200], 'a changed model is fetched again');
+    assert.deepEqual(p.responses, [200, 304, 304, 200, 304, 304, 200, 200], 'a changed model is fetched again');
     assert.deepEqual(p.log.filter((l) => l.startsWith('[pageerror]')), []);
   } finally {
     await p.close();
