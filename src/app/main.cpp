@@ -260,8 +260,8 @@ void arrange_and_show(const ViewInput& in, Intents& out) {
 // measured on two cores), and the worker's heads wait behind it on the main
 // thread. So while analysing: no frame between the model's answer and the
 // first head, which is drawn as soon as it arrives (or after a second without
-// one), then frames no more often than every 3 × the last frame's cost
-// (0.25 s at least), which leaves the main thread free two thirds of the time.
+// one), then frames every 3 × the last frame's cost (0.25 to 2 s apart),
+// which leaves the main thread free two thirds of the time.
 bool worth_drawing(const AppState& state, bool input) {
   static double last_active = 0, last_drawn = 0, frame_cost = 0, waiting_since = -1;
   static bool measure = false;  // the last call drew: this call ends its cost
@@ -292,7 +292,10 @@ bool worth_drawing(const AppState& state, bool input) {
     const bool waiting = state.progress.total > 0 && state.progress.done == 0;
     if (!waiting) waiting_since = -1;
     else if (waiting_since < 0) waiting_since = now;
-    if (waiting ? now - std::max(last_drawn, waiting_since) < 1.0 : now - last_drawn < std::max(0.25, 3 * frame_cost))
+    // (At most 2 s apart, whatever the cost: a tab in the background, whose
+    // frames stop, makes the last cost look long.)
+    if (waiting ? now - std::max(last_drawn, waiting_since) < 1.0
+                : now - last_drawn < std::clamp(3 * frame_cost, 0.25, 2.0))
       return false;
     return draw();
   }
