@@ -88,10 +88,12 @@ export class ModelCache {
     return null;
   }
 
+  // Drops a broken copy, and its URL's index entry unless that already names
+  // other bytes (the model fetched anew meanwhile).
   async #drop(entry) {
     try {
       await this.cache.delete(this.#bytesKey(entry.sha256));
-      await this.forget(entry.url);
+      if ((await this.lookup(entry.url))?.sha256 === entry.sha256) await this.forget(entry.url);
     } catch {
       // nothing more to drop
     }
