@@ -231,31 +231,29 @@ export class Pipeline {
   // here; a copy that fails is dropped and the model read again.
   loadModel(bytes, name) {
     return this.#request(async (generation) => {
-      let sha256 = null, verified = null;
       const reader = typeof bytes === 'function' ? bytes : null;
-      const read = async () => {
-        const stage = `loading ${name}`;
-        this.#progress(stage);
-        ({ bytes, sha256, verified } = await reader({
-          progress: (done, total) => generation === this.generation && this.#progressBytes(stage, done, total),
-          cancelled: () => generation !== this.generation,
-        }));
-        this.#superseded(generation);
-      };
-      if (reader) await read();
-      performance.mark('vitopo:model-bytes');  // marks for bench/stream_bench.mjs
-      this.#progress(`checking ${name}`);
-      let model = null;
-      try {
-        model = await this.#session(bytes, name, sha256);
-      } catch (e) {
-        if (!verified || (await verified)) throw e;  // a broken model, not a broken copy of it
-      }
-      if (verified && !(await verified)) {
-        model?.session.release();
-        await read();  // the broken copy is gone: the model is fetched whole
+      let model;
+      for (let reads = 1; ; ++reads) {
+        let sha256 = null, verified = null;
+        if (reader) {
+          const stage = `loading ${name}`;
+          this.#progress(stage);
+          ({ bytes, sha256, verified } = await reader({
+            progress: (done, total) => generation === this.generation && this.#progressBytes(stage, done, total),
+            cancelled: () => generation !== this.generation,
+          }));
+          this.#superseded(generation);
+        }
+        performance.mark('vitopo:model-bytes');  // marks for bench/stream_bench.mjs
         this.#progress(`checking ${name}`);
-        model = await this.#session(bytes, name, sha256);
+        let error = null;
+        model = await this.#session(bytes, name, sha256).catch((e) => { error = e; return null; });
+        if (!verified || (await verified)) {
+          if (error) throw error;  // a broken model, not a broken copy of it
+          break;
+        }
+        model?.session.release();  // the broken copy is dropped: the next read fetches the model whole
+        if (reads === 2) throw new InputError(`${name}: the browser's stored copy failed its SHA-256 check and could not be replaced; reload the page to fetch the model again.`);
       }
       performance.mark('vitopo:model-session');
       this.#superseded(generation);

@@ -143,6 +143,23 @@ test('the status line counts the model\'s bytes; a reload takes the model from t
     const fifth = await p.load();
     assert.equal(fifth.error, '');
     assert.deepEqual(p.responses, [200, 304, 304, 200, 304, 304, 200, 200], 'a changed model is fetched again');
+    // A broken copy the browser will not let go of (Cache.delete does nothing
+    // here): read twice, refused with the page's own sentence, the model kept.
+    const stuck = await p.page.evaluate(async ({ sha, url }) => {
+      const cache = await caches.open('vitopo-models-1');
+      const key = (await cache.keys()).find((r) => r.url.endsWith(`/sha256/${sha}`));
+      const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+      bytes[bytes.length >> 1] ^= 0x40;
+      await cache.put(key, new Response(bytes));
+      Cache.prototype.delete = async () => false;
+      const before = window.vitopo.model();
+      const message = await window.vitopo.loadModel(url).then(() => null, (e) => e.message);
+      return { message, kept: JSON.stringify(window.vitopo.model()) === JSON.stringify(before) };
+    }, { sha: state.index[0].sha256, url: MODEL });
+    assert.equal(stuck.message, `${MODEL.split('/').pop()}: the browser's stored copy failed its SHA-256 check and could not be ` +
+      'replaced; reload the page to fetch the model again.');
+    assert.ok(stuck.kept, 'the page kept its model');
+    assert.deepEqual(p.responses.slice(8), [304, 304], 'the copy was offered to the server twice, then given up');
     assert.deepEqual(p.log.filter((l) => l.startsWith('[pageerror]')), []);
   } finally {
     await p.close();
