@@ -30,7 +30,7 @@ constexpr std::uint8_t encoding_float32 = 0, encoding_uint8 = 1, encoding_mixed 
 
 // Bytes of the record around the name and the pixels.
 constexpr std::size_t head_size = 1 + 16 + 1;           // version, fingerprint, name length
-constexpr std::size_t image_header_size = 1 + 2 + 2 + 1;  // channels, height, width, encoding
+constexpr std::size_t image_header_size = 1 + 2 + 2 + 1;  // channels, height, width, encoding (v1) / scheme (v2)
 constexpr std::size_t settings_size = 1 + 1 + 1 + 1 + 8 + 8;
 constexpr std::size_t selection_size = 2 + 2 + 8 + 1 + 4;
 constexpr std::size_t checksum_size = 4;
@@ -471,74 +471,98 @@ std::string read_record_end(std::span<const std::uint8_t> record, std::uint64_t 
 
 // The record's fields; without `loaded`, only up to the model's identity,
 // once the record is known to be intact.
-SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel* loaded_model) {
+// The start of a record, alike in versions 1 and 2: the version, the model,
+// and the image's header, whose last byte says how the pixels are stored
+// (version 1: their encoding; version 2: the quantisation scheme). Checked as
+// far as these fields allow; `fields` reads on after the header.
+struct RecordHead {
+  explicit RecordHead(std::span<const std::uint8_t> record) : fields(record) {}
+  RecordReader fields;
+  ModelIdentity model;
+  int channels = 0, height = 0, width = 0;
+  unsigned storage = 0;
+  std::size_t name_size = 0;
+  std::uint64_t count = 0;  // C × H × W, at most share_link_value_limit
+  // Whether the checksum matches. Meaningful only once the length is known to
+  // be right; it decides, for a header that makes no sense, between a damaged
+  // link and a crafted one.
+  bool intact = false;
+  [[noreturn]] void damaged(Kind kind, const std::string& message) const {
+    if (intact) fail(kind, message);
+    fail(Kind::checksum, "the share link is damaged (its checksum does not match): it was altered or mistyped");
+  }
+};
+
+// `other_version`: what the message says after "has version N".
+RecordHead read_record_head(std::span<const std::uint8_t> record, unsigned version, const std::string& other_version) {
   const std::size_t size = record.size();
   if (size < head_size + checksum_size)
     fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
                               " bytes, fewer than any link has; copy the whole link");
-  auto stored_checksum = [&] {
-    RecordReader tail(record.subspan(size - checksum_size));
-    return tail.u32();
-  };
-  // Meaningful only once the length is known to be right; it decides, for a
-  // header that makes no sense, between a damaged link and a crafted one.
-  const bool intact = crc32(record.first(size - checksum_size)) == stored_checksum();
-  auto damaged = [&](Kind kind, const std::string& message) {
-    if (intact) fail(kind, message);
-    fail(Kind::checksum, "the share link is damaged (its checksum does not match): it was altered or mistyped");
-  };
-
-  RecordReader r(record);
-  const unsigned version = r.u8();
-  if (version != unsigned(share_link_version))
-    damaged(Kind::version, "the share link's record has version " + std::to_string(version) +
-                               "; this page reads version " + std::to_string(share_link_version));
-
-  SharedView view;
+  RecordHead head(record);
+  head.intact = crc32(record.first(size - checksum_size)) == RecordReader(record.subspan(size - checksum_size)).u32();
+  RecordReader& r = head.fields;
+  const unsigned found = r.u8();
+  if (found != version)
+    head.damaged(Kind::version, "the share link's record has version " + std::to_string(found) + other_version);
   const auto fingerprint = r.take(16);
-  std::copy(fingerprint.begin(), fingerprint.end(), view.model.fingerprint.begin());
-  const std::size_t name_size = r.u8();
-  if (name_size > share_link_name_limit)
-    damaged(Kind::model, "the model's name in the link is " + std::to_string(name_size) + " bytes long, more than " +
-                             std::to_string(share_link_name_limit));
-  if (size < head_size + name_size + image_header_size + checksum_size)
+  std::copy(fingerprint.begin(), fingerprint.end(), head.model.fingerprint.begin());
+  head.name_size = r.u8();
+  if (head.name_size > share_link_name_limit)
+    head.damaged(Kind::model, "the model's name in the link is " + std::to_string(head.name_size) +
+                                  " bytes long, more than " + std::to_string(share_link_name_limit));
+  if (size < head_size + head.name_size + image_header_size + checksum_size)
     fail(Kind::truncated, "the share link is cut short: its record ends inside its header (" + std::to_string(size) +
                               " bytes); copy the whole link");
-  const auto name = r.take(name_size);
-  view.model.name.assign(name.begin(), name.end());
-
-  ModelInput& image = view.image;
-  image.channels = int(r.u8());
-  image.height = int(r.u16());
-  image.width = int(r.u16());
-  const unsigned encoding = r.u8();
-  if (image.channels != 1 && image.channels != 3)
-    damaged(Kind::image_size, "the link's image has " + std::to_string(image.channels) + " channels; a link holds 1 or 3");
-  if (image.height == 0 || image.width == 0)
-    damaged(Kind::image_size, "the link's image is " + std::to_string(image.height) + " × " + std::to_string(image.width) +
-                                  " pixels");
-  if (encoding != encoding_float32 && encoding != encoding_uint8 && encoding != encoding_mixed)
-    damaged(Kind::pixels, "the link's pixels have encoding " + std::to_string(encoding) +
-                              ", which version 1 does not define (0 float32, 1 uint8, 2 mixed)");
+  const auto name = r.take(head.name_size);
+  head.model.name.assign(name.begin(), name.end());
+  head.channels = int(r.u8());
+  head.height = int(r.u16());
+  head.width = int(r.u16());
+  head.storage = r.u8();
+  if (head.channels != 1 && head.channels != 3)
+    head.damaged(Kind::image_size,
+                 "the link's image has " + std::to_string(head.channels) + " channels; a link holds 1 or 3");
+  if (head.height == 0 || head.width == 0)
+    head.damaged(Kind::image_size, "the link's image is " + std::to_string(head.height) + " × " +
+                                       std::to_string(head.width) + " pixels");
   // Sizes in 64 bits, bounded before anything is computed from them or read.
-  const std::uint64_t count = value_count(image);
-  if (count > share_link_value_limit) damaged(Kind::image_size, "the link's image " + too_many_values(image));
+  const ModelInput shape{head.channels, head.height, head.width, {}};
+  head.count = value_count(shape);
+  if (head.count > share_link_value_limit) head.damaged(Kind::image_size, "the link's image " + too_many_values(shape));
+  return head;
+}
+
+SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel* loaded_model) {
+  const std::size_t size = record.size();
+  RecordHead head =
+      read_record_head(record, share_link_version, "; this page reads version " + std::to_string(share_link_version));
+  RecordReader& r = head.fields;
+  const std::uint64_t count = head.count;
+  const unsigned encoding = head.storage;
+  SharedView view;
+  view.model = head.model;
+  ModelInput& image = view.image;
+  image.channels = head.channels, image.height = head.height, image.width = head.width;
+  if (encoding != encoding_float32 && encoding != encoding_uint8 && encoding != encoding_mixed)
+    head.damaged(Kind::pixels, "the link's pixels have encoding " + std::to_string(encoding) +
+                                   ", which version 1 does not define (0 float32, 1 uint8, 2 mixed)");
   std::uint64_t pixel_bytes = count * (encoding == encoding_float32 ? 4 : 1);
   std::span<const std::uint8_t> bitmap;  // mixed: bit i set when pixel i is a byte k (k / 255.0f)
   if (encoding == encoding_mixed) {
     const std::uint64_t bitmap_size = (count + 7) / 8;
-    if (size < head_size + name_size + image_header_size + bitmap_size + checksum_size)
+    if (size < head_size + head.name_size + image_header_size + bitmap_size + checksum_size)
       fail(Kind::truncated, "the share link is cut short: its record ends inside the map of its pixels (" +
                                 std::to_string(size) + " bytes); copy the whole link");
     bitmap = r.take(std::size_t(bitmap_size));
     std::uint64_t bytes = 0;
     for (std::size_t i = 0; i < count; ++i) bytes += (bitmap[i / 8] >> (i % 8)) & 1;
     if (count % 8 != 0 && !bitmap.empty() && (bitmap[bitmap.size() - 1] >> (count % 8)) != 0)
-      damaged(Kind::pixels, "the map of the link's pixels marks pixels beyond the image");
+      head.damaged(Kind::pixels, "the map of the link's pixels marks pixels beyond the image");
     pixel_bytes = bitmap_size + bytes + 4 * (count - bytes);
   }
-  const std::uint64_t declared = head_size + name_size + image_header_size + pixel_bytes + settings_size +
-                               selection_size + checksum_size;
+  const std::uint64_t declared = head_size + head.name_size + image_header_size + pixel_bytes + settings_size +
+                                 selection_size + checksum_size;
   view.image_name = read_record_end(record, declared);
 
   // The record is as it was made. Now: is it for this model, and does it make sense?
@@ -747,59 +771,22 @@ void check_input_shape(int channels, int height, int width, const std::string& w
   if (value_count(shape) > share_link_value_limit) fail(Kind::image_size, whose + " " + too_many_values(shape));
 }
 
-constexpr std::size_t v2_image_header_size = 1 + 2 + 2 + 1;  // channels, height, width, scheme
 constexpr std::size_t deflated_size_size = 4;
 
 SharedViewV2 parse_record_v2(std::span<const std::uint8_t> record, const LoadedModel* loaded_model) {
   const std::size_t size = record.size();
-  if (size < head_size + checksum_size)
-    fail(Kind::truncated, "the share link is cut short: its record has " + std::to_string(size) +
-                              " bytes, fewer than any link has; copy the whole link");
-  auto stored_checksum = [&] {
-    RecordReader tail(record.subspan(size - checksum_size));
-    return tail.u32();
-  };
-  const bool intact = crc32(record.first(size - checksum_size)) == stored_checksum();
-  auto damaged = [&](Kind kind, const std::string& message) {
-    if (intact) fail(kind, message);
-    fail(Kind::checksum, "the share link is damaged (its checksum does not match): it was altered or mistyped");
-  };
-
-  RecordReader r(record);
-  const unsigned version = r.u8();
-  if (version != unsigned(share_link_v2_version))
-    damaged(Kind::version, "the share link's record has version " + std::to_string(version) +
-                               ", but its text says version 2 (#v2=)");
+  RecordHead head = read_record_head(record, share_link_v2_version, ", but its text says version 2 (#v2=)");
+  RecordReader& r = head.fields;
+  const std::uint64_t count = head.count;
+  const unsigned scheme = head.storage;
   SharedViewV2 view;
-  const auto fingerprint = r.take(16);
-  std::copy(fingerprint.begin(), fingerprint.end(), view.model.fingerprint.begin());
-  const std::size_t name_size = r.u8();
-  if (name_size > share_link_name_limit)
-    damaged(Kind::model, "the model's name in the link is " + std::to_string(name_size) + " bytes long, more than " +
-                             std::to_string(share_link_name_limit));
-  if (size < head_size + name_size + v2_image_header_size + checksum_size)
-    fail(Kind::truncated, "the share link is cut short: its record ends inside its header (" + std::to_string(size) +
-                              " bytes); copy the whole link");
-  const auto name = r.take(name_size);
-  view.model.name.assign(name.begin(), name.end());
-
+  view.model = head.model;
   QuantisedInput& image = view.image;
-  image.channels = int(r.u8());
-  image.height = int(r.u16());
-  image.width = int(r.u16());
-  const unsigned scheme = r.u8();
-  if (image.channels != 1 && image.channels != 3)
-    damaged(Kind::image_size, "the link's image has " + std::to_string(image.channels) + " channels; a link holds 1 or 3");
-  if (image.height == 0 || image.width == 0)
-    damaged(Kind::image_size, "the link's image is " + std::to_string(image.height) + " × " + std::to_string(image.width) +
-                                  " pixels");
-  const ModelInput shape{image.channels, image.height, image.width, {}};
-  const std::uint64_t count = value_count(shape);
-  if (count > share_link_value_limit) damaged(Kind::image_size, "the link's image " + too_many_values(shape));
+  image.channels = head.channels, image.height = head.height, image.width = head.width;
   if (scheme != unsigned(share_link_scheme_affine))
-    damaged(Kind::quantisation, "the link's quantisation scheme is " + std::to_string(scheme) +
-                                    ", which version 2 does not define (1: per channel affine from uint8)");
-  const std::uint64_t before_codes = head_size + name_size + v2_image_header_size + 8 * std::uint64_t(image.channels) +
+    head.damaged(Kind::quantisation, "the link's quantisation scheme is " + std::to_string(scheme) +
+                                         ", which version 2 does not define (1: per channel affine from uint8)");
+  const std::uint64_t before_codes = head_size + head.name_size + image_header_size + 8 * std::uint64_t(image.channels) +
                                      settings_size + selection_size + deflated_size_size;
   if (size < before_codes + checksum_size)
     fail(Kind::truncated, "the share link is cut short: its record ends before its pixels (" + std::to_string(size) +
