@@ -122,40 +122,11 @@ export function npyFloat32(shape, data) {
 }
 
 // Decodes a non-interlaced 8-bit grayscale PNG (as models/samples.py writes
-// them) into {width, height, pixels: Uint8Array}; the five row filters of the
-// PNG specification (ISO/IEC 15948, section 9) are undone.
+// them) into {width, height, pixels: Uint8Array}.
 export function decodeGrayPng(bytes) {
-  let offset = 8;
-  let width = 0;
-  let height = 0;
-  const idat = [];
-  while (offset < bytes.length) {
-    const length = bytes.readUInt32BE(offset);
-    const type = bytes.toString('latin1', offset + 4, offset + 8);
-    const data = bytes.subarray(offset + 8, offset + 8 + length);
-    if (type === 'IHDR') {
-      width = data.readUInt32BE(0);
-      height = data.readUInt32BE(4);
-      if (data[8] !== 8 || data[9] !== 0 || data[12] !== 0) throw new Error('not an 8-bit grayscale non-interlaced PNG');
-    } else if (type === 'IDAT') idat.push(data);
-    offset += 12 + length;
-  }
-  const raw = zlib.inflateSync(Buffer.concat(idat));
-  const pixels = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (width + 1)];
-    for (let x = 0; x < width; x++) {
-      const v = raw[y * (width + 1) + 1 + x];
-      const a = x > 0 ? pixels[y * width + x - 1] : 0;
-      const b = y > 0 ? pixels[(y - 1) * width + x] : 0;
-      const c = x > 0 && y > 0 ? pixels[(y - 1) * width + x - 1] : 0;
-      const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
-      const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
-      pixels[y * width + x] = (v + predictor) & 0xff;
-    }
-  }
-  return { width, height, pixels };
+  const png = decodePng(bytes);
+  if (png.channels !== 1) throw new Error('not an 8-bit grayscale non-interlaced PNG');
+  return png;
 }
 
 // Diagrams of the page and of the native CLI agree to this relative tolerance.
@@ -231,4 +202,37 @@ export function decodePng(bytes) {
     }
   }
   return { width, height, channels, pixels };
+}
+
+// Resolves after `n` of the page's animation frames.
+export function frames(page, n = 10) {
+  return page.evaluate((count) => new Promise((resolve) => {
+    let left = count;
+    const step = () => (--left > 0 ? requestAnimationFrame(step) : resolve());
+    requestAnimationFrame(step);
+  }), n);
+}
+
+// Selects layer `layer`, head `head`, its first H1 bar (or an H0 bar) and ε
+// in the middle of that bar; returns the selection.
+export function selectInside(page, layer, head) {
+  return page.evaluate(([l, h]) => {
+    const v = window.vitopo;
+    const diagrams = v.analysis().heads.find((x) => x.layer === l && x.head === h).diagrams;
+    const dim = diagrams[1].length > 0 ? 1 : 0;
+    const index = diagrams[dim].findIndex(([, death]) => death !== null);
+    const [birth, death] = diagrams[dim][index];
+    return v.select({ layer: l, head: h, epsilon: (birth + death) / 2, bar: { dim, index } });
+  }, [layer, head]);
+}
+
+// CRC-32/ISO-HDLC, bit by bit from its definition (reflected polynomial
+// 0xEDB88320), to craft a share link whose checksum the page accepts.
+export function crc32(bytes) {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
 }

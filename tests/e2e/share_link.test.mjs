@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { TIMEOUT, artifacts, openFresh, openPage, samples, sourceDir } from './harness.mjs';
+import { TIMEOUT, artifacts, crc32, frames, openFresh, openPage, samples, selectInside, sourceDir } from './harness.mjs';
 
 // Everything a link must reproduce, as the page API gives it.
 function pageState(page) {
@@ -30,27 +30,6 @@ function pageState(page) {
       name: v.workspace().find((e) => e.current)?.name ?? null,
     };
   });
-}
-
-function frames(page, n = 10) {
-  return page.evaluate((count) => new Promise((resolve) => {
-    let left = count;
-    const step = () => (--left > 0 ? requestAnimationFrame(step) : resolve());
-    requestAnimationFrame(step);
-  }), n);
-}
-
-// Selects layer `layer`, head `head`, its first H1 bar (or an H0 bar) and ε
-// in the middle of that bar; returns the selection.
-function selectInside(page, layer, head) {
-  return page.evaluate(([l, h]) => {
-    const v = window.vitopo;
-    const diagrams = v.analysis().heads.find((x) => x.layer === l && x.head === h).diagrams;
-    const dim = diagrams[1].length > 0 ? 1 : 0;
-    const index = diagrams[dim].findIndex(([, death]) => death !== null);
-    const [birth, death] = diagrams[dim][index];
-    return v.select({ layer: l, head: h, epsilon: (birth + death) / 2, bar: { dim, index } });
-  }, [layer, head]);
 }
 
 // The record inside a link (share_link.hpp's table).
@@ -264,13 +243,3 @@ test('"Copy link" puts the link on the clipboard; refused, it shows the link in 
   }
 });
 
-// CRC-32/ISO-HDLC, bit by bit from its definition (reflected polynomial
-// 0xEDB88320), to craft a link the page's checksum accepts.
-function crc32(bytes) {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { TIMEOUT, artifacts, openFresh, openPage, sourceDir } from './harness.mjs';
+import { TIMEOUT, artifacts, crc32, frames, openFresh, openPage, selectInside, sourceDir } from './harness.mjs';
 
 const LIMIT = 300 * 1024;
 
@@ -33,25 +33,6 @@ function pageState(page) {
       error: document.getElementById('error').textContent,
     };
   });
-}
-
-function frames(page, n = 10) {
-  return page.evaluate((count) => new Promise((resolve) => {
-    let left = count;
-    const step = () => (--left > 0 ? requestAnimationFrame(step) : resolve());
-    requestAnimationFrame(step);
-  }), n);
-}
-
-function selectInside(page, layer, head) {
-  return page.evaluate(([l, h]) => {
-    const v = window.vitopo;
-    const diagrams = v.analysis().heads.find((x) => x.layer === l && x.head === h).diagrams;
-    const dim = diagrams[1].length > 0 ? 1 : 0;
-    const index = diagrams[dim].findIndex(([, death]) => death !== null);
-    const [birth, death] = diagrams[dim][index];
-    return v.select({ layer: l, head: h, epsilon: (birth + death) / 2, bar: { dim, index } });
-  }, [layer, head]);
 }
 
 // An RGB photo-like image drawn in the page (300 × 260, so the page resamples it).
@@ -218,16 +199,6 @@ test('the share link of an RGB 224 model reopens bit for bit and is within the s
     await close();
   }
 });
-
-// CRC-32/ISO-HDLC, bit by bit from its definition (reflected polynomial 0xEDB88320).
-function crc32(bytes) {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 test('a frame of a perturbation series of an RGB 224 model is linked by its series and reopens bit for bit', async () => {
   const { loadRgb } = rgb224();
