@@ -54,4 +54,34 @@ Program::~Program() {
   if (id_) glDeleteProgram(id_);
 }
 
+InstanceBuffer::InstanceBuffer(std::size_t stride, std::initializer_list<int> components) : stride_(stride) {
+  glGenVertexArrays(1, &vertex_array_);
+  glGenBuffers(1, &buffer_);
+  glBindVertexArray(vertex_array_);
+  glBindBuffer(GL_ARRAY_BUFFER, buffer_);
+  GLuint location = 0;
+  std::size_t offset = 0;
+  for (const int n : components) {
+    glEnableVertexAttribArray(location);
+    glVertexAttribPointer(location, n, GL_FLOAT, GL_FALSE, GLsizei(stride), reinterpret_cast<void*>(offset));
+    glVertexAttribDivisor(location, 1);
+    ++location;
+    offset += std::size_t(n) * sizeof(float);
+  }
+  glBindVertexArray(0);
+}
+
+InstanceBuffer::~InstanceBuffer() {
+  glDeleteBuffers(1, &buffer_);
+  glDeleteVertexArrays(1, &vertex_array_);
+}
+
+void InstanceBuffer::draw(GLenum mode, GLsizei vertices, const void* data, std::size_t count) const {
+  glBindVertexArray(vertex_array_);
+  glBindBuffer(GL_ARRAY_BUFFER, buffer_);
+  glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(count * stride_), data, GL_STREAM_DRAW);
+  glDrawArraysInstanced(mode, 0, vertices, GLsizei(count));
+  glBindVertexArray(0);
+}
+
 }  // namespace vitopo::app::render

@@ -3,6 +3,8 @@
 
 #include <GLES3/gl3.h>
 
+#include <cstddef>
+#include <initializer_list>
 #include <string>
 
 namespace vitopo::app::render {
@@ -24,6 +26,24 @@ class Program {
 
  private:
   GLuint id_ = 0;
+};
+
+// One buffer of instances, each `stride` bytes of floats read as vertex
+// attributes 0, 1, …, one per instance, of the given numbers of components.
+class InstanceBuffer {
+ public:
+  InstanceBuffer(std::size_t stride, std::initializer_list<int> components);
+  InstanceBuffer(const InstanceBuffer&) = delete;
+  InstanceBuffer& operator=(const InstanceBuffer&) = delete;
+  ~InstanceBuffer();
+
+  // Uploads `count` instances from `data` and draws `vertices` vertices of
+  // `mode` for each, with the program in use.
+  void draw(GLenum mode, GLsizei vertices, const void* data, std::size_t count) const;
+
+ private:
+  std::size_t stride_;
+  GLuint vertex_array_ = 0, buffer_ = 0;
 };
 
 }  // namespace vitopo::app::render

@@ -12,28 +12,9 @@ namespace {
 
 struct LineProgram {
   Program program{shaders::lines_vert, shaders::lines_frag, "lines"};
-  GLuint vertex_array = 0, buffer = 0;
-  GLint display, pixel;
-  std::size_t stride;
-  LineProgram(std::size_t segment_bytes) : stride(segment_bytes) {
-    display = program.uniform("u_display");
-    pixel = program.uniform("u_pixel");
-    glGenVertexArrays(1, &vertex_array);
-    glGenBuffers(1, &buffer);
-    glBindVertexArray(vertex_array);
-    glBindBuffer(GL_ARRAY_BUFFER, buffer);
-    const GLsizei s = GLsizei(stride);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, s, reinterpret_cast<void*>(0));
-    glVertexAttribDivisor(0, 1);
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, s, reinterpret_cast<void*>(4 * sizeof(float)));
-    glVertexAttribDivisor(1, 1);
-    glEnableVertexAttribArray(2);
-    glVertexAttribPointer(2, 1, GL_FLOAT, GL_FALSE, s, reinterpret_cast<void*>(8 * sizeof(float)));
-    glVertexAttribDivisor(2, 1);
-    glBindVertexArray(0);
-  }
+  GLint display = program.uniform("u_display"), pixel = program.uniform("u_pixel");
+  InstanceBuffer instances;  // per segment: its ends, its colour, its width
+  explicit LineProgram(std::size_t segment_bytes) : instances(segment_bytes, {4, 4, 1}) {}
 };
 
 }  // namespace
@@ -52,11 +33,7 @@ void LineBatch::flush(ImDrawList* list) {
     glUseProgram(p.program.id());
     glUniform2f(p.display, context.display_width, context.display_height);
     glUniform1f(p.pixel, context.pixel);
-    glBindVertexArray(p.vertex_array);
-    glBindBuffer(GL_ARRAY_BUFFER, p.buffer);
-    glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(segments->size() * sizeof(Segment)), segments->data(), GL_STREAM_DRAW);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, GLsizei(segments->size()));
-    glBindVertexArray(0);
+    p.instances.draw(GL_TRIANGLE_STRIP, 4, segments->data(), segments->size());
   });
 }
 
