@@ -29,32 +29,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumCpu } from './chromium_cpu.mjs';
+import { benchOptions } from './bench_options.mjs';
 // The e2e harness reads VITOPO_SITE when it is imported: imported in main().
 let harness;
 
 function options(argv) {
-  const o = { runs: 3, h0Limit: 60, h0Wasserstein: false, budget: 120, views: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--site') o.site = value();
-    else if (a === '--work') o.work = value();
-    else if (a === '--model') o.model = value();
-    else if (a === '--runs') o.runs = Number(value());
-    else if (a === '--h0-limit') o.h0Limit = Number(value());
-    else if (a === '--h0-wasserstein') o.h0Wasserstein = true;
-    else if (a === '--gudhi-budget') o.budget = Number(value());
-    else if (a === '--no-views') o.views = false;
-    else throw new Error(`unknown option ${a}`);
-  }
-  if (!o.site || !o.work || !o.model) throw new Error('--site, --work and --model are required');
-  if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs must be a positive integer');
-  if (!(o.h0Limit > 0)) throw new Error('--h0-limit must be a positive number of seconds');
-  if (!(o.budget > 0)) throw new Error('--gudhi-budget must be a positive number of seconds');
-  return o;
+  const v = benchOptions(argv, {
+    site: { type: 'string', required: true }, work: { type: 'string', required: true },
+    model: { type: 'string', required: true }, runs: { type: 'integer', default: 3 },
+    'h0-limit': { type: 'number', default: 60 }, 'h0-wasserstein': { type: 'boolean' },
+    'gudhi-budget': { type: 'number', default: 120 }, 'no-views': { type: 'boolean' },
+  });
+  return { site: v.site, work: v.work, model: v.model, runs: v.runs, h0Limit: v['h0-limit'],
+    h0Wasserstein: v['h0-wasserstein'], budget: v['gudhi-budget'], views: !v['no-views'] };
 }
 
 const median = (xs) => {

@@ -32,12 +32,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-export NODE_PATH=/usr/share/nodejs
+source "$root/bench/build.sh"
 cd "$root"
 
 if [ -z "$site" ]; then
-  cmake --preset wasm >/dev/null
-  nice cmake --build --preset wasm -j2 --target vitopo_site >/dev/null
+  build_site
   site="$root/build/wasm/site"
 fi
 

@@ -10,9 +10,8 @@
 # Builds the CLI in build/native (for `vitopo model`); files go to build/convert-vitb/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export NODE_PATH=/usr/share/nodejs
-cmake --preset native >/dev/null
-nice cmake --build --preset native --target vitopo >/dev/null
+source "$root/bench/build.sh"
+build_cli
 start=$(date +%s)
 /usr/bin/python3 "$root/tests/model/convert_test.py" "$root/build/native/src/cli/vitopo" "$root/build/convert-vitb" \
   --size vit-b

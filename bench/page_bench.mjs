@@ -27,32 +27,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromiumCpu } from './chromium_cpu.mjs';
+import { benchOptions } from './bench_options.mjs';
 // The e2e harness reads VITOPO_SITE when it is imported: imported in main().
 let harness;
 
 function options(argv) {
-  const o = { runs: 7, metric: 'js', models: [], views: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--site') o.site = value();
-    else if (a === '--cli') o.cli = value();
-    else if (a === '--work') o.work = value();
-    else if (a === '--runs') o.runs = Number(value());
-    else if (a === '--metric') o.metric = value();
-    else if (a === '--no-views') o.views = false;
-    else if (a === '--model') {
-      const [name, file] = value().split(/=(.*)/s);
-      if (!file) throw new Error('--model takes NAME=FILE.onnx');
-      o.models.push({ name, file });
-    } else throw new Error(`unknown option ${a}`);
-  }
-  if (!o.site || !o.cli || !o.work) throw new Error('--site, --cli and --work are required');
-  if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs must be a positive integer');
-  return o;
+  const v = benchOptions(argv, {
+    site: { type: 'string', required: true }, cli: { type: 'string', required: true },
+    work: { type: 'string', required: true }, runs: { type: 'integer', default: 7 },
+    metric: { type: 'string', default: 'js' }, 'no-views': { type: 'boolean' },
+    model: { type: 'string', multiple: true, default: [] },
+  });
+  const models = v.model.map((m) => {
+    const [name, file] = m.split(/=(.*)/s);
+    if (!file) throw new Error('--model takes NAME=FILE.onnx');
+    return { name, file };
+  });
+  return { site: v.site, cli: v.cli, work: v.work, runs: v.runs, metric: v.metric, views: !v['no-views'], models };
 }
 
 // Installed before the page's own scripts. Marks (absolute ms, performance.timeOrigin

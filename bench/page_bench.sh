@@ -19,13 +19,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/build/page-bench"
 runs=7
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then runs="$1"; shift; fi
-export NODE_PATH=/usr/share/nodejs
+source "$root/bench/build.sh"
 cd "$root"
-
-cmake --preset wasm >/dev/null
-nice cmake --build --preset wasm -j2 --target vitopo_site >/dev/null
-cmake --preset native >/dev/null
-nice cmake --build --preset native -j2 --target vitopo >/dev/null
+build_site
+build_cli
 
 mkdir -p "$work"
 model="$root/bench/page_bench_model.py"

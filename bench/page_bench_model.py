@@ -12,15 +12,13 @@ With random weights the attention is close to uniform (every row near 1/197).
 S^2 and the rows become peaked, nearer to what a trained model gives.
 """
 import argparse
-import json
 import os
 import sys
 
-import onnx
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models"))
-from vit import ViT  # noqa: E402
+from vit import ViT, export_contract_onnx  # noqa: E402
 
 LABELS = [f"class {k}" for k in range(10)]
 
@@ -38,13 +36,7 @@ def main():
         for block in model.blocks:
             block.attn.qkv.weight[: 2 * dim] *= args.sharpen  # the query and key rows
     model.eval()
-    torch.onnx.export(model, (torch.rand(1, 1, 28, 28),), args.out, opset_version=14, input_names=["pixels"],
-                      output_names=["logits", "attentions"],
-                      dynamic_axes={"pixels": {0: "batch"}, "logits": {0: "batch"}, "attentions": {1: "batch"}})
-    m = onnx.load(args.out)
-    entry = m.metadata_props.add()
-    entry.key = "vitopo"
-    entry.value = json.dumps({
+    export_contract_onnx(model, args.out, {
         "input": {"channels": 1, "height": 28, "width": 28},
         "patch": 2, "grid": [14, 14], "cls": True,
         "preprocessing": {"background": "dark", "normalization": "inside"},
@@ -52,7 +44,6 @@ def main():
         "layers": 12, "heads": 12, "tokens": 197,
         "name": f"benchmark ViT (gray 28x28, patch 2, 12 layers, 12 heads, random, sharpen {args.sharpen:g})",
     })
-    onnx.save(m, args.out)
 
 
 if __name__ == "__main__":

@@ -20,25 +20,14 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { benchOptions } from './bench_options.mjs';
 
 function options(argv) {
-  const o = { runs: 5 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--site') o.site = value();
-    else if (a === '--cli') o.cli = value();
-    else if (a === '--work') o.work = value();
-    else if (a === '--model') o.model = value();
-    else if (a === '--runs') o.runs = Number(value());
-    else throw new Error(`unknown option ${a}`);
-  }
-  if (!o.site || !o.cli || !o.work || !o.model) throw new Error('--site, --cli, --work and --model are required');
-  if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs must be a positive integer');
-  return o;
+  return benchOptions(argv, {
+    site: { type: 'string', required: true }, cli: { type: 'string', required: true },
+    work: { type: 'string', required: true }, model: { type: 'string', required: true },
+    runs: { type: 'integer', default: 5 },
+  });
 }
 
 const median = (xs) => {

@@ -15,13 +15,10 @@ work="$root/build/stream-bench"
 runs=5
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then runs="$1"; shift; fi
 model="${1:-$work/vitb16.onnx}"
-export NODE_PATH=/usr/share/nodejs
+source "$root/bench/build.sh"
 cd "$root"
-
-cmake --preset wasm >/dev/null
-nice cmake --build --preset wasm -j2 --target vitopo_site >/dev/null
-cmake --preset native >/dev/null
-nice cmake --build --preset native -j2 --target vitopo >/dev/null
+build_site
+build_cli
 
 mkdir -p "$work"
 if [ ! -f "$model" ]; then
