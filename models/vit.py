@@ -97,3 +97,24 @@ def load_checkpoint(path):
                 heads=cfg["heads"], mlp_dim=cfg["mlp_dim"], classes=len(LABELS))
     model.load_state_dict(state["model"])
     return model, state["record"]
+
+
+def export_contract_onnx(model, out, meta):
+    """Writes `model` (a ViT of this file, in eval mode) to `out` as ONNX in the
+    model contract's form: input "pixels", outputs "logits" and "attentions",
+    the batch axes dynamic, and `meta` as the "vitopo" metadata entry. For the
+    test and benchmark models; export.py writes the default model itself."""
+    import json
+
+    import onnx
+
+    side = model.grid * model.patch_embed.kernel_size[0]
+    example = torch.rand(1, model.patch_embed.in_channels, side, side)
+    torch.onnx.export(model, (example,), out, opset_version=14, input_names=["pixels"],
+                      output_names=["logits", "attentions"],
+                      dynamic_axes={"pixels": {0: "batch"}, "logits": {0: "batch"}, "attentions": {1: "batch"}})
+    m = onnx.load(out)
+    entry = m.metadata_props.add()
+    entry.key = "vitopo"
+    entry.value = json.dumps(meta)
+    onnx.save(m, out)

@@ -9,15 +9,13 @@ tokens), 2 layers of 3 heads, 5 classes, light background, random weights
 With --photo the model takes photos instead (background "none"): the shorter
 side resized to 40 pixels, bicubic, and the centre 32 x 32 cut out.
 """
-import json
 import os
 import sys
 
-import onnx
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models"))
-from vit import ViT  # noqa: E402
+from vit import ViT, export_contract_onnx  # noqa: E402
 
 LABELS = ["circle", "square", "triangle", "star", "cross"]
 
@@ -28,13 +26,7 @@ def main():
     torch.manual_seed(7)
     model = ViT(image=32, channels=3, patch=8, dim=24, depth=2, heads=3, mlp_dim=48, classes=len(LABELS))
     model.eval()
-    torch.onnx.export(model, (torch.rand(1, 3, 32, 32),), out, opset_version=14, input_names=["pixels"],
-                      output_names=["logits", "attentions"],
-                      dynamic_axes={"pixels": {0: "batch"}, "logits": {0: "batch"}, "attentions": {1: "batch"}})
-    m = onnx.load(out)
-    entry = m.metadata_props.add()
-    entry.key = "vitopo"
-    entry.value = json.dumps({
+    export_contract_onnx(model, out, {
         "input": {"channels": 3, "height": 32, "width": 32},
         "patch": 8, "grid": [4, 4], "cls": True,
         "preprocessing": ({"background": "none", "normalization": "inside", "resize": 40, "crop": 32,
@@ -42,7 +34,6 @@ def main():
         "labels": LABELS,
         "name": "e2e test ViT (RGB 32x32, patch 8, 2 layers, 3 heads)",
     })
-    onnx.save(m, out)
 
 
 if __name__ == "__main__":

@@ -7,15 +7,13 @@ weights are few: the input's size is what matters.
 
     /usr/bin/python3 rgb224_model.py OUT.onnx
 """
-import json
 import os
 import sys
 
-import onnx
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models"))
-from vit import ViT  # noqa: E402
+from vit import ViT, export_contract_onnx  # noqa: E402
 
 LABELS = ["red", "green", "blue"]
 
@@ -25,13 +23,7 @@ def main():
     torch.manual_seed(11)
     model = ViT(image=224, channels=3, patch=32, dim=16, depth=2, heads=2, mlp_dim=32, classes=len(LABELS))
     model.eval()
-    torch.onnx.export(model, (torch.rand(1, 3, 224, 224),), out, opset_version=14, input_names=["pixels"],
-                      output_names=["logits", "attentions"],
-                      dynamic_axes={"pixels": {0: "batch"}, "logits": {0: "batch"}, "attentions": {1: "batch"}})
-    m = onnx.load(out)
-    entry = m.metadata_props.add()
-    entry.key = "vitopo"
-    entry.value = json.dumps({
+    export_contract_onnx(model, out, {
         "input": {"channels": 3, "height": 224, "width": 224},
         "patch": 32, "grid": [7, 7], "cls": True,
         "preprocessing": {"background": "none", "normalization": "outside",
@@ -39,7 +31,6 @@ def main():
         "labels": LABELS,
         "name": "e2e test ViT (RGB 224x224, patch 32, 2 layers, 2 heads)",
     })
-    onnx.save(m, out)
 
 
 if __name__ == "__main__":
