@@ -3,6 +3,7 @@
 #include "core/base64url.hpp"
 
 #include "core/onnx_wire.hpp"
+#include "core/quote.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,10 +22,7 @@ using onnx_wire::ValueInfo;
 
 // s cut to at most `limit` bytes at a UTF-8 character boundary, "..." marking a cut.
 std::string shortened(const std::string& s, std::size_t limit) {
-  if (s.size() <= limit) return s;
-  std::size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return s.substr(0, cut) + "...";
+  return s.size() <= limit ? s : std::string(cut_at_character(s, limit)) + "...";
 }
 
 // Text from the file, made fit for a message: at most `limit` bytes, invalid

@@ -20,4 +20,11 @@ std::string quote(std::string_view text, std::size_t limit) {
   return out;
 }
 
+std::string_view cut_at_character(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
 }  // namespace vitopo

@@ -13,4 +13,7 @@ namespace vitopo {
 // "…" after the closing quote.
 std::string quote(std::string_view text, std::size_t limit = 40);
 
+// At most `limit` bytes of UTF-8 `text`, cut at a character boundary.
+std::string_view cut_at_character(std::string_view text, std::size_t limit);
+
 }  // namespace vitopo

@@ -250,14 +250,6 @@ ModelIdentity model_identity(std::string_view text, std::string name) {
 
 namespace {
 
-// At most `limit` bytes of `text`, cut at a character boundary.
-std::string_view cut_at_character(std::string_view text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  std::size_t cut = limit;
-  while (cut > 0 && (std::uint8_t(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut);
-}
-
 std::span<const std::uint8_t> bytes_of(std::string_view text) {
   return std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
 }

@@ -52,3 +52,13 @@ TEST_CASE("quote escapes every byte that is not printable ASCII, and bounds the 
   CHECK(quote(std::string(50, 'a'), 3) == "'aaa'…");
   CHECK(quote(std::string(40, 'a')) == "'" + std::string(40, 'a') + "'");
 }
+
+TEST_CASE("cut_at_character never cuts a UTF-8 character in two") {
+  const std::string text = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x99\x82";  // a, é (2 bytes), € (3), 🙂 (4)
+  const std::vector<std::size_t> whole_up_to = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 10};  // by limit 0 … 11
+  for (std::size_t limit = 0; limit < whole_up_to.size(); ++limit) {
+    CAPTURE(limit);
+    CHECK(cut_at_character(text, limit) == std::string_view(text).substr(0, whole_up_to[limit]));
+  }
+  CHECK(cut_at_character("", 0).empty());
+}
