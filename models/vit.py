@@ -1,7 +1,8 @@
 """The default vitopo model: a small Vision Transformer whose layers are written
 out so that every layer returns its attention probabilities.
 
-Shared by train.py and export.py, so the exported graph is exactly the trained one.
+Shared by train.py and export.py, so the exported graph is exactly the trained one;
+export_contract_onnx writes the small test and benchmark models built from it.
 Architecture after Dosovitskiy et al., "An Image is Worth 16x16 Words" (ICLR 2021),
 with pre-norm blocks (LayerNorm before attention and before the MLP).
 """

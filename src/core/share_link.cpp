@@ -461,8 +461,6 @@ std::string read_record_end(std::span<const std::uint8_t> record, std::uint64_t 
   return std::string(name.begin(), name.end());
 }
 
-// The record's fields; without `loaded`, only up to the model's identity,
-// once the record is known to be intact.
 // The start of a record, alike in versions 1 and 2: the version, the model,
 // and the image's header, whose last byte says how the pixels are stored
 // (version 1: their encoding; version 2: the quantisation scheme). Checked as
@@ -525,6 +523,8 @@ RecordHead read_record_head(std::span<const std::uint8_t> record, unsigned versi
   return head;
 }
 
+// The record's fields; without `loaded`, only up to the model's identity,
+// once the record is known to be intact.
 SharedView parse_record(std::span<const std::uint8_t> record, const LoadedModel* loaded_model) {
   const std::size_t size = record.size();
   RecordHead head =

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { artifacts, nativeCli, openPage, samples, sourceDir } from './harness.mjs';
+import { artifacts, frames, nativeCli, openPage, samples, sourceDir } from './harness.mjs';
 
 const dir = path.join(artifacts, 'compare');
 fs.mkdirSync(dir, { recursive: true });
@@ -168,7 +168,6 @@ async function panelPixels(page, shot, rect, colours) {
   }, { bytes: [...shot], rect, colours });
 }
 
-const frames = (page, n = 12) => page.evaluate((k) => new Promise((r) => { let n = k; const f = () => (--n ? requestAnimationFrame(f) : r()); requestAnimationFrame(f); }), n);
 
 test('the comparison views draw: distance map and matching, through the layers, two images', async () => {
   const { page, log, close } = await openPage();

@@ -122,7 +122,7 @@ export function npyFloat32(shape, data) {
 }
 
 // Decodes a non-interlaced 8-bit grayscale PNG (as models/samples.py writes
-// them) into {width, height, pixels: Uint8Array}.
+// them), as decodePng does, and refuses any other.
 export function decodeGrayPng(bytes) {
   const png = decodePng(bytes);
   if (png.channels !== 1) throw new Error('not an 8-bit grayscale non-interlaced PNG');

@@ -7,12 +7,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { artifacts, openPage } from './harness.mjs';
+import { artifacts, frames, openPage } from './harness.mjs';
 
 const dir = path.join(artifacts, 'layout');
 fs.mkdirSync(dir, { recursive: true });
 
-const frames = (page, n = 8) => page.evaluate((k) => new Promise((r) => { let n = k; const f = () => (--n ? requestAnimationFrame(f) : r()); requestAnimationFrame(f); }), n);
 
 // The overlap of two panels, in CSS pixels²; panels that only touch share 0.
 function overlap(a, b) {
@@ -30,7 +29,7 @@ for (const [width, height] of [[1280, 720], [1920, 1080], [900, 600]]) {
   test(`at ${width} × ${height}, the panels fit the canvas without overlapping and the image is large`, async () => {
     const { page, log, close } = await openPage({ viewport: { width, height } });
     try {
-      await frames(page);
+      await frames(page, 8);
       const got = await page.evaluate(() => {
         const c = document.getElementById('canvas').getBoundingClientRect();
         return {

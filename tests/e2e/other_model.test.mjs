@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { artifacts, assertSameDiagrams, nativeCli, npyFloat32, openPage, samples, sourceDir } from './harness.mjs';
+import { artifacts, assertSameDiagrams, frames, nativeCli, npyFloat32, openPage, samples, sourceDir } from './harness.mjs';
 
 test('another contract-following ViT (RGB 32×32, 4×4 grid, 2 layers × 3 heads) runs in the page', async () => {
   const dir = path.join(artifacts, 'other-model');
@@ -39,7 +39,7 @@ test('another contract-following ViT (RGB 32×32, 4×4 grid, 2 layers × 3 heads
     // A sample through the other model, and the views still draw.
     const again = await page.evaluate((file) => window.vitopo.loadImage('samples/' + file), samples()[0].file);
     assert.deepEqual(again.shape, { layers: 2, heads: 3, tokens: 17 });
-    await page.evaluate(() => new Promise((r) => { let n = 5; const f = () => (--n ? requestAnimationFrame(f) : r()); requestAnimationFrame(f); }));
+    await frames(page, 5);
     fs.writeFileSync(path.join(dir, 'screenshot.png'), await page.screenshot());
     assert.deepEqual(log.filter((line) => line.startsWith('[pageerror]')), [], 'no uncaught error in the page');
   } finally {

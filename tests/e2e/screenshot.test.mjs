@@ -9,7 +9,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { artifacts, openPage } from './harness.mjs';
+import { artifacts, frames, openPage } from './harness.mjs';
 
 const COLUMNS = 4;
 const ROWS = 3;
@@ -22,7 +22,7 @@ test('a screenshot after analysis shows the panels', async () => {
   const { page, log, close } = await openPage();
   try {
     // Let the views draw a few frames with the analysis in place.
-    await page.evaluate(() => new Promise((r) => { let n = 10; const f = () => (--n ? requestAnimationFrame(f) : r()); requestAnimationFrame(f); }));
+    await frames(page, 10);
     const canvas = page.locator('#canvas');
     const shot = await canvas.screenshot();
     const file = path.join(artifacts, 'screenshot-after-analysis.png');

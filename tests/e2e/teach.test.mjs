@@ -8,12 +8,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { artifacts, decodePng, launch, openFresh, openPage, samples } from './harness.mjs';
+import { artifacts, decodePng, frames, launch, openFresh, openPage, samples } from './harness.mjs';
 
 const dir = path.join(artifacts, 'teach');
 fs.mkdirSync(dir, { recursive: true });
 
-const frames = (page, n = 8) => page.evaluate((k) => new Promise((r) => { let n = k; const f = () => (--n ? requestAnimationFrame(f) : r()); requestAnimationFrame(f); }), n);
 
 test('every tour step sets its state and shows its panel', async () => {
   const { page, log, close } = await openPage();
@@ -36,7 +35,7 @@ test('every tour step sets its state and shows its panel', async () => {
         return { current: t.current, selection: v.selection(), analysis: v.analysis() };
       }, i);
       assert.equal(state.current, i);
-      await frames(page);
+      await frames(page, 8);
       const panels = await page.evaluate(() => window.vitopo.panels());
       assert.ok(panels.some((p) => p.id === step.panel && p.width > 0 && p.height > 0), `${step.id}: panel ${step.panel} is visible`);
       assert.ok(panels.some((p) => p.id === 'tour'), `${step.id}: the tour card is a panel`);
@@ -163,7 +162,7 @@ test('a lesson link reopens at its step with exactly its panels hidden; the gall
     assert.ok(made.titles.length > 0 && made.titles.every((t) => /^Sample: (T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot)$/.test(t)), made.titles.join(', '));
     const opened = await openFresh(browser, made.link);
     try {
-      await frames(opened.page);
+      await frames(opened.page, 8);
       const state = await opened.page.evaluate(() => ({ tour: window.vitopo.tour().current, panels: window.vitopo.panels().map((p) => p.id),
         name: window.vitopo.workspace().find((e) => e.current).name }));
       assert.equal(state.name, made.name, 'the lesson keeps the image\'s name');
@@ -178,7 +177,7 @@ test('a lesson link reopens at its step with exactly its panels hidden; the gall
     const plain = await page.evaluate(() => window.vitopo.shareLink());
     const again = await openFresh(browser, plain);
     try {
-      await frames(again.page);
+      await frames(again.page, 8);
       const ids = await again.page.evaluate(() => window.vitopo.panels().map((p) => p.id));
       assert.ok(ids.includes('barcode') && ids.includes('diagram'));
     } finally {
@@ -214,7 +213,7 @@ test('the skeleton draws the selected loop by ε: dashed before its birth, pink 
     // Pixels of the alive cycle's pink (colours::highlight) in the skeleton panel.
     const pink = async (epsilon, name) => {
       await page.evaluate(({ index, e }) => window.vitopo.select({ bar: { dim: 1, index }, epsilon: e }), { index: bar.index, e: epsilon });
-      await frames(page);
+      await frames(page, 8);
       const p = await page.evaluate(() => {
         const c = document.getElementById('canvas').getBoundingClientRect();
         const q = window.vitopo.panels().find((x) => x.id === 'skeleton');
