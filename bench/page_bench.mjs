@@ -288,7 +288,7 @@ function report(o, threads, results, floor) {
     ['toMain', 'record to the main thread (incl. waiting for it)'], ['parse', 'JSON.parse on the main thread'],
     ['views', 'views decode the record (add_entry)'], ['rest', 'commit, status, promise chain'],
     ['total', 'page total (wall)'], ['cpuWorkers', 'CPU: worker threads'], ['cpuRenderer', 'CPU: renderer main and other threads'],
-    ['cpuOthers', 'CPU: other Chromium processes (GPU)'], ['busyThreads', 'worker threads busy (>= 1/5 of its CPU)'], ['frames', 'animation frames drawn'],
+    ['cpuOthers', 'CPU: other Chromium processes (GPU)'], ['busyThreads', 'worker threads busy (>= 1/5 of its CPU)'], ['frames', 'animation frames (rAF callbacks; the app draws in few)'],
     ['longTasks', 'main-thread tasks >= 50 ms'], ['longTaskMs', 'their total ms']];
   const w0 = Math.max(...parts.map(([, l]) => l.length), 30);
   const row = (label, values) => console.log(`${label.padEnd(w0)}  ${values.map((v) => v.padStart(12)).join('  ')}`);
