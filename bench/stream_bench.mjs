@@ -52,9 +52,7 @@ async function cachedLoads(harness, o, reloads) {
   fs.rmSync(profile, { recursive: true, force: true });
   const server = await harness.serve();
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 720 },
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 720 }, args: harness.chromiumArgs,
   });
   context.setDefaultTimeout(harness.TIMEOUT);
   try {

@@ -49,14 +49,13 @@ export function serve() {
   });
 }
 
+// The switches every headless Chromium of the tests and benchmarks runs with.
+export const chromiumArgs = ['--no-sandbox', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
+
 // `args`: more Chromium switches, e.g. ['--disable-webgl', '--disable-webgl2'].
 export async function launch({ args = [] } = {}) {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', ...args],
-  });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...chromiumArgs, ...args] });
 }
 
 // Opens the page and waits for vitopo.ready. Returns {page, browser, server, log, close()}.
