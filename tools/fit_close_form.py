@@ -49,7 +49,7 @@ def fma(a, b, c):
 
 def estrin(c, w):
     """1 + sum_{k>=1} c[k] w^k: pairs c[k] + c[k+1] w (c[1] w first), then pairs of
-    pairs with w^2, w^4, ..., as metrics.cpp's estrin_above_one does."""
+    pairs with w^2, w^4, ..., as metrics.cpp's polynomial() does at W = 2."""
     n = len(c) - 1
     terms = [c[1] * w] + [c[k + 1] * w + c[k] if k + 1 <= n else c[k] for k in range(2, n + 1, 2)]
     power = w * w
